@@ -1,0 +1,10 @@
+"""svcsim: simulate an after-sales service center and check its service targets.
+
+The public API is re-exported here; ``__all__`` is kept true by a test.
+"""
+
+from svcsim.errors import InputError
+from svcsim.eventlog import EventLog, read_log, write_log
+
+__all__ = ["EventLog", "InputError", "read_log", "write_log"]
+__version__ = "0.1.0"
