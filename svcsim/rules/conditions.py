@@ -1,0 +1,74 @@
+"""Evaluating structured conditions over whole columns of cases or clock spans.
+
+A condition is evaluated for many rows at once: each row is a case (for
+``applies_to``) or a clock span of a case (for special targets: the span from
+a cycle's start position to its end position). ``has_event`` asks whether one
+of the activities happened in the case, or inside the span; ``holiday`` asks
+whether the span's local dates include a holiday of the calendar.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from svcsim.calendar import ServiceCalendar
+from svcsim.rules.prepared import PreparedLog
+from svcsim.rules.spec import Condition
+
+__all__ = ["Rows", "evaluate"]
+
+
+@dataclass(frozen=True)
+class Rows:
+    """The rows a condition is evaluated for: case codes, and optionally spans (positions and times)."""
+
+    case: np.ndarray
+    first_pos: np.ndarray | None = None
+    last_pos: np.ndarray | None = None
+    start_ns: np.ndarray | None = None
+    end_ns: np.ndarray | None = None
+
+
+def evaluate(
+    cond: Condition,
+    log: PreparedLog,
+    rows: Rows,
+    *,
+    calendar: ServiceCalendar | None,
+    source: str,
+    where: str,
+) -> np.ndarray:
+    """Boolean per row: whether ``cond`` holds."""
+    if cond.field is not None:
+        column = log.case_column(cond.field, source=source, where=where)
+        if cond.present is not None:
+            per_case = column.notna().to_numpy() == cond.present
+        elif cond.in_ is not None:
+            per_case = column.isin(cond.in_).to_numpy() & column.notna().to_numpy()
+        else:
+            per_case = column.eq(cond.equals).fillna(False).to_numpy(dtype=bool)
+        return per_case[rows.case]
+    if cond.has_event is not None:
+        if rows.first_pos is None:
+            return log.has_event(cond.has_event)[rows.case]
+        pos = log.positions(cond.has_event)
+        count = np.searchsorted(pos, rows.last_pos, side="right") - np.searchsorted(pos, rows.first_pos, side="left")
+        return count > 0
+    if cond.holiday is not None:
+        if rows.start_ns is None or calendar is None:
+            raise AssertionError("holiday conditions are only evaluated on clock spans with a calendar (checked at load)")
+        return calendar.holiday_between(rows.start_ns, rows.end_ns) == cond.holiday
+    if cond.all is not None:
+        out = np.ones(len(rows.case), dtype=bool)
+        for sub in cond.all:
+            out &= evaluate(sub, log, rows, calendar=calendar, source=source, where=where)
+        return out
+    if cond.any is not None:
+        out = np.zeros(len(rows.case), dtype=bool)
+        for sub in cond.any:
+            out |= evaluate(sub, log, rows, calendar=calendar, source=source, where=where)
+        return out
+    assert cond.not_ is not None
+    return ~evaluate(cond.not_, log, rows, calendar=calendar, source=source, where=where)

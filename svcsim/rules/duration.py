@@ -1,0 +1,178 @@
+"""Duration rules: a clock from a start event to a stop event against a target.
+
+Per cycle (see :mod:`svcsim.rules.clocks`): the elapsed time is measured on
+the rule's basis (wall clock, or service time of its calendar) from the start
+to the stop, or to ``as_of`` while open, less the time held by pauses. The
+target is the first special target whose condition holds on the cycle's span,
+else the rule's own. With ``or_same_day`` a stop before the end of the start's
+service day also meets the target (the later deadline wins).
+
+Statuses: closed cycles are ``met`` (a boundary value is met) or ``breached``;
+open cycles are ``breached_open`` once past every deadline, ``at_risk`` past
+the first warning fraction, else ``running``. A case where the stop happened
+but the clock never started is ``not_applicable`` (a job an engineer took
+directly in the field was never logged).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from svcsim.calendar import ServiceCalendar
+from svcsim.rules.clocks import Cycles, find_cycles
+from svcsim.rules.conditions import Rows as SpanRows
+from svcsim.rules.conditions import evaluate
+from svcsim.rules.load import RuleSet
+from svcsim.rules.prepared import PreparedLog
+from svcsim.rules.results import NAT, Rows, status_code
+from svcsim.rules.spec import DurationRule
+
+__all__ = ["evaluate_duration", "applies_per_case", "due_times"]
+
+def applies_per_case(rule, log: PreparedLog, rules: RuleSet) -> np.ndarray:  # noqa: ANN001 (any rule kind)
+    """Per case code: whether the rule's ``applies_to`` holds (always, when it has none)."""
+    if rule.applies_to is None:
+        return np.ones(log.n_cases, dtype=bool)
+    rows = SpanRows(case=np.arange(log.n_cases))
+    return evaluate(rule.applies_to, log, rows, calendar=rules.calendar_for(rule), source=rules.source, where=f"rule '{rule.id}'")
+
+
+def _ns(td) -> np.int64:  # noqa: ANN001
+    return np.int64(round(td.total_seconds() * 1e9))
+
+
+def evaluate_duration(rule: DurationRule, log: PreparedLog, rules: RuleSet) -> Rows:
+    """Result rows of one duration rule."""
+    cal = rules.calendar_for(rule)
+    applies = applies_per_case(rule, log, rules)
+    cyc = find_cycles(log, applies, rule.start, rule.stop, rule.pause, rule.resume)
+    n = len(cyc)
+    end = np.where(cyc.closed, cyc.stop_ns, log.as_of)
+    if cal is not None:
+        cal.check_covered(cyc.start_ns, what=f"start of rule '{rule.id}'")
+        cal.check_covered(end, what=f"end of rule '{rule.id}'")
+    wall = end - cyc.start_ns
+    paused_wall = _per_cycle(n, cyc.pause_cycle, cyc.resume_ns - cyc.pause_ns)
+    if rule.basis == "calendar":
+        business = cal.business_ns(cyc.start_ns, end)
+        paused = _per_cycle(n, cyc.pause_cycle, cal.business_ns(cyc.pause_ns, cyc.resume_ns))
+        elapsed = business - paused
+    else:
+        business = np.full(n, NAT, dtype=np.int64)
+        paused = paused_wall
+        elapsed = wall - paused_wall
+
+    target = np.full(n, _ns(rule.target), dtype=np.int64)
+    reason = np.full(n, "default", dtype=object)
+    if rule.special:
+        spans = SpanRows(case=cyc.case, first_pos=cyc.start_pos, last_pos=cyc.end_pos, start_ns=cyc.start_ns, end_ns=end)
+        chosen = np.zeros(n, dtype=bool)
+        for special in rule.special:
+            hit = ~chosen & evaluate(special.when, log, spans, calendar=cal, source=rules.source, where=f"rule '{rule.id}'")
+            target[hit] = _ns(special.target)
+            reason[hit] = special.reason
+            chosen |= hit
+
+    due = due_times(cyc, target, rule.basis, cal)
+    on_time = elapsed <= target
+    if rule.or_same_day:
+        day_end = cal.day_end_ns(cyc.start_ns)
+        usable = (day_end != NAT) & (day_end > cyc.start_ns)
+        same_day_ok = usable & (end <= day_end)
+        due = np.where(usable, np.maximum(due, day_end), due)
+        on_time = on_time | same_day_ok
+    status = np.where(cyc.closed, np.where(on_time, status_code("met"), status_code("breached")), status_code("running")).astype(np.int8)
+    open_ = ~cyc.closed
+    status[open_ & ~on_time] = status_code("breached_open")
+    if rule.warn_at:
+        warn = open_ & on_time & (elapsed >= (target * rule.warn_at[0]).astype(np.int64))
+        status[warn] = status_code("at_risk")
+
+    rows = Rows.empty(rule.id, "duration", rule.basis, n)
+    rows.case, rows.cycle, rows.status = cyc.case, cyc.number, status
+    rows.start, rows.stop, rows.due = cyc.start_ns, cyc.stop_ns, due
+    rows.elapsed, rows.business_elapsed, rows.paused = wall, business, paused
+    rows.target, rows.target_reason = target, reason
+    rows.level = (~on_time).astype(np.int64)
+    return _with_unstarted(rows, rule, log, applies, cyc)
+
+
+def _per_cycle(n: int, cycle: np.ndarray, values: np.ndarray) -> np.ndarray:
+    out = np.zeros(n, dtype=np.int64)
+    np.add.at(out, cycle, values)
+    return out
+
+
+def due_times(cyc: Cycles, target: np.ndarray, basis: str, cal: ServiceCalendar | None) -> np.ndarray:
+    """The instant each cycle's running clock reaches its target.
+
+    The clock runs in segments [start, pause1), [resume1, pause2), ...,
+    [resume_k, +inf); a cycle still held at its end is projected as if it
+    resumed then. The due time lies in the first segment where the running
+    total reaches the target.
+    """
+    n = len(cyc)
+    if n == 0:
+        return np.empty(0, dtype=np.int64)
+    # segment i of a cycle starts at the start (i = 0) or the i-th resume, and ends at the (i+1)-th pause
+    rank = _rank_within(cyc.pause_cycle)
+    seg_cycle = np.concatenate((np.arange(n), cyc.pause_cycle))
+    seg_rank = np.concatenate((np.zeros(n, np.int64), rank + 1))
+    order = np.lexsort((seg_rank, seg_cycle))
+    seg_cycle = seg_cycle[order]
+    seg_start = np.concatenate((cyc.start_ns, cyc.resume_ns))[order]
+    end_rank = np.concatenate((rank, np.bincount(cyc.pause_cycle, minlength=n).astype(np.int64)))
+    end_order = np.lexsort((end_rank, np.concatenate((cyc.pause_cycle, np.arange(n)))))
+    seg_end = np.concatenate((cyc.pause_ns, np.full(n, NAT)))[end_order]
+    last = seg_end == NAT
+
+    finite = np.zeros(len(seg_start), dtype=np.int64)
+    if basis == "calendar":
+        finite[~last] = cal.business_ns(seg_start[~last], seg_end[~last])
+    else:
+        finite[~last] = seg_end[~last] - seg_start[~last]
+    cs = np.cumsum(finite)
+    first = np.concatenate(([True], seg_cycle[1:] != seg_cycle[:-1]))
+    group_base = np.maximum.accumulate(np.where(first, cs - finite, 0))
+    before = cs - finite - group_base  # running total before each segment
+    reached = last | (before + finite >= target[seg_cycle])
+    hit = np.flatnonzero(reached)
+    hit = hit[np.concatenate(([True], seg_cycle[hit][1:] != seg_cycle[hit][:-1]))]
+    remaining = target[seg_cycle[hit]] - before[hit]
+    starts = seg_start[hit]
+    out = np.empty(n, dtype=np.int64)
+    out[seg_cycle[hit]] = cal.deadline_ns(starts, remaining) if basis == "calendar" else starts + remaining
+    return out
+
+
+def _rank_within(group: np.ndarray) -> np.ndarray:
+    if not len(group):
+        return group.astype(np.int64)
+    new = np.concatenate(([True], group[1:] != group[:-1]))
+    idx = np.arange(len(group))
+    return idx - np.maximum.accumulate(np.where(new, idx, 0))
+
+
+def _with_unstarted(rows: Rows, rule: DurationRule, log: PreparedLog, applies: np.ndarray, cyc: Cycles) -> Rows:
+    """Add a not_applicable row for each case where the stop happened but the clock never started."""
+    has_stop = log.has_event(rule.stop) & applies
+    has_stop[cyc.case] = False
+    cases = np.flatnonzero(has_stop)
+    if not len(cases):
+        return rows
+    extra = Rows.empty(rule.id, "duration", rule.basis, len(cases))
+    extra.case = cases
+    extra.status[:] = status_code("not_applicable")
+    extra.reason[:] = f"no start event ({' / '.join(rule.start)}) before the stop"
+    extra.target[:] = _ns(rule.target)
+    return _concat(rows, extra)
+
+
+def _concat(a: Rows, b: Rows) -> Rows:
+    from dataclasses import fields
+
+    out = {}
+    for f in fields(a):
+        va, vb = getattr(a, f.name), getattr(b, f.name)
+        out[f.name] = np.concatenate((va, vb)) if isinstance(va, np.ndarray) else va
+    return Rows(**out)

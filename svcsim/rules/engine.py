@@ -1,0 +1,180 @@
+"""``check``: judge an event log against rules at an explicit ``as_of``.
+
+The same function serves a simulated run and a live export: it reads only the
+:class:`~svcsim.eventlog.EventLog`. Events after ``as_of`` are ignored, open
+cases are reported as open (never dropped), and a case a loader marked invalid
+(``invalid_reason`` in the cases table) is reported ``invalid`` by every rule it
+touches rather than judged on what is left of it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from svcsim.errors import InputError
+from svcsim.eventlog.log import EventLog
+from svcsim.rules.duration import evaluate_duration
+from svcsim.rules.ladder import evaluate_ladder
+from svcsim.rules.load import RuleSet, load_rules
+from svcsim.rules.prepared import PreparedLog, prepare
+from svcsim.rules.recurrence import evaluate_recurrence
+from svcsim.rules.results import STATUSES, Rows, status_code, to_frame
+from svcsim.rules.spec import DurationRule, LadderRule
+
+__all__ = ["CheckResult", "check", "summarise", "escalations", "to_as_of_ns"]
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """What :func:`check` found: one row per case x rule x cycle, a per-rule summary, an escalation list."""
+
+    results: pd.DataFrame
+    summary: pd.DataFrame
+    escalations: pd.DataFrame
+    as_of: pd.Timestamp
+    rules: RuleSet
+
+
+def check(
+    log: EventLog,
+    rules: RuleSet | str | Path | None = None,
+    as_of: datetime | pd.Timestamp | str | None = None,
+) -> CheckResult:
+    """Evaluate ``rules`` (a RuleSet, a rules file, or None for the built-in rules) on ``log`` at ``as_of``.
+
+    ``as_of`` must be time-zone aware; None means the last event in the log.
+    """
+    ruleset = rules if isinstance(rules, RuleSet) else load_rules(rules)
+    as_of_ns = to_as_of_ns(as_of)
+    prepared = prepare(log, as_of_ns)
+    parts = evaluate_all(ruleset, prepared)
+    results = to_frame(parts, prepared.case_ids, ruleset.ids())
+    stamp = pd.Timestamp(prepared.as_of, unit="ns", tz="UTC")
+    return CheckResult(
+        results=results,
+        summary=summarise(results, ruleset),
+        escalations=escalations(results, stamp),
+        as_of=stamp,
+        rules=ruleset,
+    )
+
+
+def to_as_of_ns(as_of: datetime | pd.Timestamp | str | None) -> int | None:
+    """An aware moment (or ISO text with an offset) as UTC epoch ns; None stays None."""
+    if as_of is None:
+        return None
+    try:
+        stamp = pd.Timestamp(as_of)
+    except (ValueError, TypeError):
+        raise InputError(f"{as_of!r} is not a date-time", field="as_of", expected="ISO 8601 with an offset, e.g. 2026-03-31T18:00:00+08:00") from None
+    if stamp.tzinfo is None:
+        raise InputError(f"{as_of!r} has no time zone", field="as_of", expected="a time-zone-aware moment, e.g. 2026-03-31T18:00:00+08:00 (no zone is assumed)")
+    return int(stamp.tz_convert("UTC").value)
+
+
+def evaluate_all(ruleset: RuleSet, log: PreparedLog) -> list[Rows]:
+    """Rows of every rule, with invalid cases marked."""
+    parts: list[Rows] = []
+    for rule in ruleset.rules:
+        if isinstance(rule, DurationRule):
+            rule_parts = [evaluate_duration(rule, log, ruleset)]
+        elif isinstance(rule, LadderRule):
+            rule_parts = evaluate_ladder(rule, log, ruleset)
+        else:
+            rule_parts = [evaluate_recurrence(rule, log, ruleset)]
+        seen: set[str] = set()
+        for part in rule_parts:  # a repeating milestone's second part only carries repetitions
+            parts.append(_mark_invalid(part, rule, log, add_missing=part.rule_id not in seen))
+            seen.add(part.rule_id)
+    return parts
+
+
+def _mark_invalid(rows: Rows, rule, log: PreparedLog, *, add_missing: bool = True) -> Rows:  # noqa: ANN001
+    """Cases with ``invalid_reason`` get status invalid on every row, and a row where they have none.
+
+    A rule touches an invalid case when the case has any event the rule names,
+    or has no events left at all (its every row was quarantined).
+    """
+    reason_col = log.cases["invalid_reason"] if "invalid_reason" in log.cases.columns else None
+    if reason_col is None or not reason_col.notna().any():
+        return rows
+    invalid = reason_col.notna().to_numpy()
+    reasons = reason_col.to_numpy(dtype=object)
+    hit = invalid[rows.case]
+    rows.status[hit] = status_code("invalid")
+    rows.reason[hit] = reasons[rows.case[hit]]
+    if not add_missing:
+        return rows
+    touched = log.has_event(rule.activities()) | (log.block_end == np.concatenate(([0], log.block_end[:-1])))
+    missing = invalid & touched
+    missing[rows.case] = False
+    extra_cases = np.flatnonzero(missing)
+    if not len(extra_cases):
+        return rows
+    extra = Rows.empty(rows.rule_id, rows.kind, rows.basis, len(extra_cases), group=rows.group)
+    extra.case = extra_cases
+    extra.status[:] = status_code("invalid")
+    extra.reason[:] = reasons[extra_cases]
+    from svcsim.rules.duration import _concat
+
+    return _concat(rows, extra)
+
+
+_DECIDED_GOOD = {"met", "held"}
+_DECIDED_BAD = {"breached", "breached_open", "failed"}
+
+
+def summarise(results: pd.DataFrame, rules: RuleSet) -> pd.DataFrame:
+    """Per rule id: counts of each status and attainment % (good / decided; open breaches count as decided).
+
+    Running, at-risk and pending rows are not decided yet and stay out of the
+    percentage; so do not_applicable and invalid rows.
+    """
+    counts = pd.crosstab(results["rule_id"], results["status"], dropna=False).reindex(index=rules.ids(), columns=list(STATUSES), fill_value=0)
+    counts = counts.astype(np.int64)
+    good = counts[list(_DECIDED_GOOD)].sum(axis=1)
+    decided = good + counts[list(_DECIDED_BAD)].sum(axis=1)
+    summary = counts.copy()
+    summary.insert(0, "cases", results.groupby("rule_id", observed=False)["case_id"].nunique().reindex(rules.ids()).fillna(0).astype(np.int64))
+    summary.insert(1, "rows", counts.sum(axis=1))
+    summary["decided"] = decided
+    summary["attainment_pct"] = (100.0 * good / decided.replace(0, np.nan)).round(2)
+    summary.insert(0, "title", [_title(rules, rid) for rid in rules.ids()])
+    summary.index.name = "rule_id"
+    summary.columns.name = None
+    return summary.reset_index()
+
+
+def _title(rules: RuleSet, rule_id: str) -> str:
+    for rule in rules.rules:
+        if isinstance(rule, LadderRule):
+            for m in rule.milestones:
+                if m.id == rule_id:
+                    return m.title or rule.title
+        elif rule.id == rule_id:
+            return rule.title
+    return ""
+
+
+def escalations(results: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
+    """Open items past due or past a milestone, worst first.
+
+    One row per case and rule (for a ladder: its worst missed milestone),
+    ordered by escalation level, then by how long overdue.
+    """
+    open_bad = results[results["status"] == "breached_open"]
+    cols = ["case_id", "rule_id", "rule_group", "kind", "level", "start", "due", "target", "target_reason"]
+    if open_bad.empty:
+        out = open_bad[cols].copy()
+        out["overdue"] = pd.Series([], dtype="timedelta64[ns]")
+        return out.reset_index(drop=True)
+    frame = open_bad[cols].copy()
+    frame["overdue"] = as_of - frame["due"]
+    frame = frame.sort_values(["level", "overdue"], ascending=[False, False], kind="stable")
+    frame = frame.drop_duplicates(["case_id", "rule_group"], keep="first")
+    return frame.reset_index(drop=True)

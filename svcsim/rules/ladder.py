@@ -1,0 +1,116 @@
+"""Ladder rules: milestones after a start event, each miss raising the escalation level.
+
+For each cycle from a start to a stop (as for durations, without pauses) and
+each milestone, the due time is the start plus the milestone's ``after`` (on
+the rule's basis). The milestone is ``met`` when one of its required events
+happens inside the cycle at or before the due time. Otherwise it is
+``breached`` (the event came late, or the cycle stopped after the due time
+without it), ``breached_open`` (due passed, cycle still open, event still
+missing), ``running`` (not yet due), or ``not_applicable`` (the cycle stopped
+before the milestone fell due).
+
+The last milestone may repeat (``repeat_every``): every further period that
+passes before its required event adds one more missed row (``repeat`` 2, 3,
+...), so an item 44 days at the vendor with a 30-day milestone repeating
+weekly stands at two more escalations than one at 31 days. ``level`` counts
+the misses of the cycle up to and including the row.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from svcsim.rules.clocks import find_cycles
+from svcsim.rules.duration import applies_per_case
+from svcsim.rules.load import RuleSet
+from svcsim.rules.prepared import PreparedLog
+from svcsim.rules.results import NAT, Rows, status_code
+from svcsim.rules.spec import LadderRule
+
+__all__ = ["evaluate_ladder"]
+
+
+def _ns(td) -> int:  # noqa: ANN001
+    return int(round(td.total_seconds() * 1e9))
+
+
+def evaluate_ladder(rule: LadderRule, log: PreparedLog, rules: RuleSet) -> list[Rows]:
+    """Result rows of one ladder rule, one :class:`Rows` per milestone (and one for its repetitions)."""
+    cal = rules.calendar_for(rule) if rule.basis == "calendar" else None
+    applies = applies_per_case(rule, log, rules)
+    cyc = find_cycles(log, applies, rule.start, rule.stop)
+    n = len(cyc)
+    end = np.where(cyc.closed, cyc.stop_ns, log.as_of)
+    if cal is not None:
+        cal.check_covered(cyc.start_ns, what=f"start of rule '{rule.id}'")
+        cal.check_covered(end, what=f"end of rule '{rule.id}'")
+
+    def measure(start: np.ndarray, stop: np.ndarray) -> np.ndarray:
+        return cal.business_ns(start, stop) if cal is not None else stop - start
+
+    def due_at(start: np.ndarray, offset: np.ndarray) -> np.ndarray:
+        return cal.deadline_ns(start, offset) if cal is not None else start + offset
+
+    measured_end = measure(cyc.start_ns, end)
+    out: list[Rows] = []
+    misses = np.zeros(n, dtype=np.int64)
+    for milestone in rule.milestones:
+        after = _ns(milestone.after)
+        done_ns = _first_inside(log, milestone.requires, cyc.start_pos, cyc.end_pos)
+        done = done_ns != NAT
+        measured_done = np.where(done, measure(cyc.start_ns, np.where(done, done_ns, cyc.start_ns)), 0)
+        met = done & (measured_done <= after)
+        passed = measured_end > after
+        missed = ~met & passed
+        stopped_before = cyc.closed & ~passed & ~done
+        status = np.full(n, status_code("running"), dtype=np.int8)
+        status[met] = status_code("met")
+        status[stopped_before] = status_code("not_applicable")
+        status[missed] = np.where(cyc.closed[missed] | done[missed], status_code("breached"), status_code("breached_open"))
+        misses += missed
+        due = due_at(cyc.start_ns, np.full(n, after, dtype=np.int64))
+        rows = _rows(rule, milestone.id, cyc.case, cyc.number, cyc.start_ns, status, done_ns, due, end, after, misses.copy(), 1)
+        rows.reason[stopped_before] = "the cycle stopped before this milestone fell due"
+        out.append(rows)
+        if milestone.repeat_every is not None:
+            every = _ns(milestone.repeat_every)
+            # repetition k >= 2 falls due at after + (k-1)*every; it is missed when that passed before the event (or as_of)
+            limit = np.where(done, done_ns, end)
+            measured = measure(cyc.start_ns, limit)
+            count = np.where(measured > after, (measured - after - 1) // every, 0)
+            idx = np.repeat(np.arange(n), count)
+            k = np.arange(len(idx)) - np.repeat(np.cumsum(count) - count, count) + 2
+            offset = after + (k - 1) * every
+            closed_or_done = cyc.closed[idx] | done[idx]
+            status_k = np.where(closed_or_done, status_code("breached"), status_code("breached_open")).astype(np.int8)
+            rows_k = _rows(
+                rule, milestone.id, cyc.case[idx], cyc.number[idx], cyc.start_ns[idx], status_k, done_ns[idx],
+                due_at(cyc.start_ns[idx], offset), end[idx], offset, misses[idx] + (k - 1), k,
+            )
+            misses += count
+            out.append(rows_k)
+    return out
+
+
+def _first_inside(log: PreparedLog, names: list[str], first_pos: np.ndarray, last_pos: np.ndarray) -> np.ndarray:
+    """Time of the first event among ``names`` at a position in [first_pos, last_pos], else NaT."""
+    pos = log.positions(names)
+    if not len(pos):
+        return np.full(len(first_pos), NAT, dtype=np.int64)
+    j = np.searchsorted(pos, first_pos, side="left")
+    jj = np.minimum(j, len(pos) - 1)
+    inside = (j < len(pos)) & (pos[jj] <= last_pos)
+    return np.where(inside, log.t[pos[jj]], NAT)
+
+
+def _rows(rule, milestone_id, case, number, start, status, done_ns, due, end, target, level, repeat) -> Rows:  # noqa: ANN001
+    n = len(case)
+    rows = Rows.empty(milestone_id, "ladder", rule.basis, n, group=rule.id)
+    rows.case, rows.cycle, rows.status = case, number, status
+    rows.repeat = np.broadcast_to(np.asarray(repeat, dtype=np.int64), (n,)).copy()
+    rows.start, rows.stop, rows.due = start, done_ns, due
+    rows.elapsed = np.where(done_ns != NAT, done_ns, end) - start
+    rows.target = np.broadcast_to(np.asarray(target, dtype=np.int64), (n,)).copy()
+    rows.target_reason[:] = "milestone"
+    rows.level = np.where(np.isin(status, [status_code("breached"), status_code("breached_open")]), level, 0)
+    return rows

@@ -1,0 +1,253 @@
+"""The rules file format: rules are data, validated, never code.
+
+A rules file (TOML) holds service calendars and a list of rules of three
+kinds. ``duration``: a clock from a start event to a stop event, with pauses,
+a target, special targets chosen by a case condition (first match wins), an
+"or the same day" option, a wall-clock or service-calendar basis and warning
+thresholds. ``ladder``: milestones after a start event, each met when its
+required events happen in time; each miss raises the escalation level and the
+last milestone repeats until the stop. ``recurrence``: after a fix, no repeat
+on the same key (device and fault) within a window.
+
+Conditions are structured tables (``{ field = "zone", equals = "city" }``,
+``{ has_event = "waiting_parts" }``, ``{ holiday = true }``, ``all``/``any``/
+``not``): there is no expression language and nothing is evaluated.
+See ``docs/reference/rules.md``.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+
+__all__ = [
+    "Condition",
+    "DurationRule",
+    "LadderRule",
+    "Milestone",
+    "RecurrenceRule",
+    "Rule",
+    "RulesFile",
+    "SpecialTarget",
+    "parse_duration",
+]
+
+_UNITS = {"d": 86400.0, "h": 3600.0, "min": 60.0, "m": 60.0, "s": 1.0}
+_DURATION = re.compile(r"^\s*(?:(\d+(?:\.\d+)?)\s*(d|h|min|m|s)\s*)+$")
+_PART = re.compile(r"(\d+(?:\.\d+)?)\s*(d|h|min|m|s)")
+DURATION_HELP = "a duration such as \"4h\", \"20min\", \"3d\" or \"1h30min\""
+
+
+def parse_duration(value: Any) -> timedelta:
+    """``"4h"``, ``"20min"``, ``"3d"``, ``"1h30min"`` (or a timedelta) -> timedelta."""
+    if isinstance(value, timedelta):
+        return value
+    if not isinstance(value, str) or not _DURATION.match(value):
+        raise ValueError(f"{value!r} is not {DURATION_HELP}")
+    seconds = sum(float(n) * _UNITS[u] for n, u in _PART.findall(value))
+    return timedelta(seconds=seconds)
+
+
+Duration = Annotated[timedelta, BeforeValidator(parse_duration)]
+
+
+def _as_list(value: Any) -> Any:
+    return [value] if isinstance(value, str) else value
+
+
+Activities = Annotated[list[str], BeforeValidator(_as_list)]
+
+
+class _Closed(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Condition(_Closed):
+    """One test on a case, written as a small table; exactly one form per table.
+
+    - ``field`` with ``equals``, ``in`` or ``present``: a case attribute;
+    - ``has_event``: one of these activities happened (in the clock's span for
+      special targets, anywhere in the case up to ``as_of`` for ``applies_to``);
+    - ``holiday = true``: the clock's span touched a holiday of its calendar;
+    - ``all`` / ``any`` / ``not``: combinations.
+    """
+
+    field: str | None = None
+    equals: str | int | float | bool | None = None
+    in_: list[str | int | float | bool] | None = Field(default=None, alias="in")
+    present: bool | None = None
+    has_event: Activities | None = None
+    holiday: bool | None = None
+    all: list[Condition] | None = None
+    any: list[Condition] | None = None
+    not_: Condition | None = Field(default=None, alias="not")
+
+    @model_validator(mode="after")
+    def _one_form(self) -> Condition:
+        if self.field is not None:
+            tests = [x is not None for x in (self.equals, self.in_, self.present)]
+            if sum(tests) != 1:
+                raise ValueError("a 'field' condition needs exactly one of 'equals', 'in' or 'present'")
+            others = (self.has_event, self.holiday, self.all, self.any, self.not_)
+        else:
+            if any(x is not None for x in (self.equals, self.in_, self.present)):
+                raise ValueError("'equals', 'in' and 'present' need a 'field'")
+            others = (self.has_event, self.holiday, self.all, self.any, self.not_)
+            if sum(x is not None for x in others) != 1:
+                raise ValueError(
+                    "a condition needs exactly one of 'field', 'has_event', 'holiday', 'all', 'any', 'not'"
+                )
+            return self
+        if any(x is not None for x in others):
+            raise ValueError("a condition needs exactly one of 'field', 'has_event', 'holiday', 'all', 'any', 'not'")
+        return self
+
+    def activities(self) -> set[str]:
+        """Every activity this condition names."""
+        found = set(self.has_event or [])
+        for sub in (*(self.all or []), *(self.any or []), *([self.not_] if self.not_ else [])):
+            found |= sub.activities()
+        return found
+
+    def fields(self) -> set[str]:
+        """Every case attribute this condition reads."""
+        found = {self.field} if self.field else set()
+        for sub in (*(self.all or []), *(self.any or []), *([self.not_] if self.not_ else [])):
+            found |= sub.fields()
+        return found
+
+    def uses_holiday(self) -> bool:
+        return bool(self.holiday is not None) or any(
+            sub.uses_holiday() for sub in (*(self.all or []), *(self.any or []), *([self.not_] if self.not_ else []))
+        )
+
+
+class SpecialTarget(_Closed):
+    """A target that replaces the rule's own when its condition holds (first match wins)."""
+
+    when: Condition
+    target: Duration
+    reason: str
+
+
+class _RuleBase(_Closed):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$")
+    title: str = ""
+    source: str = ""
+    applies_to: Condition | None = None
+    basis: Literal["wall", "calendar"] = "wall"
+    calendar: str | None = None
+
+    def activities(self) -> set[str]:
+        return self.applies_to.activities() if self.applies_to else set()
+
+
+class DurationRule(_RuleBase):
+    """A clock from ``start`` to ``stop`` with a target; see the module docstring."""
+
+    kind: Literal["duration"]
+    start: Activities
+    stop: Activities
+    pause: Activities = []
+    resume: Activities = []
+    target: Duration
+    special: list[SpecialTarget] = []
+    or_same_day: bool = False
+    warn_at: list[float] = []
+
+    @field_validator("warn_at")
+    @classmethod
+    def _fractions(cls, value: list[float]) -> list[float]:
+        if any(not 0 < v < 1 for v in value) or value != sorted(value):
+            raise ValueError("warn_at must be increasing fractions of the target between 0 and 1, e.g. [0.75]")
+        return value
+
+    @model_validator(mode="after")
+    def _clock(self) -> DurationRule:
+        if not self.start or not self.stop:
+            raise ValueError("a duration rule needs at least one 'start' and one 'stop' activity")
+        if set(self.start) & set(self.stop):
+            raise ValueError(f"{sorted(set(self.start) & set(self.stop))} is both a start and a stop")
+        if bool(self.pause) != bool(self.resume):
+            raise ValueError("'pause' and 'resume' go together: a pause that never resumes stops the clock for good")
+        clash = (set(self.pause) | set(self.resume)) & (set(self.start) | set(self.stop))
+        if clash or set(self.pause) & set(self.resume):
+            raise ValueError("pause and resume activities must differ from each other and from start and stop")
+        return self
+
+    def activities(self) -> set[str]:
+        found = super().activities() | set(self.start) | set(self.stop) | set(self.pause) | set(self.resume)
+        for s in self.special:
+            found |= s.when.activities()
+        return found
+
+
+class Milestone(_Closed):
+    """A ladder step: ``requires`` must happen within ``after`` of the start."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$")
+    after: Duration
+    requires: Activities
+    title: str = ""
+    repeat_every: Duration | None = None
+
+
+class LadderRule(_RuleBase):
+    """Milestones after ``start`` until ``stop``; each miss raises the escalation level."""
+
+    kind: Literal["ladder"]
+    start: Activities
+    stop: Activities
+    milestones: list[Milestone]
+
+    @model_validator(mode="after")
+    def _ladder(self) -> LadderRule:
+        if not self.milestones:
+            raise ValueError("a ladder needs at least one milestone")
+        afters = [m.after for m in self.milestones]
+        if afters != sorted(afters) or len(set(afters)) != len(afters):
+            raise ValueError("milestones must be in increasing order of 'after'")
+        if any(m.repeat_every is not None for m in self.milestones[:-1]):
+            raise ValueError("only the last milestone may repeat ('repeat_every')")
+        if set(self.start) & set(self.stop):
+            raise ValueError("an activity cannot be both a start and a stop")
+        return self
+
+    def activities(self) -> set[str]:
+        found = super().activities() | set(self.start) | set(self.stop)
+        for m in self.milestones:
+            found |= set(m.requires)
+        return found
+
+
+class RecurrenceRule(_RuleBase):
+    """After each ``after`` event (a fix), no ``repeat`` event on the same ``key`` within ``window``."""
+
+    kind: Literal["recurrence"]
+    after: str
+    repeat: Activities
+    key: list[str]
+    window: Duration
+
+    def activities(self) -> set[str]:
+        return super().activities() | {self.after} | set(self.repeat)
+
+
+Rule = Annotated[DurationRule | LadderRule | RecurrenceRule, Field(discriminator="kind")]
+
+
+class ActivitiesSection(_Closed):
+    extra: list[str] = []
+
+
+class RulesFile(_Closed):
+    """The whole rules file, as written (calendars are kept as raw tables here)."""
+
+    version: Literal[1] = 1
+    calendar: str | None = None
+    activities: ActivitiesSection = ActivitiesSection()
+    calendars: dict[str, dict[str, Any]] = {}
+    rules: list[Rule]
