@@ -3,8 +3,20 @@
 The public API is re-exported here; ``__all__`` is kept true by a test.
 """
 
+from svcsim.calendar import ServiceCalendar
 from svcsim.errors import InputError
 from svcsim.eventlog import EventLog, read_log, write_log
+from svcsim.rules import CheckResult, RuleSet, check, load_rules
 
-__all__ = ["EventLog", "InputError", "read_log", "write_log"]
+__all__ = [
+    "CheckResult",
+    "EventLog",
+    "InputError",
+    "RuleSet",
+    "ServiceCalendar",
+    "check",
+    "load_rules",
+    "read_log",
+    "write_log",
+]
 __version__ = "0.1.0"

@@ -1,0 +1,1 @@
+"""Role processes of the SimPy model (to come with the simulator)."""

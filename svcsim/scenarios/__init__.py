@@ -1,0 +1,1 @@
+"""Built-in scenarios (to come with the simulator)."""

@@ -1,0 +1,30 @@
+"""The public API is what __init__ says it is, and the engine reads only the event log."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import re
+from pathlib import Path
+
+import svcsim
+
+PACKAGE = Path(svcsim.__file__).parent
+
+
+def test_all_is_true():
+    """Every name in __all__ exists, and every public subpackage keeps its own __all__ true."""
+    for name in svcsim.__all__:
+        assert hasattr(svcsim, name), name
+    for info in pkgutil.walk_packages([str(PACKAGE)], "svcsim."):
+        module = importlib.import_module(info.name)
+        for name in getattr(module, "__all__", []):
+            assert hasattr(module, name), f"{info.name}.{name}"
+
+
+def test_rules_and_metrics_import_no_simulation():
+    """The rule engine and the metrics read only the event log: no simpy, no processes."""
+    pattern = re.compile(r"^\s*(import simpy|from simpy|from svcsim\.processes|import svcsim\.processes)", re.M)
+    for folder in ("rules", "metrics"):
+        for path in (PACKAGE / folder).glob("*.py"):
+            assert not pattern.search(path.read_text()), path

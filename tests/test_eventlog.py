@@ -1,0 +1,82 @@
+"""The canonical event log: reading, writing, shape checks, the vocabulary's reference table."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from logs import make_log
+
+from svcsim import EventLog, InputError, read_log, write_log
+from svcsim.eventlog import ACTIVITIES
+
+DOCS = Path(__file__).resolve().parents[1] / "docs"
+
+
+def story():
+    return make_log(
+        [("T1", "ticket_logged", "2026-03-02 09:00"), ("T1", "dispatched", "2026-03-02 10:00"), ("I1", "item_received", "2026-03-02 11:00")],
+        {"T1": {"case_type": "ticket", "zone": "city", "device_id": "D1"}, "I1": {"case_type": "item", "parent_id": "T1"}},
+    )
+
+
+@pytest.mark.parametrize("name", ["log.csv", "log.parquet", "logdir"])
+def test_round_trip(tmp_path, name):
+    """Written and read back, in any of the three layouts, the log is the same."""
+    log = story()
+    back = read_log(write_log(log, tmp_path / name))
+    cols = ["case_id", "activity", "timestamp"]
+    pd.testing.assert_frame_equal(back.events[cols].astype({"case_id": str, "activity": str}), log.events[cols].astype({"case_id": str, "activity": str}))
+    got = back.cases.set_index("case_id")
+    assert got.loc["T1", "zone"] == "city" and got.loc["I1", "parent_id"] == "T1"
+
+
+def test_a_canonical_csv_needs_no_mapping(tmp_path):
+    """Offsets in the text, case attributes repeated on each row: read as is."""
+    path = tmp_path / "export.csv"
+    path.write_text(
+        "case_id,activity,timestamp,case_type,zone\n"
+        "T1,ticket_logged,2026-03-02T09:00:00+08:00,ticket,city\n"
+        "T1,dispatched,2026-03-02T02:00:00Z,ticket,\n"
+    )
+    log = read_log(path)
+    assert list(log.events["timestamp"]) == [pd.Timestamp("2026-03-02 01:00", tz="UTC"), pd.Timestamp("2026-03-02 02:00", tz="UTC")]
+    assert log.cases.set_index("case_id").loc["T1", "zone"] == "city"
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("case_id,activity\nT1,x\n", "field 'timestamp': missing column(s) ['timestamp']"),
+        ("case_id,activity,timestamp\nT1,a,2026-03-02T09:00+08:00\nT1,b,2026-03-02 10:00\n", "field 'timestamp': row 2: '2026-03-02 10:00' has no UTC offset"),
+        ("case_id,activity,timestamp\nT1,a,yesterday+08:00\n", "field 'timestamp': row 1: 'yesterday+08:00' is not a date-time"),
+        ("case_id,activity,timestamp\n,a,2026-03-02T09:00+08:00\n", "field 'case_id': row 1: 1 empty value(s)"),
+        ("case_id,activity,timestamp,zone\nT1,a,2026-03-02T09:00+08:00,city\nT1,b,2026-03-02T10:00+08:00,suburb\n", "field 'zone': case 'T1' has different values ['city', 'suburb'] on different rows"),
+    ],
+)
+def test_shape_errors_name_file_field_and_row(tmp_path, body, expected):
+    path = tmp_path / "bad.csv"
+    path.write_text(body)
+    with pytest.raises(InputError) as caught:
+        read_log(path)
+    assert str(caught.value).startswith(f"{path}: {expected}")
+
+
+def test_naive_timestamps_in_a_frame_are_refused():
+    frame = pd.DataFrame({"case_id": ["T1"], "activity": ["a"], "timestamp": [pd.Timestamp("2026-03-02 09:00")]})
+    with pytest.raises(InputError, match="no time zone"):
+        EventLog.from_frames(frame)
+
+
+def test_to_pm4py_names():
+    flat = story().to_pm4py()
+    assert {"case:concept:name", "concept:name", "time:timestamp"} <= set(flat.columns)
+
+
+def test_vocabulary_reference_table_matches_the_code():
+    """docs/reference/eventlog.md lists exactly the activities defined in code, in order."""
+    text = (DOCS / "reference" / "eventlog.md").read_text()
+    documented = re.findall(r"^\| `([a-z_]+)` \| (ticket|item) \|", text, flags=re.M)
+    assert documented == [(a.name, a.case_type) for a in ACTIVITIES]
