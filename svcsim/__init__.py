@@ -6,6 +6,7 @@ The public API is re-exported here; ``__all__`` is kept true by a test.
 from svcsim.calendar import ServiceCalendar
 from svcsim.errors import InputError
 from svcsim.eventlog import EventLog, read_log, write_log
+from svcsim.live import ValidationReport, load_events
 from svcsim.rules import CheckResult, RuleSet, check, load_rules
 
 __all__ = [
@@ -14,7 +15,9 @@ __all__ = [
     "InputError",
     "RuleSet",
     "ServiceCalendar",
+    "ValidationReport",
     "check",
+    "load_events",
     "load_rules",
     "read_log",
     "write_log",

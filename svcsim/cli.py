@@ -10,6 +10,7 @@ status 2; no traceback.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Sequence
 from importlib import resources
@@ -57,9 +58,10 @@ def _parser() -> argparse.ArgumentParser:
         "events and cases tables) against a rules file, at an explicit as-of moment.",
     )
     check.add_argument("log", nargs="?", help="event log (default: the bundled sample log)")
+    check.add_argument("--mapping", help="mapping file (TOML) for an export in another shape; every row is then accounted for")
     check.add_argument("--rules", help="rules file (TOML; default: the built-in rules of every seed target)")
     check.add_argument("--as-of", dest="as_of", help="judge as of this moment, with its offset, e.g. 2026-03-31T18:00:00+08:00 (default: the last event)")
-    check.add_argument("--out", help="write results.parquet, summary.csv and escalations.csv here")
+    check.add_argument("--out", help="write results.parquet, summary.csv and escalations.csv here (with --mapping also validation.json and issues.csv)")
     check.add_argument("--top", type=int, default=10, help="escalations to print (default 10)")
     check.set_defaults(handler=_check)
     return parser
@@ -69,10 +71,19 @@ def _check(args: argparse.Namespace) -> int:
     from svcsim.eventlog.io import read_log
     from svcsim.rules import check, load_rules
 
+    report = None
     if args.log is None:
+        if args.mapping:
+            raise InputError("--mapping needs a LOG to read", field="--mapping", expected="svcsim check LOG --mapping M")
         with resources.as_file(resources.files("svcsim.data").joinpath(SAMPLE_LOG)) as path:
             log = read_log(path)
         print(f"(no log given: checking the bundled sample log {SAMPLE_LOG})")
+    elif args.mapping:
+        from svcsim.live import load_events, load_mapping
+
+        mapping = load_mapping(args.mapping)
+        log, report = load_events(args.log, mapping, as_of=args.as_of)
+        print(report.summary(), end="\n\n")
     else:
         log = read_log(args.log)
     rules = load_rules(args.rules)
@@ -88,7 +99,12 @@ def _check(args: argparse.Namespace) -> int:
         result.results.to_parquet(out / "results.parquet", index=False)
         result.summary.to_csv(out / "summary.csv", index=False)
         result.escalations.to_csv(out / "escalations.csv", index=False)
-        print(f"\nwrote {out / 'results.parquet'}, {out / 'summary.csv'}, {out / 'escalations.csv'}")
+        written = ["results.parquet", "summary.csv", "escalations.csv"]
+        if report is not None:
+            (out / "validation.json").write_text(json.dumps(report.to_json(), indent=2) + "\n")
+            report.issues.to_csv(out / "issues.csv", index=False)
+            written += ["validation.json", "issues.csv"]
+        print(f"\nwrote {', '.join(written)} to {out}")
     return 0
 
 

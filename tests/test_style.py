@@ -15,5 +15,5 @@ def test_ruff_is_clean():
     ruff = shutil.which("ruff")
     if ruff is None:
         pytest.skip("ruff is not installed (it comes with the [test] extra)")
-    proc = subprocess.run([ruff, "check", "svcsim", "tests", "benchmarks", "tools"], cwd=ROOT, capture_output=True, text=True)
+    proc = subprocess.run([ruff, "check", "svcsim", "tests", "benchmarks", "tools", "experiments"], cwd=ROOT, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -1,0 +1,7 @@
+"""Live ticket data: load any export through a mapping, account for every row."""
+
+from svcsim.live.load import load_events
+from svcsim.live.mapping import Mapping, load_mapping
+from svcsim.live.report import ISSUE_CODES, ValidationReport
+
+__all__ = ["ISSUE_CODES", "Mapping", "ValidationReport", "load_events", "load_mapping"]

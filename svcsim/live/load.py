@@ -1,0 +1,314 @@
+"""``load_events``: a live export in, the canonical log and a validation report out.
+
+Validation runs in two stages so one bad cell cannot cause a cascade of
+false findings. Stage 1 checks each row on its own (case id, activity,
+timestamp, future); rows that fail are quarantined. Stage 2 looks across the
+rows that passed (exact duplicates, order within a case, attributes that
+change between rows). Every source row ends kept or quarantined, and a case
+that lost a row (other than an exact copy) is marked invalid, so the rules
+report it ``invalid`` instead of judging what is left.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from svcsim.errors import InputError
+from svcsim.eventlog.log import EventLog
+from svcsim.eventlog.vocabulary import ACTIVITY_NAMES
+from svcsim.live.mapping import Mapping, canonical_mapping, load_mapping
+from svcsim.live.report import HARMLESS, ISSUE_COLUMNS, ValidationReport
+from svcsim.live.source import read_source
+from svcsim.live.timestamps import parse_times
+from svcsim.rules.engine import to_as_of_ns
+
+__all__ = ["load_events"]
+
+NAT = np.iinfo(np.int64).min
+
+
+class _Issues:
+    """Collects findings as column arrays, one batch per check."""
+
+    def __init__(self) -> None:
+        self.parts: list[pd.DataFrame] = []
+
+    def add(self, rows: np.ndarray, case: np.ndarray, column: str, code: str, message: np.ndarray | str, action: str) -> None:
+        if len(rows):
+            self.parts.append(pd.DataFrame({"source_row": rows, "case_id": case, "column": column, "code": code, "message": message, "action": action}))
+
+    def frame(self) -> pd.DataFrame:
+        if not self.parts:
+            return pd.DataFrame({c: pd.Series(dtype=object) for c in ISSUE_COLUMNS}).astype({"source_row": np.int64})
+        return pd.concat(self.parts, ignore_index=True).sort_values(["source_row", "code"], kind="stable").reset_index(drop=True)
+
+
+def load_events(
+    path: str | Path,
+    mapping: Mapping | str | Path | None = None,
+    *,
+    as_of: datetime | pd.Timestamp | str | None = None,
+) -> tuple[EventLog, ValidationReport]:
+    """Load an export through a mapping (None: a file already in the canonical shape).
+
+    ``as_of`` is the moment of the export: later timestamps are quarantined as
+    ``TS_FUTURE``. None means now.
+    """
+    path = Path(path)
+    if mapping is not None and not isinstance(mapping, Mapping):
+        mapping = load_mapping(mapping)
+    spec = mapping.source if mapping is not None else canonical_mapping([], "").source
+    raw, label = read_source(path, spec)
+    if mapping is None:
+        mapping = canonical_mapping(list(map(str, raw.columns)), str(path))
+    missing = [c for c in mapping.source_columns() if c not in raw.columns]
+    if missing:
+        raise InputError(
+            f"[COLUMN_MISSING] the export has no column {missing[0]!r} (found {list(map(str, raw.columns))[:12]})",
+            file=mapping.path, field=_field_of(mapping, missing[0]), expected=f"a column of {label}",
+        )
+    as_of_ns = to_as_of_ns(as_of) if as_of is not None else pd.Timestamp.now(tz="UTC").value
+    return _validate(raw.reset_index(drop=True), mapping, label, as_of_ns)
+
+
+def _field_of(mapping: Mapping, column: str) -> str:
+    for name, value in mapping.columns.model_dump().items():
+        if value == column:
+            return f"columns.{name}"
+    for name, value in mapping.case_attributes.items():
+        if value == column:
+            return f"case_attributes.{name}"
+    return next(f"case_events.{k}" for k, v in mapping.case_events.items() if v == column)
+
+
+def _validate(raw: pd.DataFrame, mapping: Mapping, label: str, as_of_ns: int) -> tuple[EventLog, ValidationReport]:
+    n = len(raw)
+    rows = np.arange(1, n + 1)
+    issues = _Issues()
+    cols = mapping.columns
+    quarantine = np.full(n, None, dtype=object)  # first quarantining code per row
+    repaired = np.zeros(n, dtype=bool)
+
+    def flag(mask: np.ndarray, column: str, code: str, message, action: str, *, quarantines: bool) -> None:  # noqa: ANN001
+        idx = np.flatnonzero(mask)
+        issues.add(rows[idx], case_text[idx], column, code, message if isinstance(message, str) else message[idx], action)
+        if quarantines:
+            first = idx[pd.isna(quarantine[idx])]
+            quarantine[first] = code
+
+    # -- stage 1: each row on its own -----------------------------------------
+    case_text = raw[cols.case_id].astype("string").str.strip().to_numpy(dtype=object, na_value=None)
+    case_null = pd.isna(case_text)
+    flag(case_null, cols.case_id, "CASE_ID_NULL", "no case id", "quarantined", quarantines=True)
+
+    activity, act_code, act_repaired = _map_activities(raw[cols.activity], mapping)
+    value_text = raw[cols.activity].astype("string").to_numpy(dtype=object, na_value="")
+    flag(act_code == "ACTIVITY_NULL", cols.activity, "ACTIVITY_NULL", "no activity", "quarantined", quarantines=True)
+    unknown = act_code == "UNKNOWN_ACTIVITY"
+    keep_unknown = mapping.activities.unknown == "keep"
+    flag(unknown, cols.activity, "UNKNOWN_ACTIVITY", _texts("unknown activity {!r}", value_text, unknown),
+         "kept as written" if keep_unknown else "quarantined", quarantines=not keep_unknown)
+    flag(act_repaired, cols.activity, "ACTIVITY_NORMALISED", _texts("{!r} read as {!r}", value_text, act_repaired, activity),
+         "kept, repaired", quarantines=False)
+    repaired |= act_repaired
+
+    times = parse_times(raw[cols.timestamp], mapping.timestamps)
+    ts_text = raw[cols.timestamp].astype("string").to_numpy(dtype=object, na_value="")
+    for code in ("TS_NULL", "TS_UNPARSEABLE", "TS_NAIVE", "TS_NONEXISTENT", "TS_AMBIGUOUS"):
+        mask = times.code == code
+        if mask.any():
+            flag(mask, cols.timestamp, code, _texts("{!r}", ts_text, mask), "quarantined", quarantines=True)
+    if (times.code == "TS_NAIVE").all() and n:
+        raise InputError(
+            "[TS_NAIVE] the export's timestamps have no offset and the mapping states no time zone",
+            file=mapping.path, field="timestamps.timezone", expected='the zone the export was written in, e.g. "Asia/Shanghai" (none is assumed)',
+        )
+    flag(times.mixed, cols.timestamp, "TS_MIXED_OFFSETS", _texts("{!r}", ts_text, times.mixed), "kept; converted to UTC", quarantines=False)
+    future = (times.ns != NAT) & (times.ns > as_of_ns)
+    flag(future, cols.timestamp, "TS_FUTURE", _texts("{!r} is after as_of", ts_text, future), "quarantined", quarantines=True)
+
+    # -- stage 2: across the rows that passed -----------------------------------
+    ok = pd.isna(quarantine)
+    dup = np.zeros(n, dtype=bool)
+    dup[ok] = raw[ok].duplicated(keep="first").to_numpy()
+    keep_dups = mapping.policies.duplicates == "keep"
+    flag(dup, "*", "DUPLICATE", "an exact copy of an earlier row", "kept" if keep_dups else "quarantined", quarantines=not keep_dups)
+    ok &= ~dup | keep_dups
+
+    seq = pd.to_numeric(raw[cols.seq], errors="coerce").to_numpy() if cols.seq else rows.astype(float)
+    order = np.lexsort((rows, seq, case_text.astype(str)))
+    order = order[ok[order]]
+    t_sorted = times.ns[order]
+    c_sorted = case_text[order].astype(str)
+    new_case = np.r_[True, c_sorted[1:] != c_sorted[:-1]] if len(order) else np.zeros(0, bool)
+    back = _goes_back(t_sorted, new_case)
+    ooo = np.zeros(n, dtype=bool)
+    ooo[order[back]] = True
+    q_ooo = mapping.policies.out_of_order == "quarantine"
+    flag(ooo, cols.timestamp, "OUT_OF_ORDER", "earlier than an event narrated before it in the same case",
+         "quarantined" if q_ooo else "kept; ordered by time", quarantines=q_ooo)
+    if q_ooo:
+        ok &= ~ooo
+
+    kept = np.flatnonzero(ok)
+    cases, attr_issues = _case_table(raw, mapping, kept, case_text, seq, rows)
+    for part in attr_issues:
+        issues.parts.append(part)
+    invalid = _invalid_cases(quarantine, case_text)
+    cases["invalid_reason"] = cases["case_id"].map(invalid)
+
+    events = pd.DataFrame({
+        "case_id": case_text[kept],
+        "activity": activity[kept],
+        "timestamp": pd.to_datetime(times.ns[kept], unit="ns", utc=True),
+        "source_row": rows[kept],
+    })
+    if cols.resource:
+        events["resource"] = raw[cols.resource].to_numpy()[kept]
+    if cols.seq:
+        events["seq"] = seq[kept]
+    if cols.event_id:
+        events["event_id"] = raw[cols.event_id].to_numpy()[kept]
+    derived = _interval_events(events, mapping) + _case_events(raw, mapping, kept, case_text, issues, rows)
+    n_derived = sum(len(d) for d in derived)
+    if derived:
+        events = pd.concat([events, *derived], ignore_index=True)
+    # invalid cases with no kept row still get a cases row, so the rules can report them
+    lost = pd.DataFrame({"case_id": sorted(set(invalid) - set(cases["case_id"]))})
+    if len(lost):
+        lost["invalid_reason"] = lost["case_id"].map(invalid)
+        cases = pd.concat([cases, lost], ignore_index=True)
+    log = EventLog.from_frames(events, cases, source=label)
+
+    q_idx = np.flatnonzero(~ok)
+    quarantined = raw.iloc[q_idx].assign(source_row=rows[q_idx], code=quarantine[q_idx])
+    quarantined.loc[pd.isna(quarantined["code"]), "code"] = "DUPLICATE"
+    report = ValidationReport(
+        source=label, rows_read=n, rows_kept=int(ok.sum()), rows_quarantined=int((~ok).sum()),
+        rows_repaired=int((repaired & ok).sum()), events_derived=n_derived,
+        issues=issues.frame(), quarantined=quarantined.reset_index(drop=True),
+    )
+    assert report.rows_kept + report.rows_quarantined == report.rows_read
+    return log, report
+
+
+def _texts(template: str, values: np.ndarray, mask: np.ndarray, other: np.ndarray | None = None) -> np.ndarray:
+    """Messages for the flagged rows only (formatting every row of a large export would be waste)."""
+    out = np.full(len(values), "", dtype=object)
+    for i in np.flatnonzero(mask):
+        out[i] = template.format(values[i]) if other is None else template.format(values[i], other[i])
+    return out
+
+
+def _map_activities(values: pd.Series, mapping: Mapping) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Activity per row, a problem code per row, and whether the match needed normalising."""
+    known_targets = set(mapping.activities.map.values()) | ACTIVITY_NAMES
+    exact = dict(mapping.activities.map)
+    loose = {k.strip().casefold(): v for k, v in exact.items()}
+    loose.update({a.casefold(): a for a in known_targets if a.casefold() not in loose})
+    codes, uniques = pd.factorize(values.astype("string"), use_na_sentinel=True)
+    act_u, code_u, rep_u = [], [], []
+    for value in uniques:
+        value = str(value)
+        if value in exact:
+            act_u.append(exact[value]), code_u.append(None), rep_u.append(False)
+        elif value in known_targets:
+            act_u.append(value), code_u.append(None), rep_u.append(False)
+        elif value.strip().casefold() in loose:
+            act_u.append(loose[value.strip().casefold()]), code_u.append(None), rep_u.append(True)
+        else:
+            act_u.append(value), code_u.append("UNKNOWN_ACTIVITY"), rep_u.append(False)
+    act_u.append(None), code_u.append("ACTIVITY_NULL"), rep_u.append(False)  # index -1: missing
+    pick = np.where(codes < 0, len(uniques), codes)
+    return (np.array(act_u, dtype=object)[pick], np.array(code_u, dtype=object)[pick], np.array(rep_u, dtype=bool)[pick])
+
+
+def _goes_back(t: np.ndarray, new_case: np.ndarray) -> np.ndarray:
+    """Per row (sorted by case, then narration): earlier than the latest time narrated before it in its case."""
+    if not len(t):
+        return np.zeros(0, dtype=bool)
+    group = np.cumsum(new_case) - 1
+    running = pd.Series(t).groupby(group).cummax().to_numpy()
+    previous = np.r_[NAT, running[:-1]]
+    previous[new_case] = NAT
+    return t < previous
+
+
+def _case_table(raw, mapping: Mapping, kept, case_text, seq, rows):  # noqa: ANN001, ANN202
+    """One row per case: attributes from the kept rows (first or last by narration), constants; conflicts as issues."""
+    frame = pd.DataFrame({"case_id": case_text[kept], "_seq": seq[kept], "_row": rows[kept]})
+    for field, column in mapping.case_attributes.items():
+        frame[field] = raw[column].to_numpy()[kept]
+    frame = frame.sort_values(["case_id", "_seq", "_row"], kind="stable")
+    issues = []
+    fields = list(mapping.case_attributes)
+    grouped = frame.groupby("case_id", sort=False)
+    take = grouped.last() if mapping.policies.attribute_conflicts == "last" else grouped.first()
+    if fields:
+        counts = grouped[fields].nunique(dropna=True)
+        for field in fields:
+            bad = counts.index[counts[field] > 1]
+            if len(bad):
+                first_rows = grouped["_row"].first().loc[bad].to_numpy()
+                chosen = take.loc[bad, field].astype(str).to_numpy()
+                issues.append(pd.DataFrame({
+                    "source_row": first_rows, "case_id": np.asarray(bad, dtype=object), "column": mapping.case_attributes[field],
+                    "code": "ATTR_CONFLICT", "message": [f"{field} changes between the rows of the case" for _ in bad],
+                    "action": [f"kept; used the {mapping.policies.attribute_conflicts} value {v!r}" for v in chosen],
+                }))
+    cases = take[fields].reset_index() if fields else pd.DataFrame({"case_id": take.index.to_numpy()})
+    for field, value in mapping.case_constants.items():
+        cases[field] = value
+    return cases, issues
+
+
+def _invalid_cases(quarantine: np.ndarray, case_text: np.ndarray) -> dict[str, str]:
+    """Case id -> the codes of its quarantined rows (exact duplicates do not count)."""
+    mask = ~pd.isna(quarantine) & ~pd.isna(case_text)
+    frame = pd.DataFrame({"case_id": case_text[mask], "code": quarantine[mask]})
+    frame = frame[~frame["code"].isin(HARMLESS)]
+    return frame.groupby("case_id")["code"].agg(lambda s: ",".join(sorted(set(s)))).to_dict()
+
+
+def _interval_events(events: pd.DataFrame, mapping: Mapping) -> list[pd.DataFrame]:
+    """Status intervals: a pause where a run of the states begins, a resume where it ends."""
+    out = []
+    if not mapping.activities.intervals or events.empty:
+        return out
+    ordered = events.sort_values(["case_id", "timestamp", "source_row"], kind="stable")
+    case = ordered["case_id"].to_numpy()
+    first = np.r_[True, case[1:] != case[:-1]]
+    for interval in mapping.activities.intervals:
+        inside = ordered["activity"].isin(interval.states).to_numpy()
+        before = np.r_[False, inside[:-1]]
+        before[first] = False
+        for mask, activity in ((inside & ~before, interval.pause), (~inside & before, interval.resume)):
+            part = ordered.loc[mask, ["case_id", "timestamp", "source_row"]].assign(activity=activity)
+            out.append(part)
+    return out
+
+
+def _case_events(raw, mapping: Mapping, kept, case_text, issues: _Issues, rows) -> list[pd.DataFrame]:  # noqa: ANN001
+    """One event per case from a column holding its time, read on the case's last kept row."""
+    out = []
+    if not mapping.case_events or not len(kept):
+        return out
+    last = pd.DataFrame({"case_id": case_text[kept], "pos": kept}).groupby("case_id")["pos"].last()
+    for activity, column in mapping.case_events.items():
+        values = raw[column].iloc[last.to_numpy()].reset_index(drop=True)
+        times = parse_times(values, mapping.timestamps)
+        usable = times.code == None  # noqa: E711 (object array of None / codes)
+        bad = ~usable & (times.code != "TS_NULL")
+        if bad.any():
+            idx = np.flatnonzero(bad)
+            issues.add(rows[last.to_numpy()[idx]], last.index.to_numpy()[idx], column, "CASE_EVENT_UNPARSEABLE",
+                       values.astype(str).to_numpy()[idx], "kept; no event made")
+        out.append(pd.DataFrame({
+            "case_id": last.index.to_numpy()[usable], "activity": activity,
+            "timestamp": pd.to_datetime(times.ns[usable], unit="ns", utc=True), "source_row": rows[last.to_numpy()[usable]],
+        }))
+    return out
