@@ -16,6 +16,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from svcsim.errors import InputError
 from svcsim.eventlog.log import EventLog
@@ -93,20 +95,21 @@ def _validate(raw: pd.DataFrame, mapping: Mapping, label: str, as_of_ns: int) ->
     quarantine = np.full(n, None, dtype=object)  # first quarantining code per row
     repaired = np.zeros(n, dtype=bool)
 
+    case_code, case_ids = _case_codes(raw[cols.case_id])
+    case_of = np.append(np.asarray(case_ids, dtype=object), None)  # code -1 -> None
+
     def flag(mask: np.ndarray, column: str, code: str, message, action: str, *, quarantines: bool) -> None:  # noqa: ANN001
         idx = np.flatnonzero(mask)
-        issues.add(rows[idx], case_text[idx], column, code, message if isinstance(message, str) else message[idx], action)
+        issues.add(rows[idx], case_of[case_code[idx]], column, code, message if isinstance(message, str) else message[idx], action)
         if quarantines:
             first = idx[pd.isna(quarantine[idx])]
             quarantine[first] = code
 
     # -- stage 1: each row on its own -----------------------------------------
-    case_text = raw[cols.case_id].astype("string").str.strip().to_numpy(dtype=object, na_value=None)
-    case_null = pd.isna(case_text)
-    flag(case_null, cols.case_id, "CASE_ID_NULL", "no case id", "quarantined", quarantines=True)
+    flag(case_code < 0, cols.case_id, "CASE_ID_NULL", "no case id", "quarantined", quarantines=True)
 
     activity, act_code, act_repaired = _map_activities(raw[cols.activity], mapping)
-    value_text = raw[cols.activity].astype("string").to_numpy(dtype=object, na_value="")
+    value_text = raw[cols.activity]
     flag(act_code == "ACTIVITY_NULL", cols.activity, "ACTIVITY_NULL", "no activity", "quarantined", quarantines=True)
     unknown = act_code == "UNKNOWN_ACTIVITY"
     keep_unknown = mapping.activities.unknown == "keep"
@@ -117,7 +120,7 @@ def _validate(raw: pd.DataFrame, mapping: Mapping, label: str, as_of_ns: int) ->
     repaired |= act_repaired
 
     times = parse_times(raw[cols.timestamp], mapping.timestamps)
-    ts_text = raw[cols.timestamp].astype("string").to_numpy(dtype=object, na_value="")
+    ts_text = raw[cols.timestamp]
     for code in ("TS_NULL", "TS_UNPARSEABLE", "TS_NAIVE", "TS_NONEXISTENT", "TS_AMBIGUOUS"):
         mask = times.code == code
         if mask.any():
@@ -140,10 +143,10 @@ def _validate(raw: pd.DataFrame, mapping: Mapping, label: str, as_of_ns: int) ->
     ok &= ~dup | keep_dups
 
     seq = pd.to_numeric(raw[cols.seq], errors="coerce").to_numpy() if cols.seq else rows.astype(float)
-    order = np.lexsort((rows, seq, case_text.astype(str)))
+    order = np.lexsort((rows, seq, case_code))
     order = order[ok[order]]
     t_sorted = times.ns[order]
-    c_sorted = case_text[order].astype(str)
+    c_sorted = case_code[order]
     new_case = np.r_[True, c_sorted[1:] != c_sorted[:-1]] if len(order) else np.zeros(0, bool)
     back = _goes_back(t_sorted, new_case)
     ooo = np.zeros(n, dtype=bool)
@@ -155,14 +158,14 @@ def _validate(raw: pd.DataFrame, mapping: Mapping, label: str, as_of_ns: int) ->
         ok &= ~ooo
 
     kept = np.flatnonzero(ok)
-    cases, attr_issues = _case_table(raw, mapping, kept, case_text, seq, rows)
+    cases, attr_issues = _case_table(raw, mapping, kept, case_code, case_ids, seq, rows)
     for part in attr_issues:
         issues.parts.append(part)
-    invalid = _invalid_cases(quarantine, case_text)
+    invalid = _invalid_cases(quarantine, case_code, case_ids)
     cases["invalid_reason"] = cases["case_id"].map(invalid)
 
     events = pd.DataFrame({
-        "case_id": case_text[kept],
+        "case_id": pd.Categorical.from_codes(case_code[kept], categories=case_ids),
         "activity": activity[kept],
         "timestamp": pd.to_datetime(times.ns[kept], unit="ns", utc=True),
         "source_row": rows[kept],
@@ -173,7 +176,7 @@ def _validate(raw: pd.DataFrame, mapping: Mapping, label: str, as_of_ns: int) ->
         events["seq"] = seq[kept]
     if cols.event_id:
         events["event_id"] = raw[cols.event_id].to_numpy()[kept]
-    derived = _interval_events(events, mapping) + _case_events(raw, mapping, kept, case_text, issues, rows)
+    derived = _interval_events(events, mapping) + _case_events(raw, mapping, kept, case_code, case_ids, issues, rows)
     n_derived = sum(len(d) for d in derived)
     if derived:
         events = pd.concat([events, *derived], ignore_index=True)
@@ -196,12 +199,30 @@ def _validate(raw: pd.DataFrame, mapping: Mapping, label: str, as_of_ns: int) ->
     return log, report
 
 
-def _texts(template: str, values: np.ndarray, mask: np.ndarray, other: np.ndarray | None = None) -> np.ndarray:
+def _texts(template: str, values: pd.Series, mask: np.ndarray, other: np.ndarray | None = None) -> np.ndarray:
     """Messages for the flagged rows only (formatting every row of a large export would be waste)."""
     out = np.full(len(values), "", dtype=object)
-    for i in np.flatnonzero(mask):
-        out[i] = template.format(values[i]) if other is None else template.format(values[i], other[i])
+    idx = np.flatnonzero(mask)
+    picked = values.iloc[idx].tolist()
+    for i, value in zip(idx, picked, strict=True):
+        value = "" if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)) else value
+        out[i] = template.format(value) if other is None else template.format(value, other[i])
     return out
+
+
+def _case_codes(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """Case ids trimmed of spaces, as integer codes (-1: none) and the ids they stand for."""
+    if not pd.api.types.is_string_dtype(values.dtype):
+        values = values.astype("string")  # e.g. integer ids from a Parquet file
+    text = pa.array(values, from_pandas=True)  # zero-copy for pandas' Arrow-backed strings
+    trimmed = pc.utf8_trim_whitespace(text)
+    trimmed = pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, pa.string()), trimmed)
+    if isinstance(trimmed, pa.ChunkedArray):
+        trimmed = trimmed.combine_chunks()
+    encoded = trimmed.dictionary_encode()
+    codes = encoded.indices.to_numpy(zero_copy_only=False)
+    codes = np.where(pd.isna(codes), -1, codes).astype(np.int64)
+    return codes, pd.Index(encoded.dictionary.to_pylist(), dtype=object)
 
 
 def _map_activities(values: pd.Series, mapping: Mapping) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -224,7 +245,10 @@ def _map_activities(values: pd.Series, mapping: Mapping) -> tuple[np.ndarray, np
             act_u.append(value), code_u.append("UNKNOWN_ACTIVITY"), rep_u.append(False)
     act_u.append(None), code_u.append("ACTIVITY_NULL"), rep_u.append(False)  # index -1: missing
     pick = np.where(codes < 0, len(uniques), codes)
-    return (np.array(act_u, dtype=object)[pick], np.array(code_u, dtype=object)[pick], np.array(rep_u, dtype=bool)[pick])
+    names = list(dict.fromkeys(a for a in act_u if a is not None))
+    act_codes = np.array([names.index(a) if a is not None else -1 for a in act_u], dtype=np.int64)
+    activity = pd.Categorical.from_codes(act_codes[pick], categories=names)
+    return (activity, np.array(code_u, dtype=object)[pick], np.array(rep_u, dtype=bool)[pick])
 
 
 def _goes_back(t: np.ndarray, new_case: np.ndarray) -> np.ndarray:
@@ -238,12 +262,12 @@ def _goes_back(t: np.ndarray, new_case: np.ndarray) -> np.ndarray:
     return t < previous
 
 
-def _case_table(raw, mapping: Mapping, kept, case_text, seq, rows):  # noqa: ANN001, ANN202
+def _case_table(raw, mapping: Mapping, kept, case_code, case_ids, seq, rows):  # noqa: ANN001, ANN202
     """One row per case: attributes from the kept rows (first or last by narration), constants; conflicts as issues."""
-    frame = pd.DataFrame({"case_id": case_text[kept], "_seq": seq[kept], "_row": rows[kept]})
+    order = kept[np.lexsort((rows[kept], seq[kept], case_code[kept]))]
+    frame = pd.DataFrame({"case_id": case_code[order], "_row": rows[order]})
     for field, column in mapping.case_attributes.items():
-        frame[field] = raw[column].to_numpy()[kept]
-    frame = frame.sort_values(["case_id", "_seq", "_row"], kind="stable")
+        frame[field] = raw[column].iloc[order].to_numpy()
     issues = []
     fields = list(mapping.case_attributes)
     grouped = frame.groupby("case_id", sort=False)
@@ -261,15 +285,19 @@ def _case_table(raw, mapping: Mapping, kept, case_text, seq, rows):  # noqa: ANN
                     "action": [f"kept; used the {mapping.policies.attribute_conflicts} value {v!r}" for v in chosen],
                 }))
     cases = take[fields].reset_index() if fields else pd.DataFrame({"case_id": take.index.to_numpy()})
+    ids = np.asarray(case_ids, dtype=object)
+    cases["case_id"] = ids[cases["case_id"].to_numpy()]
+    for part in issues:
+        part["case_id"] = ids[part["case_id"].to_numpy(dtype=np.int64)]
     for field, value in mapping.case_constants.items():
         cases[field] = value
     return cases, issues
 
 
-def _invalid_cases(quarantine: np.ndarray, case_text: np.ndarray) -> dict[str, str]:
+def _invalid_cases(quarantine: np.ndarray, case_code: np.ndarray, case_ids: pd.Index) -> dict[str, str]:
     """Case id -> the codes of its quarantined rows (exact duplicates do not count)."""
-    mask = ~pd.isna(quarantine) & ~pd.isna(case_text)
-    frame = pd.DataFrame({"case_id": case_text[mask], "code": quarantine[mask]})
+    mask = ~pd.isna(quarantine) & (case_code >= 0)
+    frame = pd.DataFrame({"case_id": np.asarray(case_ids, dtype=object)[case_code[mask]], "code": quarantine[mask]})
     frame = frame[~frame["code"].isin(HARMLESS)]
     return frame.groupby("case_id")["code"].agg(lambda s: ",".join(sorted(set(s)))).to_dict()
 
@@ -292,12 +320,13 @@ def _interval_events(events: pd.DataFrame, mapping: Mapping) -> list[pd.DataFram
     return out
 
 
-def _case_events(raw, mapping: Mapping, kept, case_text, issues: _Issues, rows) -> list[pd.DataFrame]:  # noqa: ANN001
+def _case_events(raw, mapping: Mapping, kept, case_code, case_ids, issues: _Issues, rows) -> list[pd.DataFrame]:  # noqa: ANN001
     """One event per case from a column holding its time, read on the case's last kept row."""
     out = []
     if not mapping.case_events or not len(kept):
         return out
-    last = pd.DataFrame({"case_id": case_text[kept], "pos": kept}).groupby("case_id")["pos"].last()
+    last = pd.DataFrame({"case_id": case_code[kept], "pos": kept}).groupby("case_id")["pos"].last()
+    last.index = pd.Index(np.asarray(case_ids, dtype=object)[last.index.to_numpy()])
     for activity, column in mapping.case_events.items():
         values = raw[column].iloc[last.to_numpy()].reset_index(drop=True)
         times = parse_times(values, mapping.timestamps)

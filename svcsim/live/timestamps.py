@@ -48,8 +48,11 @@ def parse_times(values: pd.Series, spec: TimestampSpec) -> ParsedTimes:
     text = values.astype("string").str.strip()
     null = text.isna().to_numpy()
     code[null] = "TS_NULL"
-    offset = text.str.extract(_OFFSET, expand=False)
-    has_offset = offset.notna().to_numpy()
+    arrow = pa.array(text, type=pa.large_string(), from_pandas=True)
+    has_offset = pc.fill_null(pc.match_substring_regex(arrow, _OFFSET), False).to_numpy(zero_copy_only=False)
+    offset = pd.Series(np.nan, index=text.index, dtype=object)
+    if has_offset.any():
+        offset[has_offset] = text[has_offset].str.extract(_OFFSET, expand=False)
     ns = np.full(n, np.iinfo(np.int64).min, dtype=np.int64)
 
     if has_offset.any():
