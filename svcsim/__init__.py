@@ -8,18 +8,25 @@ from svcsim.errors import InputError
 from svcsim.eventlog import EventLog, read_log, write_log
 from svcsim.live import ValidationReport, load_events
 from svcsim.rules import CheckResult, RuleSet, check, load_rules
+from svcsim.scenario import Scenario, load_scenario, with_changes
+from svcsim.simulation import Run, simulate
 
 __all__ = [
     "CheckResult",
     "EventLog",
     "InputError",
     "RuleSet",
+    "Run",
+    "Scenario",
     "ServiceCalendar",
     "ValidationReport",
     "check",
     "load_events",
     "load_rules",
+    "load_scenario",
     "read_log",
+    "simulate",
+    "with_changes",
     "write_log",
 ]
 __version__ = "0.1.0"

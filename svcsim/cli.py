@@ -1,6 +1,8 @@
 """The ``svcsim`` command line.
 
-``svcsim check [LOG] [--rules R] [--as-of T] [--out DIR]`` judges an event
+``svcsim run [SCENARIO]`` simulates a scenario (``baseline`` by default) and
+judges the simulated log (see :mod:`svcsim.cli_run`); ``svcsim scenario``
+lists, shows and describes scenarios. ``svcsim check [LOG] [--rules R] [--as-of T] [--out DIR]`` judges an event
 log (by default the bundled sample log) against the rules (by default the
 built-in rules of every seed target) and prints the per-rule summary and the
 head of the escalation list. A user's mistake is one line on stderr and exit
@@ -64,6 +66,9 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--out", help="write results.parquet, summary.csv and escalations.csv here (with --mapping also validation.json and issues.csv)")
     check.add_argument("--top", type=int, default=10, help="escalations to print (default 10)")
     check.set_defaults(handler=_check)
+    from svcsim.cli_run import add_run_parsers
+
+    add_run_parsers(sub)
     return parser
 
 

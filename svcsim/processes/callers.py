@@ -1,0 +1,124 @@
+"""Callers: non-stationary Poisson arrivals, drawn before the run, and repeat-fault calls.
+
+Every call's arrival minute and attributes (kind, zone, fault, patience,
+handle time, branch chances) are drawn up front, each from its own named
+stream, so the same seed gives the same calls whatever the staffing. The
+arrival process then releases them into the operators' queue at their
+minute. A fix that fails brings a new call about the same device after a
+delay (:func:`repeat_call`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import Any
+
+import numpy as np
+
+from svcsim.processes.cases import HARDWARE, KIND_CODES, N_CHANCES, SOFTWARE, TICKET, CaseBook
+from svcsim.processes.recorder import CODE, Recorder
+from svcsim.streams import Streams
+
+__all__ = ["CallPlan", "draw_calls", "arrivals", "repeat_call", "N_CHANCES"]
+
+_RECEIVED = CODE["call_received"]
+_JOB_KINDS = (KIND_CODES["field"], KIND_CODES["carry_in"], KIND_CODES["mail_in"])
+
+
+class CallPlan:
+    """Arrival minutes of the calls drawn before the run (case numbers 0..n-1)."""
+
+    def __init__(self, minutes: np.ndarray) -> None:
+        self.minutes = minutes
+
+
+def _poisson_minutes(rates_per_hour: np.ndarray, generator: np.random.Generator) -> np.ndarray:
+    """Arrival minutes of a Poisson process with a rate constant within each hour.
+
+    Unit-rate exponential gaps are mapped through the cumulative intensity
+    (time change), drawn in batches of 4096 until the horizon is passed.
+    """
+    cumulative = np.concatenate([[0.0], np.cumsum(rates_per_hour)])
+    total = cumulative[-1]
+    chunks, reached = [], 0.0
+    while reached <= total:
+        gaps = generator.standard_exponential(4096)
+        points = reached + np.cumsum(gaps)
+        chunks.append(points)
+        reached = points[-1]
+    points = np.concatenate(chunks) if chunks else np.empty(0)
+    points = points[points < total]
+    hour = np.searchsorted(cumulative, points, side="right") - 1
+    rate = np.maximum(rates_per_hour[hour], 1e-300)
+    return (hour + (points - cumulative[hour]) / rate) * 60.0
+
+
+def draw_calls(book: CaseBook, streams: Streams, rates_per_hour: np.ndarray, *, mix: np.ndarray,
+               zones: np.ndarray, p_software: float, p_urgent: float, p_warranty: float,
+               handle: Any, patience: Any) -> CallPlan:
+    """Draw every call of the horizon into ``book``; ``mix``/``zones`` are shares, dists frozen."""
+    minutes = _poisson_minutes(rates_per_hour, streams.rng("arrivals"))
+    n = len(minutes)
+    kind = np.searchsorted(np.cumsum(mix) / mix.sum(), streams.rng("kinds").random(n), side="right")
+    zone = np.searchsorted(np.cumsum(zones) / zones.sum(), streams.rng("zones").random(n), side="right")
+    fault = np.where(streams.rng("faults").random(n) < p_software, SOFTWARE, HARDWARE)
+    chance = streams.rng("branching").random((n, N_CHANCES))
+    priority = np.where(chance[:, 3] < p_urgent, 1, 2)
+    warranty = (chance[:, 4] < p_warranty).astype(int)
+    hand = _draw(handle, n, streams.rng("handle"))
+    wait = np.full(n, np.inf) if patience is None else _draw(patience, n, streams.rng("patience"))
+    deadline = minutes + wait
+    book.case_type.extend([TICKET] * n)
+    book.kind.extend(np.minimum(kind, len(mix) - 1).tolist())
+    book.zone.extend(np.minimum(zone, len(zones) - 1).tolist())
+    book.fault.extend(fault.tolist())
+    book.warranty.extend(warranty.tolist())
+    book.device.extend(range(len(book.device), len(book.device) + n))
+    book.priority.extend(priority.tolist())
+    book.parent.extend([-1] * n)
+    book.deadline.extend(deadline.tolist())
+    book.handle.extend(hand.tolist())
+    for j, column in enumerate(book.chance):
+        column.extend(chance[:, j].tolist())
+    return CallPlan(minutes)
+
+
+def _draw(dist: Any, n: int, generator: np.random.Generator) -> np.ndarray:
+    if dist.dist.name == "expon" and not dist.args and not dist.kwds.get("loc"):
+        return generator.exponential(float(dist.kwds.get("scale", 1.0)), n)
+    return np.asarray(dist.rvs(size=n, random_state=generator), dtype=float).reshape(n)
+
+
+def arrivals(env: Any, plan: CallPlan, queue: Any, recorder: Recorder) -> Generator[Any, Any, None]:
+    """Release the drawn calls into the operators' queue at their minutes."""
+    timeout, append = env.timeout, recorder.events.append
+    idle, waiting = queue.idle, queue.queue.append  # queue.put, inlined: the hot path
+    now = env.now
+    for case, minute in enumerate(plan.minutes.tolist()):
+        yield timeout(minute - now)
+        now = env.now
+        append((case, _RECEIVED, now, -1))
+        if idle:
+            idle.popleft().succeed(case)
+        else:
+            waiting(case)
+
+
+def repeat_call(env: Any, book: CaseBook, parent: int, delay: float, patience: float,
+                handle: float, chance: tuple[float, ...], queue: Any,
+                recorder: Recorder) -> Generator[Any, Any, None]:
+    """The same fault comes back on the same device: a new call, ``delay`` minutes later.
+
+    The repeat is a job of the parent's channel (field, carry-in or mail-in;
+    a field job when the parent came through technical support) on the
+    parent's device and fault, free of charge (in warranty), linked by ``parent``.
+    """
+    yield env.timeout(delay)
+    now = env.now
+    kind = book.kind[parent] if book.kind[parent] in _JOB_KINDS else KIND_CODES["field"]
+    case = book.add(case_type=TICKET, kind=kind, zone=book.zone[parent],
+                    fault=book.fault[parent], warranty=1, device=book.device[parent],
+                    priority=book.priority[parent], parent=parent, deadline=now + patience,
+                    handle=handle, chance=chance)
+    recorder.event(case, _RECEIVED, now, -1)
+    queue.put(case)

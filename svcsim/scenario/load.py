@@ -1,0 +1,113 @@
+"""Scenarios from TOML files and built-in names; variants by dotted-path changes.
+
+A mistake in a scenario file is an :class:`~svcsim.errors.InputError` naming
+the file, the field (a dotted path such as ``times.repair``) and what was
+expected; no traceback reaches the user.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import tomllib
+from collections.abc import Mapping
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from svcsim.errors import InputError
+from svcsim.scenario.model import Scenario
+
+__all__ = ["builtin_names", "load_scenario", "parse_scenario", "with_changes", "scenario_schema"]
+
+
+def builtin_names() -> list[str]:
+    """Names of the built-in scenarios (TOML files shipped in ``svcsim/scenarios``)."""
+    folder = resources.files("svcsim.scenarios")
+    return sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".toml"))
+
+
+def load_scenario(name_or_path: str | Path | Scenario) -> Scenario:
+    """A built-in scenario by name (``"baseline"``, ``"tiny"``) or a scenario TOML file."""
+    if isinstance(name_or_path, Scenario):
+        return name_or_path
+    text = str(name_or_path)
+    path = Path(text)
+    if not text.endswith(".toml") and text in builtin_names():
+        data = resources.files("svcsim.scenarios").joinpath(f"{text}.toml").read_text("utf-8")
+        return parse_scenario(_toml(data, f"<built-in scenario {text}>"), file=f"<built-in scenario {text}>")
+    if not path.is_file():
+        raise InputError(
+            f"no scenario named {text!r} and no such file",
+            expected="a built-in scenario (" + ", ".join(builtin_names()) + ") or the path of a .toml file",
+        )
+    return parse_scenario(_toml(path.read_text("utf-8"), str(path)), file=path)
+
+
+def _toml(text: str, file: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise InputError(f"not valid TOML: {error}", file=file, expected="a TOML scenario file") from None
+
+
+def parse_scenario(data: Mapping[str, Any], *, file: str | Path | None = None) -> Scenario:
+    """Validate a scenario given as nested mappings (as read from TOML)."""
+    try:
+        return Scenario.model_validate(dict(data))
+    except ValidationError as error:
+        raise _input_error(error, file) from None
+
+
+def _input_error(error: ValidationError, file: str | Path | None) -> InputError:
+    first = error.errors(include_url=False)[0]
+    loc = [str(part) for part in first["loc"] if not str(part).startswith("function-")]
+    field = ".".join(loc) or None
+    kind = first["type"]
+    message = first["msg"].removeprefix("Value error, ")
+    given = first.get("input")
+    if kind == "extra_forbidden":
+        return InputError(f"unknown field {loc[-1]!r}", file=file, field=field,
+                          expected="one of the fields listed in docs/reference/scenario.md")
+    if "; expected " in message:
+        problem, expected = message.split("; expected ", 1)
+        return InputError(problem, file=file, field=field, expected=expected)
+    shown = json.dumps(given, default=str)[:60] if given is not None and not isinstance(given, Mapping) else None
+    problem = f"{shown} is not valid" if shown is not None else "not valid"
+    expected = message.removeprefix("Input should be ")
+    return InputError(problem, file=file, field=field, expected=expected[0].lower() + expected[1:])
+
+
+def with_changes(scenario: Scenario, changes: Mapping[str, Any]) -> Scenario:
+    """A validated copy of ``scenario`` with ``{"dotted.path": value}`` changes applied.
+
+    A whole number given for a role (``{"staffing.field_engineers": 8}``)
+    sets that role's ``count``. The original is left untouched.
+    """
+    data = scenario.model_dump(mode="python")
+    for path, value in changes.items():
+        keys = path.split(".")
+        node: Any = data
+        for key in keys[:-1]:
+            if not isinstance(node, dict) or key not in node:
+                raise InputError(f"no such field {path!r}", field=path, expected="a dotted path to a scenario field")
+            node = node[key]
+        last = keys[-1]
+        if not isinstance(node, dict) or (last not in node and not isinstance(node.get("dist"), str)):
+            raise InputError(f"no such field {path!r}", field=path, expected="a dotted path to a scenario field")
+        if isinstance(node.get(last), dict) and "count" in node[last] and isinstance(value, int):
+            node[last]["count"] = value
+        elif isinstance(value, BaseModel):
+            node[last] = value.model_dump(mode="python")
+        else:
+            node[last] = copy.deepcopy(value)
+    return parse_scenario(data, file=f"<changes to scenario {scenario.name}>")
+
+
+def scenario_schema() -> dict[str, Any]:
+    """The JSON Schema of a scenario file (for editors)."""
+    schema = Scenario.model_json_schema()
+    schema["title"] = "svcsim scenario"
+    return schema

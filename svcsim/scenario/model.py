@@ -1,0 +1,275 @@
+"""The scenario: everything a simulation run needs to know, as frozen, validated data.
+
+Every field has a default, so ``Scenario()`` is a small working center and a
+file only writes what differs. Variants are copies
+(:func:`svcsim.scenario.with_changes`), never mutations. Nothing derived is
+stored here: shift intervals, arrival rates and zone splits are computed by
+the simulation from these fields. Reference: ``docs/reference/scenario.md``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import zoneinfo
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from svcsim.calendar.hours import WEEKDAY_NAMES, parse_intervals, parse_weekly_hours
+from svcsim.errors import InputError
+from svcsim.scenario.distribution import Dist, expon_minutes
+
+__all__ = [
+    "CALL_KINDS", "ZONES_DEFAULT", "Calendar", "Demand", "Shift", "Role", "FieldEngineers",
+    "Staffing", "Times", "Probabilities", "Spares", "Scenario",
+]
+
+#: The kinds of call the demand mix splits calls into.
+CALL_KINDS: tuple[str, ...] = ("question", "field", "carry_in", "mail_in", "complaint", "sale")
+ZONES_DEFAULT: dict[str, float] = {"city": 0.6, "suburb": 0.3, "remote": 0.1}
+_SERVICE_HOURS = ["08:30-12:00", "13:00-17:30"]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+def _hours_ok(texts: list[str], field: str) -> list[str]:
+    try:
+        parse_intervals(texts, field=field)
+    except InputError as error:
+        raise ValueError(f"{error.problem}; expected {error.expected}") from None
+    return texts
+
+
+class Calendar(_Frozen):
+    """The center's service hours and public holidays (see :class:`svcsim.ServiceCalendar`).
+
+    ``country`` names the public calendar whose holidays close the center and
+    whose make-up days open it (``"none"``: no holidays). Staff working "on
+    service days" work on the days this calendar is open.
+    """
+
+    country: str = "CN"
+    hours: dict[str, list[str]] = Field(
+        default_factory=lambda: {d: list(_SERVICE_HOURS) for d in WEEKDAY_NAMES[:5]}
+    )
+    makeup_hours: str = "mon"
+
+    @field_validator("hours")
+    @classmethod
+    def _weekly(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        try:
+            parse_weekly_hours(value)
+        except InputError as error:
+            raise ValueError(f"{error.field}: {error.problem}; expected {error.expected}") from None
+        return value
+
+
+class Demand(_Frozen):
+    """Calls: volume per day of week, hour-of-day profile, holidays, the mix of kinds, zones.
+
+    The arrival rate in hour ``h`` of a day is ``calls_per_day[weekday] *
+    hourly_profile[h] / sum(hourly_profile)`` per hour (times
+    ``holiday_factor`` on a public holiday): a non-stationary Poisson process.
+    """
+
+    calls_per_day: dict[str, float] = Field(
+        default_factory=lambda: {"mon": 40.0, "tue": 40.0, "wed": 40.0, "thu": 40.0, "fri": 40.0, "sat": 0.0, "sun": 0.0}
+    )
+    hourly_profile: list[float] = Field(
+        default_factory=lambda: [0.0] * 8 + [1.0, 1.0, 1.0, 1.0, 0.5, 1.0, 1.0, 1.0, 1.0] + [0.0] * 7
+    )
+    holiday_factor: float = Field(0.0, ge=0.0)
+    mix: dict[str, float] = Field(
+        default_factory=lambda: {"question": 0.35, "field": 0.35, "carry_in": 0.1, "mail_in": 0.05, "complaint": 0.05, "sale": 0.1}
+    )
+    zones: dict[str, float] = Field(default_factory=lambda: dict(ZONES_DEFAULT))
+
+    @field_validator("calls_per_day")
+    @classmethod
+    def _days(cls, value: dict[str, float]) -> dict[str, float]:
+        for key, calls in value.items():
+            if key not in WEEKDAY_NAMES:
+                raise ValueError(f"unknown weekday {key!r}; expected one of {', '.join(WEEKDAY_NAMES)}")
+            if not (calls >= 0 and math.isfinite(calls)):
+                raise ValueError(f"{key}: {calls!r} calls; expected a number >= 0")
+        return value
+
+    @field_validator("hourly_profile")
+    @classmethod
+    def _profile(cls, value: list[float]) -> list[float]:
+        if len(value) != 24 or any(not (w >= 0 and math.isfinite(w)) for w in value) or sum(value) <= 0:
+            raise ValueError("expected 24 weights >= 0 (hours 0-23), not all zero")
+        return value
+
+    @field_validator("mix")
+    @classmethod
+    def _mix(cls, value: dict[str, float]) -> dict[str, float]:
+        for key, share in value.items():
+            if key not in CALL_KINDS:
+                raise ValueError(f"unknown call kind {key!r}; expected one of {', '.join(CALL_KINDS)}")
+            if not share >= 0:
+                raise ValueError(f"{key}: share {share!r}; expected a number >= 0")
+        if sum(value.values()) <= 0:
+            raise ValueError("all shares are zero; expected at least one positive share")
+        return value
+
+    @field_validator("zones")
+    @classmethod
+    def _zones(cls, value: dict[str, float]) -> dict[str, float]:
+        if not value or any(not s >= 0 for s in value.values()) or sum(value.values()) <= 0:
+            raise ValueError("expected shares >= 0 per zone, e.g. {city = 0.6, suburb = 0.3, remote = 0.1}")
+        return value
+
+
+class Shift(_Frozen):
+    """When one role is on duty: hours of the day, on service days or every day.
+
+    A worker busy at the end of a shift finishes the job in hand, then goes
+    off duty; nobody starts a job outside a shift.
+    """
+
+    hours: list[str] = Field(default_factory=lambda: ["08:30-17:30"])
+    days: Literal["service", "every"] = "service"
+
+    @field_validator("hours")
+    @classmethod
+    def _hours(cls, value: list[str]) -> list[str]:
+        return _hours_ok(value, "hours")
+
+
+class Role(_Frozen):
+    """A number of people in one role and their shift."""
+
+    count: int = Field(1, ge=0, le=10_000)
+    shift: Shift = Field(default_factory=Shift)
+
+
+class FieldEngineers(Role):
+    """Field engineers: shared by all zones, or split across zones by demand share.
+
+    With ``shared = false`` each engineer has a home zone and only takes jobs
+    there; the count is split by the demand's zone shares (largest
+    remainder, at least one per zone with demand when there are enough).
+    """
+
+    count: int = Field(4, ge=0, le=10_000)
+    shared: bool = True
+
+
+class Staffing(_Frozen):
+    """Who works, how many, when; and how dispatchers choose among waiting tickets."""
+
+    operators: Role = Field(default_factory=lambda: Role(count=2))
+    tech_support: Role = Field(default_factory=lambda: Role(count=1))
+    dispatchers: Role = Field(default_factory=lambda: Role(count=1))
+    field_engineers: FieldEngineers = Field(default_factory=FieldEngineers)
+    bench_engineers: Role = Field(default_factory=lambda: Role(count=1))
+    supervisor: Role = Field(default_factory=lambda: Role(count=1))
+    sales_lead: Role = Field(default_factory=lambda: Role(count=1))
+    dispatch_policy: Literal["fifo", "priority"] = "priority"
+
+
+def _d(dist: str, **params: float) -> Dist:
+    return Dist(dist=dist, **params)
+
+
+class Times(_Frozen):
+    """Every random duration, in minutes, as a named scipy.stats distribution."""
+
+    handle: Dist = Field(default_factory=lambda: _d("lognorm", s=0.5, scale=5.0))
+    tech_support: Dist = Field(default_factory=lambda: _d("lognorm", s=0.5, scale=12.0))
+    dispatch: Dist = Field(default_factory=lambda: _d("lognorm", s=0.4, scale=4.0))
+    travel: dict[str, Dist] = Field(default_factory=lambda: {
+        "city": _d("lognorm", s=0.3, scale=14.0),
+        "suburb": _d("lognorm", s=0.3, scale=40.0),
+        "remote": _d("lognorm", s=0.3, scale=85.0),
+    })
+    diagnosis: Dist = Field(default_factory=lambda: _d("lognorm", s=0.5, scale=20.0))
+    repair: Dist = Field(default_factory=lambda: _d("lognorm", s=0.6, scale=60.0))
+    software_fix: Dist = Field(default_factory=lambda: _d("lognorm", s=0.5, scale=30.0))
+    bench_test: Dist = Field(default_factory=lambda: _d("lognorm", s=0.4, scale=20.0))
+    bench_repair: Dist = Field(default_factory=lambda: _d("lognorm", s=0.6, scale=45.0))
+    callback: Dist = Field(default_factory=lambda: _d("lognorm", s=0.4, scale=3.0))
+    complaint_meeting: Dist = Field(default_factory=lambda: _d("uniform", loc=30.0, scale=60.0))
+    carry_in_delay: Dist = Field(default_factory=lambda: _d("uniform", loc=60.0, scale=1380.0))
+    mail_transit: Dist = Field(default_factory=lambda: _d("uniform", loc=1440.0, scale=2880.0))
+    repeat_delay: Dist = Field(default_factory=lambda: _d("expon", scale=4320.0))
+    bad_part_return: Dist = Field(default_factory=lambda: _d("expon", scale=120.0))
+
+
+class Probabilities(_Frozen):
+    """Every branching probability of the ticket flow."""
+
+    solved_by_phone: float = Field(0.7, ge=0, le=1, description="a question settled by the operator")
+    tech_solves: float = Field(0.6, ge=0, le=1, description="an escalated question settled by technical support; else a field ticket")
+    software_fault: float = Field(0.4, ge=0, le=1)
+    part_needed: float = Field(0.5, ge=0, le=1, description="a hardware repair needs a spare part")
+    fix_fails_software: float = Field(0.05, ge=0, le=1)
+    fix_fails_hardware: float = Field(0.04, ge=0, le=1)
+    in_warranty: float = Field(0.7, ge=0, le=1)
+    quote_declined: float = Field(0.2, ge=0, le=1, description="an out-of-warranty customer declines the quote")
+    major_complaint: float = Field(0.2, ge=0, le=1)
+    urgent: float = Field(0.1, ge=0, le=1, description="a ticket gets priority 1 (else 2)")
+
+
+class Spares(_Frozen):
+    """Parts: issued at once from an unlimited store (the spares issue will fill this in).
+
+    Defective parts go to the spares administrator; the supplier's courier
+    collects them once a day at ``vendor_pickup`` on service days.
+    """
+
+    store: Literal["unlimited"] = "unlimited"
+    vendor_pickup: str = "16:00"
+
+    @field_validator("vendor_pickup")
+    @classmethod
+    def _pickup(cls, value: str) -> str:
+        _hours_ok([f"{value}-24:00"], "vendor_pickup")
+        return value
+
+
+class Scenario(_Frozen):
+    """A service center to simulate: when, how long, demand, staff, times, chances.
+
+    Time in the simulation is minutes since local midnight of ``start`` in
+    ``timezone``; the log holds real timestamps. ``patience`` is how long a
+    caller waits before hanging up (``"none"``: callers never hang up).
+    """
+
+    name: str = "unnamed"
+    description: str = ""
+    start: dt.date = dt.date(2025, 3, 3)
+    timezone: str = "Asia/Shanghai"
+    horizon_days: int = Field(28, ge=1, le=3660)
+    calendar: Calendar = Field(default_factory=Calendar)
+    demand: Demand = Field(default_factory=Demand)
+    staffing: Staffing = Field(default_factory=Staffing)
+    times: Times = Field(default_factory=Times)
+    probabilities: Probabilities = Field(default_factory=Probabilities)
+    patience: Dist | Literal["none"] | None = Field(default_factory=lambda: expon_minutes(3.0))
+    spares: Spares = Field(default_factory=Spares)
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        try:
+            zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}; expected an IANA name such as Asia/Shanghai") from None
+        return value
+
+    @field_validator("patience", mode="before")
+    @classmethod
+    def _no_patience(cls, value: object) -> object:
+        return None if isinstance(value, str) and value.lower() in ("none", "infinite") else value
+
+    @model_validator(mode="after")
+    def _zones_have_travel(self) -> Scenario:
+        missing = [z for z, share in self.demand.zones.items() if share > 0 and z not in self.times.travel]
+        if missing:
+            raise ValueError(f"times.travel: no travel time for zone(s) {missing}; expected one per zone of demand.zones")
+        return self

@@ -1,0 +1,61 @@
+"""`svcsim run` and `svcsim scenario`, through their handlers (wired into svcsim.cli by the lead)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+import pandas as pd
+import pytest
+
+from svcsim.cli_run import add_run_parsers
+from svcsim.errors import InputError
+
+
+def _parse(argv):
+    parser = argparse.ArgumentParser(prog="svcsim")
+    add_run_parsers(parser.add_subparsers(dest="command"))
+    return parser.parse_args(argv)
+
+
+def _call(argv):
+    args = _parse(argv)
+    return args.handler(args)
+
+
+def test_run_prints_targets_and_utilisation_and_writes_tables(tmp_path, capsys):
+    assert _call(["run", "tiny", "--days", "3", "--seed", "4", "--out", str(tmp_path)]) == 0
+    captured = capsys.readouterr()
+    assert "dispatch-4h" in captured.out and "attainment" in captured.out
+    assert "field_engineers" in captured.out and "Utilisation" in captured.out
+    assert "day 3/3" in captured.err
+    for name in ("events.parquet", "cases.parquet", "results.parquet", "summary.csv"):
+        assert (tmp_path / name).exists()
+    events = pd.read_parquet(tmp_path / "events.parquet")
+    assert str(events["timestamp"].dt.tz) == "UTC"
+
+
+def test_run_defaults_to_baseline():
+    args = _parse(["run"])
+    assert args.scenario == "baseline" and args.seed == 0
+
+
+def test_run_mistakes_are_input_errors(tmp_path):
+    with pytest.raises(InputError):
+        _call(["run", "no-such-scenario", "--quiet"])
+    with pytest.raises(InputError):
+        _call(["run", "tiny", "--days", "0", "--quiet"])
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[staffing.operators]\ncount = 'many'\n")
+    with pytest.raises(InputError, match="staffing.operators.count"):
+        _call(["run", str(bad), "--quiet"])
+
+
+def test_scenario_list_show_schema(capsys):
+    assert _call(["scenario", "list"]) == 0
+    assert "baseline" in capsys.readouterr().out
+    assert _call(["scenario", "show", "tiny"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["name"] == "tiny" and shown["staffing"]["operators"]["count"] == 2
+    assert _call(["scenario", "schema"]) == 0
+    assert json.loads(capsys.readouterr().out)["title"] == "svcsim scenario"

@@ -1,0 +1,35 @@
+"""Every example in the simulator's docs runs and prints what the page says."""
+
+from __future__ import annotations
+
+import doctest
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+DOCS = ["docs/tutorial/first-run.md", "docs/reference/scenario.md"]
+FLAGS = doctest.NORMALIZE_WHITESPACE | doctest.ELLIPSIS
+
+
+@pytest.mark.parametrize("path", DOCS)
+def test_documentation_examples(path):
+    text = (ROOT / path).read_text(encoding="utf-8")
+    blocks = re.findall(r"```pycon\n(.*?)```", text, flags=re.DOTALL)
+    assert blocks, f"no examples in {path}"
+    test = doctest.DocTestParser().get_doctest("\n".join(blocks), {}, path, path, 0)
+    runner = doctest.DocTestRunner(optionflags=FLAGS)
+    runner.run(test)
+    assert runner.summarize(verbose=False).failed == 0
+
+
+def test_reference_lists_every_scenario_field():
+    """docs/reference/scenario.md names every field of every scenario section."""
+    from svcsim.scenario import model
+
+    text = (ROOT / "docs/reference/scenario.md").read_text(encoding="utf-8")
+    for cls in (model.Scenario, model.Calendar, model.Demand, model.Shift, model.FieldEngineers,
+                model.Staffing, model.Times, model.Probabilities, model.Spares):
+        for name in cls.model_fields:
+            assert f"`{name}`" in text, f"{cls.__name__}.{name} is not documented"

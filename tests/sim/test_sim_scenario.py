@@ -1,0 +1,75 @@
+"""Scenarios: frozen, validated data with a default for every field; mistakes name file and field."""
+
+from __future__ import annotations
+
+import pytest
+
+from svcsim.errors import InputError
+from svcsim.scenario import Scenario, builtin_names, load_scenario, scenario_schema, with_changes
+from svcsim.scenarios import mmc, mmc_abandon
+
+
+def test_builtin_scenarios_load():
+    assert {"baseline", "tiny"} <= set(builtin_names())
+    base = load_scenario("baseline")
+    assert base.name == "baseline" and base.staffing.field_engineers.count == 11
+    assert load_scenario("tiny").horizon_days == 7
+
+
+def test_every_field_has_a_default_and_the_scenario_is_frozen():
+    scenario = Scenario()
+    with pytest.raises(Exception):  # noqa: B017 - pydantic's frozen-instance error
+        scenario.horizon_days = 3  # type: ignore[misc]
+
+
+def test_with_changes_copies_and_leaves_the_original():
+    base = load_scenario("baseline")
+    more = with_changes(base, {"staffing.field_engineers": 14, "times.repair": {"dist": "gamma", "a": 2.0, "scale": 20.0}})
+    assert more.staffing.field_engineers.count == 14 and base.staffing.field_engineers.count == 11
+    assert more.times.repair.dist == "gamma" and more.staffing.field_engineers.shared is False
+    with pytest.raises(InputError, match="no such field"):
+        with_changes(base, {"staffing.pilots": 3})
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "words"),
+    [
+        ('[times]\nrepair = { dist = "norm", loc = 30, scale = 5 }\n', "times.repair", "non-negative"),
+        ('[times]\nrepair = { dist = "lognormal", s = 0.5 }\n', "times.repair", "scipy.stats"),
+        ("[staffing.operators]\ncount = -2\n", "staffing.operators.count", "greater than or equal to 0"),
+        ("[demand]\nmix = { question = 1, gossip = 2 }\n", "demand.mix", "call kind"),
+        ("horizon = 5\n", "horizon", "unknown field"),
+        ('timezone = "Mars/Olympus"\n', "timezone", "IANA"),
+    ],
+)
+def test_a_mistake_names_the_file_the_field_and_what_was_expected(tmp_path, text, field, words):
+    path = tmp_path / "center.toml"
+    path.write_text(text)
+    with pytest.raises(InputError) as caught:
+        load_scenario(path)
+    message = str(caught.value)
+    assert str(path) in message and f"field '{field}'" in message and words in message
+    assert "expected" in message
+
+
+def test_not_toml_and_no_such_scenario_are_input_errors(tmp_path):
+    path = tmp_path / "broken.toml"
+    path.write_text("name = \n")
+    with pytest.raises(InputError, match="not valid TOML"):
+        load_scenario(path)
+    with pytest.raises(InputError, match="baseline"):
+        load_scenario("nowhere")
+
+
+def test_validation_queues():
+    queue = mmc(9, 1, 10)
+    assert queue.staffing.operators.count == 10 and queue.patience is None
+    assert queue.times.handle.mean() == pytest.approx(60.0)
+    assert mmc_abandon(9, 1, 10, 2).patience.mean() == pytest.approx(30.0)
+    with pytest.raises(InputError):
+        mmc(0, 1, 3)
+
+
+def test_schema_is_json_schema_of_the_scenario():
+    schema = scenario_schema()
+    assert schema["type"] == "object" and "staffing" in schema["properties"]
