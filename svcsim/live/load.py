@@ -136,8 +136,7 @@ def _validate(raw: pd.DataFrame, mapping: Mapping, label: str, as_of_ns: int) ->
 
     # -- stage 2: across the rows that passed -----------------------------------
     ok = pd.isna(quarantine)
-    dup = np.zeros(n, dtype=bool)
-    dup[ok] = raw[ok].duplicated(keep="first").to_numpy()
+    dup = _exact_duplicates(raw, ok, case_code, times.ns, np.asarray(activity.codes))
     keep_dups = mapping.policies.duplicates == "keep"
     flag(dup, "*", "DUPLICATE", "an exact copy of an earlier row", "kept" if keep_dups else "quarantined", quarantines=not keep_dups)
     ok &= ~dup | keep_dups
@@ -212,17 +211,8 @@ def _texts(template: str, values: pd.Series, mask: np.ndarray, other: np.ndarray
 
 def _case_codes(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
     """Case ids trimmed of spaces, as integer codes (-1: none) and the ids they stand for."""
-    if not pd.api.types.is_string_dtype(values.dtype):
-        values = values.astype("string")  # e.g. integer ids from a Parquet file
-    text = pa.array(values, from_pandas=True)  # zero-copy for pandas' Arrow-backed strings
-    trimmed = pc.utf8_trim_whitespace(text)
-    trimmed = pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, pa.string()), trimmed)
-    if isinstance(trimmed, pa.ChunkedArray):
-        trimmed = trimmed.combine_chunks()
-    encoded = trimmed.dictionary_encode()
-    codes = encoded.indices.to_numpy(zero_copy_only=False)
-    codes = np.where(pd.isna(codes), -1, codes).astype(np.int64)
-    return codes, pd.Index(encoded.dictionary.to_pylist(), dtype=object)
+    codes, ids = _encoded(values, trim=True)
+    return codes, pd.Index(ids, dtype=object)
 
 
 def _map_activities(values: pd.Series, mapping: Mapping) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -263,35 +253,75 @@ def _goes_back(t: np.ndarray, new_case: np.ndarray) -> np.ndarray:
 
 
 def _case_table(raw, mapping: Mapping, kept, case_code, case_ids, seq, rows):  # noqa: ANN001, ANN202
-    """One row per case: attributes from the kept rows (first or last by narration), constants; conflicts as issues."""
+    """One row per case: attributes from the kept rows (first or last non-empty value by narration), constants.
+
+    Each attribute column is dictionary-encoded once; first/last values and
+    conflicts (two different non-empty values in one case) are then found with
+    array operations on the codes, sorted by case and narration.
+    """
     order = kept[np.lexsort((rows[kept], seq[kept], case_code[kept]))]
-    frame = pd.DataFrame({"case_id": case_code[order], "_row": rows[order]})
-    for field, column in mapping.case_attributes.items():
-        frame[field] = raw[column].iloc[order].to_numpy()
-    issues = []
-    fields = list(mapping.case_attributes)
-    grouped = frame.groupby("case_id", sort=False)
-    take = grouped.last() if mapping.policies.attribute_conflicts == "last" else grouped.first()
-    if fields:
-        counts = grouped[fields].nunique(dropna=True)
-        for field in fields:
-            bad = counts.index[counts[field] > 1]
-            if len(bad):
-                first_rows = grouped["_row"].first().loc[bad].to_numpy()
-                chosen = take.loc[bad, field].astype(str).to_numpy()
-                issues.append(pd.DataFrame({
-                    "source_row": first_rows, "case_id": np.asarray(bad, dtype=object), "column": mapping.case_attributes[field],
-                    "code": "ATTR_CONFLICT", "message": [f"{field} changes between the rows of the case" for _ in bad],
-                    "action": [f"kept; used the {mapping.policies.attribute_conflicts} value {v!r}" for v in chosen],
-                }))
-    cases = take[fields].reset_index() if fields else pd.DataFrame({"case_id": take.index.to_numpy()})
+    case = case_code[order]
+    present = np.unique(case)
     ids = np.asarray(case_ids, dtype=object)
-    cases["case_id"] = ids[cases["case_id"].to_numpy()]
-    for part in issues:
-        part["case_id"] = ids[part["case_id"].to_numpy(dtype=np.int64)]
-    for field, value in mapping.case_constants.items():
+    cases = pd.DataFrame({"case_id": ids[present]})
+    issues = []
+    use_last = mapping.policies.attribute_conflicts == "last"
+    for field, column in mapping.case_attributes.items():
+        codes, values = _encoded(raw[column])
+        codes = codes[order]
+        filled = codes >= 0
+        sub_case, sub_code, sub_pos = case[filled], codes[filled], order[filled]
+        value = np.full(len(present), None, dtype=object)
+        if len(sub_case):
+            starts = np.flatnonzero(np.r_[True, sub_case[1:] != sub_case[:-1]])
+            ends = np.r_[starts[1:], len(sub_case)] - 1
+            pick = ends if use_last else starts
+            where = np.searchsorted(present, sub_case[starts])
+            value[where] = values[sub_code[pick]]
+            low = np.minimum.reduceat(sub_code, starts)
+            high = np.maximum.reduceat(sub_code, starts)
+            bad = np.flatnonzero(low != high)
+            if len(bad):
+                issues.append(pd.DataFrame({
+                    "source_row": rows[sub_pos[starts[bad]]], "case_id": ids[sub_case[starts[bad]]], "column": column,
+                    "code": "ATTR_CONFLICT", "message": f"{field} changes between the rows of the case",
+                    "action": [f"kept; used the {mapping.policies.attribute_conflicts} value {v!r}" for v in values[sub_code[pick[bad]]]],
+                }))
         cases[field] = value
+    for field, constant in mapping.case_constants.items():
+        cases[field] = constant
     return cases, issues
+
+
+def _encoded(values: pd.Series, *, trim: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """A column as integer codes (-1: empty) and the distinct values they stand for (Arrow does the work)."""
+    if not pd.api.types.is_string_dtype(values.dtype):
+        values = values.astype("string")  # e.g. integers from a Parquet file
+    array = pa.array(values, from_pandas=True)  # zero-copy for pandas' Arrow-backed strings
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    if trim:
+        array = pc.utf8_trim_whitespace(array)
+        array = pc.if_else(pc.equal(array, ""), pa.scalar(None, array.type), array)
+    encoded = array.dictionary_encode()
+    codes = encoded.indices.to_numpy(zero_copy_only=False)
+    codes = np.where(pd.isna(codes), -1, codes).astype(np.int64)
+    return codes, np.asarray(encoded.dictionary.to_pylist(), dtype=object)
+
+
+def _exact_duplicates(raw: pd.DataFrame, ok: np.ndarray, case_code: np.ndarray, t_ns: np.ndarray, act: np.ndarray) -> np.ndarray:
+    """Rows (among ``ok``) that repeat an earlier row exactly, in every column.
+
+    A full copy shares case, time and activity, so those integer columns pick
+    the candidates and the full comparison runs on the candidates only.
+    """
+    dup = np.zeros(len(raw), dtype=bool)
+    idx = np.flatnonzero(ok)
+    keys = pd.DataFrame({"c": case_code[idx], "t": t_ns[idx], "a": act[idx]})
+    candidates = idx[keys.duplicated(keep=False).to_numpy()]
+    if len(candidates):
+        dup[candidates] = raw.iloc[candidates].duplicated(keep="first").to_numpy()
+    return dup
 
 
 def _invalid_cases(quarantine: np.ndarray, case_code: np.ndarray, case_ids: pd.Index) -> dict[str, str]:
