@@ -45,29 +45,33 @@ def parse_times(values: pd.Series, spec: TimestampSpec) -> ParsedTimes:
         code[values.isna().to_numpy()] = "TS_NULL"
         return ParsedTimes(ns, code, mixed)
 
-    text = values.astype("string").str.strip()
-    null = text.isna().to_numpy()
+    if not pd.api.types.is_string_dtype(values.dtype):
+        values = values.astype("string")
+    arrow = pa.array(values, from_pandas=True)  # zero-copy for pandas' Arrow-backed strings
+    if isinstance(arrow, pa.ChunkedArray):
+        arrow = arrow.combine_chunks()
+    arrow = pc.utf8_trim_whitespace(arrow)
+    arrow = pc.if_else(pc.equal(arrow, ""), pa.scalar(None, arrow.type), arrow)
+    null = arrow.is_null().to_numpy(zero_copy_only=False)
     code[null] = "TS_NULL"
-    arrow = pa.array(text, type=pa.large_string(), from_pandas=True)
     has_offset = pc.fill_null(pc.match_substring_regex(arrow, _OFFSET), False).to_numpy(zero_copy_only=False)
-    offset = pd.Series(np.nan, index=text.index, dtype=object)
-    if has_offset.any():
-        offset[has_offset] = text[has_offset].str.extract(_OFFSET, expand=False)
     ns = np.full(n, np.iinfo(np.int64).min, dtype=np.int64)
 
     if has_offset.any():
-        fmt = "ISO8601" if spec.format is None else spec.format
-        aware = pd.to_datetime(text[has_offset], format=fmt, utc=True, errors="coerce")
-        ok = aware.notna().to_numpy()
         idx = np.flatnonzero(has_offset)
+        text = pd.Series(arrow.take(pa.array(idx)).to_pylist(), dtype="string")
+        fmt = "ISO8601" if spec.format is None else spec.format
+        aware = pd.to_datetime(text, format=fmt, utc=True, errors="coerce")
+        ok = aware.notna().to_numpy()
         ns[idx[ok]] = aware[ok].dt.as_unit("ns").to_numpy(dtype="datetime64[ns]").view(np.int64)
         code[idx[~ok]] = "TS_UNPARSEABLE"
-        mixed[idx[ok]] = _odd_offsets(offset[has_offset][ok], aware[ok], spec.timezone)
+        offset = text[ok].str.extract(_OFFSET, expand=False)
+        mixed[idx[ok]] = _odd_offsets(offset, aware[ok], spec.timezone)
 
     naive = ~has_offset & ~null
     if naive.any():
-        local = _parse_local(text[naive], spec.format)
         idx = np.flatnonzero(naive)
+        local = _parse_local(arrow.filter(pa.array(naive)), spec.format)
         bad = local.isna().to_numpy()
         code[idx[bad]] = "TS_UNPARSEABLE"
         if spec.timezone is None:
@@ -79,17 +83,16 @@ def parse_times(values: pd.Series, spec: TimestampSpec) -> ParsedTimes:
     return ParsedTimes(ns, code, mixed)
 
 
-def _parse_local(text: pd.Series, fmt: str | None) -> pd.Series:
-    """Local date-times from text; unreadable values become NaT.
+def _parse_local(text: pa.Array, fmt: str | None) -> pd.Series:
+    """Local date-times from Arrow text; unreadable values become NaT.
 
     With an explicit format, pyarrow's strptime does the work (several times
     faster than pandas' per-value parser on large exports, same results).
     """
     if fmt is None:
-        return pd.to_datetime(text, format="ISO8601", errors="coerce")
-    array = pa.array(text.to_numpy(dtype=object, na_value=None), type=pa.string())
-    parsed = pc.strptime(array, format=fmt, unit="ns", error_is_null=True)
-    return pd.Series(parsed.to_numpy(zero_copy_only=False), index=text.index).astype("datetime64[ns]")
+        return pd.to_datetime(pd.Series(text.to_pylist(), dtype="string"), format="ISO8601", errors="coerce")
+    parsed = pc.strptime(text, format=fmt, unit="ns", error_is_null=True)
+    return pd.Series(parsed.to_numpy(zero_copy_only=False)).astype("datetime64[ns]")
 
 
 def _localised(local: pd.Series, spec: TimestampSpec, code: np.ndarray, mixed: np.ndarray) -> ParsedTimes:
