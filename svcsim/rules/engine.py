@@ -135,12 +135,11 @@ def summarise(results: pd.DataFrame, rules: RuleSet) -> pd.DataFrame:
     Running, at-risk and pending rows are not decided yet and stay out of the
     percentage; so do not_applicable and invalid rows.
     """
-    counts = pd.crosstab(results["rule_id"], results["status"], dropna=False).reindex(index=rules.ids(), columns=list(STATUSES), fill_value=0)
-    counts = counts.astype(np.int64)
+    counts, cases = _counts(results, rules)
     good = counts[list(_DECIDED_GOOD)].sum(axis=1)
     decided = good + counts[list(_DECIDED_BAD)].sum(axis=1)
     summary = counts.copy()
-    summary.insert(0, "cases", results.groupby("rule_id", observed=False)["case_id"].nunique().reindex(rules.ids()).fillna(0).astype(np.int64))
+    summary.insert(0, "cases", cases)
     summary.insert(1, "rows", counts.sum(axis=1))
     summary["decided"] = decided
     summary["attainment_pct"] = (100.0 * good / decided.replace(0, np.nan)).round(2)
@@ -148,6 +147,40 @@ def summarise(results: pd.DataFrame, rules: RuleSet) -> pd.DataFrame:
     summary.index.name = "rule_id"
     summary.columns.name = None
     return summary.reset_index()
+
+
+def _counts(results: pd.DataFrame, rules: RuleSet) -> tuple[pd.DataFrame, pd.Series]:
+    """Rows per rule id and status (rules x STATUSES, int64), and distinct cases per rule id.
+
+    On the result of :func:`check` (categorical rule_id over the rule ids,
+    status over STATUSES, case_id categorical) this counts integer codes with
+    ``np.bincount``; any other frame goes through ``crosstab`` / ``nunique``.
+    """
+    ids = rules.ids()
+    rule, status, case = results["rule_id"], results["status"], results["case_id"]
+    coded = (
+        isinstance(rule.dtype, pd.CategoricalDtype) and list(rule.cat.categories) == list(ids)
+        and isinstance(status.dtype, pd.CategoricalDtype) and list(status.cat.categories) == list(STATUSES)
+        and isinstance(case.dtype, pd.CategoricalDtype)
+    )
+    if not coded:
+        counts = pd.crosstab(rule, status, dropna=False).reindex(index=ids, columns=list(STATUSES), fill_value=0)
+        cases = results.groupby("rule_id", observed=False)["case_id"].nunique().reindex(ids).fillna(0).astype(np.int64)
+        return counts.astype(np.int64), cases
+    r = rule.cat.codes.to_numpy().astype(np.int64)
+    s = status.cat.codes.to_numpy().astype(np.int64)
+    c = case.cat.codes.to_numpy().astype(np.int64)
+    n_rules, n_status = len(ids), len(STATUSES)
+    ok = (r >= 0) & (s >= 0)
+    table = np.bincount(r[ok] * n_status + s[ok], minlength=n_rules * n_status).reshape(n_rules, n_status)
+    counts = pd.DataFrame(table.astype(np.int64), index=pd.Index(ids, name="rule_id"), columns=pd.Index(list(STATUSES), name="status"))
+    keep = (r >= 0) & (c >= 0)
+    key = r[keep] * (len(case.cat.categories) + 1) + c[keep]
+    if len(key) and not np.all(key[1:] >= key[:-1]):
+        key = np.sort(key)
+    firsts = key[np.concatenate(([True], key[1:] != key[:-1]))] if len(key) else key
+    per_rule = np.bincount(firsts // (len(case.cat.categories) + 1), minlength=n_rules)[:n_rules]
+    return counts, pd.Series(per_rule.astype(np.int64), index=counts.index)
 
 
 def _title(rules: RuleSet, rule_id: str) -> str:

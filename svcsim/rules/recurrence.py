@@ -28,10 +28,7 @@ def evaluate_recurrence(rule: RecurrenceRule, log: PreparedLog, rules: RuleSet) 
     cal = rules.calendar_for(rule) if rule.basis == "calendar" else None
     where = f"rule '{rule.id}'"
     key_cols = [log.case_column(k, source=rules.source, where=where) for k in rule.key]
-    key_frame = pd.concat(key_cols, axis=1, keys=range(len(key_cols)))
-    has_key = key_frame.notna().all(axis=1).to_numpy()
-    key_code = key_frame.groupby(list(range(len(key_cols))), sort=False, dropna=True, observed=True).ngroup().to_numpy()
-    key_code = np.where(has_key, key_code, -1)
+    key_code = _key_codes(key_cols)
 
     applies = applies_per_case(rule, log, rules)
     fix = np.flatnonzero((log.act == _code(log, rule.after)) & applies[log.case]) if rule.after in log.act_names else np.empty(0, np.int64)
@@ -84,6 +81,33 @@ def evaluate_recurrence(rule: RecurrenceRule, log: PreparedLog, rules: RuleSet) 
     rows.reason[no_key] = f"no {' / '.join(rule.key)} to match repeats on"
     rows.reason[failed] = "the same fault came back within the window"
     return rows
+
+
+def _key_codes(columns: list[pd.Series]) -> np.ndarray:
+    """Per case: an int64 code equal for equal key tuples, -1 where a key field is missing.
+
+    Each column is factorised to integer codes once (a categorical's own
+    codes), and the codes combined arithmetically (refactorised when the
+    product of the cardinalities would overflow).
+    """
+    n = len(columns[0]) if columns else 0
+    code = np.zeros(n, dtype=np.int64)
+    size = 1
+    missing = np.zeros(n, dtype=bool)
+    for col in columns:
+        if isinstance(col.dtype, pd.CategoricalDtype):
+            c, k = col.cat.codes.to_numpy().astype(np.int64), len(col.cat.categories)
+        else:
+            c, uniques = pd.factorize(col, use_na_sentinel=True)
+            c, k = c.astype(np.int64), len(uniques)
+        missing |= c < 0
+        k = max(k, 1)
+        if size > (2**62) // k:
+            code, uniques = pd.factorize(code)
+            code, size = code.astype(np.int64), max(len(uniques), 1)
+        code = code * k + np.maximum(c, 0)
+        size *= k
+    return np.where(missing, -1, code)
 
 
 def _code(log: PreparedLog, name: str) -> int:

@@ -97,7 +97,8 @@ def to_frame(parts: list[Rows], case_ids: pd.Index, rule_order: list[str]) -> pd
     n_per = [len(p) for p in parts]
     rule_idx = np.repeat([rule_order.index(p.rule_id) for p in parts], n_per)
     case = cat("case")
-    order = np.lexsort((cat("repeat"), cat("cycle"), case, rule_idx))
+    cycle, repeat = cat("cycle"), cat("repeat")
+    order = slice(None) if _is_sorted(rule_idx, case, cycle, repeat) else np.lexsort((repeat, cycle, case, rule_idx))
 
     def times(name: str) -> pd.Series:
         return pd.Series(pd.to_datetime(cat(name)[order].view("datetime64[ns]"), utc=True))
@@ -105,18 +106,17 @@ def to_frame(parts: list[Rows], case_ids: pd.Index, rule_order: list[str]) -> pd
     def spans(name: str) -> pd.Series:
         return pd.Series(cat(name)[order].view("timedelta64[ns]"))
 
-    ids = np.asarray(case_ids, dtype=object)
+    status = cat("status")[order].astype(np.int8)
     related = cat("related_case")[order]
-    rel = np.where(related >= 0, ids[np.maximum(related, 0)], None)
     frame = pd.DataFrame(
         {
             "rule_id": pd.Categorical.from_codes(rule_idx[order], categories=rule_order),
-            "rule_group": pd.Categorical(np.repeat([p.group for p in parts], n_per)[order]),
-            "kind": pd.Categorical(np.repeat([p.kind for p in parts], n_per)[order], categories=["duration", "ladder", "recurrence"]),
-            "case_id": pd.Categorical.from_codes(case[order], categories=case_ids) if case_ids.is_unique else ids[case[order]],
-            "cycle": cat("cycle")[order],
-            "repeat": cat("repeat")[order],
-            "status": pd.Categorical.from_codes(cat("status")[order].astype(np.int8), categories=list(STATUSES)),
+            "rule_group": _label_column([p.group for p in parts], n_per, order),
+            "kind": _label_column([p.kind for p in parts], n_per, order, ["duration", "ladder", "recurrence"]),
+            "case_id": pd.Categorical.from_codes(case[order], categories=case_ids) if case_ids.is_unique else np.asarray(case_ids, dtype=object)[case[order]],
+            "cycle": cycle[order],
+            "repeat": repeat[order],
+            "status": pd.Categorical.from_codes(status, categories=list(STATUSES)),
             "start": times("start"),
             "stop": times("stop"),
             "due": times("due"),
@@ -124,14 +124,75 @@ def to_frame(parts: list[Rows], case_ids: pd.Index, rule_order: list[str]) -> pd
             "business_elapsed": spans("business_elapsed"),
             "paused": spans("paused"),
             "target": spans("target"),
-            "target_reason": pd.Categorical(cat("target_reason")[order]),
-            "basis": pd.Categorical(np.repeat([p.basis for p in parts], n_per)[order], categories=["wall", "calendar"]),
+            "target_reason": _text_categorical(cat("target_reason")[order]),
+            "basis": _label_column([p.basis for p in parts], n_per, order, ["wall", "calendar"]),
             "level": cat("level")[order],
-            "reason": pd.Categorical(cat("reason")[order]),
-            "related_case_id": rel,
+            "reason": _text_categorical(cat("reason")[order]),
+            "related_case_id": _related_ids(related, case_ids),
         }
     )
     return frame
+
+
+def _is_sorted(*keys: np.ndarray) -> bool:
+    """Whether the rows are already in lexicographic order of ``keys`` (then the stable sort is the identity)."""
+    undecided = np.ones(max(len(keys[0]) - 1, 0), dtype=bool)  # pairs equal on all keys so far
+    for key in keys:
+        step = np.diff(key)
+        if (undecided & (step < 0)).any():
+            return False
+        undecided &= step == 0
+    return True
+
+
+def _label_column(labels: list[str], n_per: list[int], order: np.ndarray, categories: list[str] | None = None) -> pd.Categorical:
+    """One label per part, repeated over its rows, as a categorical built from integer codes.
+
+    The categories are ``categories`` if given, else the distinct labels
+    sorted, as ``pd.Categorical`` of the labels would make them.
+    """
+    cats = list(categories) if categories is not None else sorted(set(labels))
+    index = {c: i for i, c in enumerate(cats)}
+    codes = np.repeat(np.array([index.get(label, -1) for label in labels], dtype=np.int64), n_per)[order]
+    return pd.Categorical.from_codes(codes, categories=pd.Index(cats, dtype="str") if cats else pd.Index([], dtype=object))
+
+
+def _text_categorical(values: np.ndarray) -> pd.Categorical:
+    """An object array of text (None where absent) as a categorical, like ``pd.Categorical(values)``.
+
+    Factorised by hashing (cheap: few distinct values), then the categories
+    sorted and the codes remapped; absent values get code -1.
+    """
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    if not len(uniques):
+        return pd.Categorical.from_codes(codes, categories=pd.Index([], dtype=object))
+    labels = [str(u) for u in uniques]
+    rank = np.argsort(np.array(labels, dtype=object), kind="stable")
+    remap = np.empty(len(labels), dtype=np.int64)
+    remap[rank] = np.arange(len(labels))
+    codes = np.where(codes >= 0, remap[np.maximum(codes, 0)], -1)
+    return pd.Categorical.from_codes(codes, categories=pd.Index([labels[i] for i in rank], dtype="str"))
+
+
+def _related_ids(related: np.ndarray, case_ids: pd.Index) -> pd.Series | np.ndarray:
+    """Case ids of the related cases (missing where the code is -1), as a ``str`` column.
+
+    Built with an Arrow ``take`` of the few ids that occur, not through an
+    object array of millions of mostly missing values.
+    """
+    ids = np.asarray(case_ids, dtype=object)
+    used = related >= 0
+    if not used.any():
+        return np.full(len(related), None, dtype=object)
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    values, codes = np.unique(related[used], return_inverse=True)
+    index = np.full(len(related), 0, dtype=np.int64)
+    index[used] = codes.ravel()
+    texts = pa.array([str(v) for v in ids[values]], type=pa.large_string())
+    out = pc.take(texts, pa.array(index, mask=~used))
+    return pd.Series(out, dtype=pd.StringDtype(storage="pyarrow", na_value=np.nan))
 
 
 def _empty_frame(rule_order: list[str]) -> pd.DataFrame:
