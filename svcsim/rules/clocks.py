@@ -21,7 +21,7 @@ import numpy as np
 
 from svcsim.rules.prepared import PreparedLog
 
-__all__ = ["Cycles", "find_cycles", "last_marked"]
+__all__ = ["Cycles", "find_cycles", "last_marked", "number_within"]
 
 _START, _STOP, _PAUSE, _RESUME = 1, 2, 3, 4
 
@@ -95,7 +95,7 @@ def find_cycles(
     stop_ns[cyc_of_row[stop_rows]] = t[stop_rows]
     end_pos[cyc_of_row[stop_rows]] = sel[stop_rows]
     closed = stop_ns != NAT
-    number = _number_within(cyc_case)
+    number = number_within(cyc_case)
 
     # held intervals: pause/resume rows while the clock is open (after this row's last start/stop, a start)
     p_cycle = p_begin = p_end = p_open = np.empty(0, dtype=np.int64)
@@ -133,7 +133,7 @@ def _state_changes(kind: np.ndarray, group: np.ndarray) -> np.ndarray:
     return np.where(first, kind == _PAUSE, kind != prev_kind)
 
 
-def _number_within(case: np.ndarray) -> np.ndarray:
+def number_within(case: np.ndarray) -> np.ndarray:
     """1-based running count of equal consecutive values (cycles of one case are adjacent)."""
     if not len(case):
         return case.astype(np.int64)

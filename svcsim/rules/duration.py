@@ -25,7 +25,7 @@ from svcsim.rules.conditions import evaluate
 from svcsim.rules.load import RuleSet
 from svcsim.rules.prepared import PreparedLog
 from svcsim.rules.results import NAT, Rows, status_code
-from svcsim.rules.spec import DurationRule
+from svcsim.rules.spec import DurationRule, to_ns
 
 __all__ = ["evaluate_duration", "applies_per_case", "due_times"]
 
@@ -36,9 +36,6 @@ def applies_per_case(rule, log: PreparedLog, rules: RuleSet) -> np.ndarray:  # n
     rows = SpanRows(case=np.arange(log.n_cases))
     return evaluate(rule.applies_to, log, rows, calendar=rules.calendar_for(rule), source=rules.source, where=f"rule '{rule.id}'")
 
-
-def _ns(td) -> np.int64:  # noqa: ANN001
-    return np.int64(round(td.total_seconds() * 1e9))
 
 
 def evaluate_duration(rule: DurationRule, log: PreparedLog, rules: RuleSet) -> Rows:
@@ -62,14 +59,14 @@ def evaluate_duration(rule: DurationRule, log: PreparedLog, rules: RuleSet) -> R
         paused = paused_wall
         elapsed = wall - paused_wall
 
-    target = np.full(n, _ns(rule.target), dtype=np.int64)
+    target = np.full(n, to_ns(rule.target), dtype=np.int64)
     reason = np.full(n, "default", dtype=object)
     if rule.special:
         spans = SpanRows(case=cyc.case, first_pos=cyc.start_pos, last_pos=cyc.end_pos, start_ns=cyc.start_ns, end_ns=end)
         chosen = np.zeros(n, dtype=bool)
         for special in rule.special:
             hit = ~chosen & evaluate(special.when, log, spans, calendar=cal, source=rules.source, where=f"rule '{rule.id}'")
-            target[hit] = _ns(special.target)
+            target[hit] = to_ns(special.target)
             reason[hit] = special.reason
             chosen |= hit
 
@@ -164,15 +161,5 @@ def _with_unstarted(rows: Rows, rule: DurationRule, log: PreparedLog, applies: n
     extra.case = cases
     extra.status[:] = status_code("not_applicable")
     extra.reason[:] = f"no start event ({' / '.join(rule.start)}) before the stop"
-    extra.target[:] = _ns(rule.target)
-    return _concat(rows, extra)
-
-
-def _concat(a: Rows, b: Rows) -> Rows:
-    from dataclasses import fields
-
-    out = {}
-    for f in fields(a):
-        va, vb = getattr(a, f.name), getattr(b, f.name)
-        out[f.name] = np.concatenate((va, vb)) if isinstance(va, np.ndarray) else va
-    return Rows(**out)
+    extra.target[:] = to_ns(rule.target)
+    return rows.concat(extra)

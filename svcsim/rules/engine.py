@@ -120,9 +120,7 @@ def _mark_invalid(rows: Rows, rule, log: PreparedLog, *, add_missing: bool = Tru
     extra.case = extra_cases
     extra.status[:] = status_code("invalid")
     extra.reason[:] = reasons[extra_cases]
-    from svcsim.rules.duration import _concat
-
-    return _concat(rows, extra)
+    return rows.concat(extra)
 
 
 _DECIDED_GOOD = {"met", "held"}

@@ -25,13 +25,10 @@ from svcsim.rules.duration import applies_per_case
 from svcsim.rules.load import RuleSet
 from svcsim.rules.prepared import PreparedLog
 from svcsim.rules.results import NAT, Rows, status_code
-from svcsim.rules.spec import LadderRule
+from svcsim.rules.spec import LadderRule, to_ns
 
 __all__ = ["evaluate_ladder"]
 
-
-def _ns(td) -> int:  # noqa: ANN001
-    return int(round(td.total_seconds() * 1e9))
 
 
 def evaluate_ladder(rule: LadderRule, log: PreparedLog, rules: RuleSet) -> list[Rows]:
@@ -55,7 +52,7 @@ def evaluate_ladder(rule: LadderRule, log: PreparedLog, rules: RuleSet) -> list[
     out: list[Rows] = []
     misses = np.zeros(n, dtype=np.int64)
     for milestone in rule.milestones:
-        after = _ns(milestone.after)
+        after = to_ns(milestone.after)
         done_ns = _first_inside(log, milestone.requires, cyc.start_pos, cyc.end_pos)
         done = done_ns != NAT
         measured_done = np.where(done, measure(cyc.start_ns, np.where(done, done_ns, cyc.start_ns)), 0)
@@ -73,7 +70,7 @@ def evaluate_ladder(rule: LadderRule, log: PreparedLog, rules: RuleSet) -> list[
         rows.reason[stopped_before] = "the cycle stopped before this milestone fell due"
         out.append(rows)
         if milestone.repeat_every is not None:
-            every = _ns(milestone.repeat_every)
+            every = to_ns(milestone.repeat_every)
             # repetition k >= 2 falls due at after + (k-1)*every; it is missed when that passed before the event (or as_of)
             limit = np.where(done, done_ns, end)
             measured = measure(cyc.start_ns, limit)

@@ -20,7 +20,7 @@ from svcsim.eventlog.log import EventLog
 from svcsim.rules.engine import to_as_of_ns
 from svcsim.rules.load import RuleSet, load_rules
 from svcsim.rules.results import NAT, STATUSES
-from svcsim.rules.spec import Condition, DurationRule, LadderRule, RecurrenceRule
+from svcsim.rules.spec import Condition, DurationRule, LadderRule, RecurrenceRule, to_ns
 
 __all__ = ["check_oracle"]
 
@@ -90,9 +90,6 @@ def _advance(cal, basis: str, a: int, d: int) -> int:  # noqa: ANN001
     return a + d
 
 
-def _ns(td) -> int:  # noqa: ANN001
-    return int(round(td.total_seconds() * 1e9))
-
 
 def _holds(cond: Condition, case: _Case, span: tuple[int, int, int, int] | None, cal) -> bool:  # noqa: ANN001
     """Whether ``cond`` holds for the case (span: first index, last index, start ns, end ns)."""
@@ -154,10 +151,10 @@ def _duration(rule: DurationRule, case: _Case, cal, as_of: int) -> list[dict]:  
         held = [(p, r if r is not None else end) for p, r in c["held"]]
         paused = sum(_measure(cal, rule.basis, p, r) for p, r in held)
         elapsed = _measure(cal, rule.basis, c["t0"], end) - paused
-        target, why = _ns(rule.target), "default"
+        target, why = to_ns(rule.target), "default"
         for special in rule.special:
             if _holds(special.when, case, (c["i0"], last_i, c["t0"], end), cal):
-                target, why = _ns(special.target), special.reason
+                target, why = to_ns(special.target), special.reason
                 break
         # due: walk the running segments; a clock held at its end resumes there (projected)
         seg_starts = [c["t0"]] + [r for _, r in held]
@@ -189,7 +186,7 @@ def _duration(rule: DurationRule, case: _Case, cal, as_of: int) -> list[dict]:  
                         paused=paused if rule.basis == "calendar" else sum(r - p for p, r in held),
                         target=target, target_reason=why, level=0 if on_time else 1))
     if not cycles and any(a in rule.stop for _, a in case.events):
-        out.append(_row(rule.id, case, status="not_applicable", target=_ns(rule.target),
+        out.append(_row(rule.id, case, status="not_applicable", target=to_ns(rule.target),
                         reason=f"no start event ({' / '.join(rule.start)}) before the stop"))
     return out
 
@@ -204,7 +201,7 @@ def _ladder(rule: LadderRule, case: _Case, cal, as_of: int) -> list[dict]:  # no
         last_i = c["i1"] if closed else len(case.events) - 1
         misses = 0
         for m in rule.milestones:
-            after = _ns(m.after)
+            after = to_ns(m.after)
             done = next((t for t, a in case.events[c["i0"]: last_i + 1] if a in m.requires), None)
             met = done is not None and _measure(cal, rule.basis, c["t0"], done) <= after
             passed = _measure(cal, rule.basis, c["t0"], end) > after
@@ -224,7 +221,7 @@ def _ladder(rule: LadderRule, case: _Case, cal, as_of: int) -> list[dict]:  # no
                             reason="the cycle stopped before this milestone fell due" if status == "not_applicable" else None,
                             **common))
             if m.repeat_every is not None:
-                every, k = _ns(m.repeat_every), 2
+                every, k = to_ns(m.repeat_every), 2
                 limit = done if done is not None else end
                 while _measure(cal, rule.basis, c["t0"], limit) > after + (k - 1) * every:
                     offset = after + (k - 1) * every
@@ -239,7 +236,7 @@ def _recurrence(rule: RecurrenceRule, case: _Case, repeats_by_key: dict[tuple, l
     if rule.applies_to is not None and not _holds(rule.applies_to, case, None, cal):
         return []
     key = tuple(case.attrs.get(k) for k in rule.key)
-    window = _ns(rule.window)
+    window = to_ns(rule.window)
     out = []
     fixes = [t for t, a in case.events if a == rule.after]
     for number, fix in enumerate(fixes, start=1):

@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from svcsim.rules.clocks import number_within
 from svcsim.rules.duration import applies_per_case
 from svcsim.rules.load import RuleSet
 from svcsim.rules.prepared import PreparedLog
@@ -69,7 +70,7 @@ def evaluate_recurrence(rule: RecurrenceRule, log: PreparedLog, rules: RuleSet) 
 
     rows = Rows.empty(rule.id, "recurrence", rule.basis, len(fix))
     rows.case = fix_case
-    rows.cycle = _number_within(fix_case)
+    rows.cycle = number_within(fix_case)
     rows.status = status
     rows.start, rows.due = fix_t, closes
     rows.stop = np.where(failed, rep_t, NAT)
@@ -112,11 +113,3 @@ def _key_codes(columns: list[pd.Series]) -> np.ndarray:
 
 def _code(log: PreparedLog, name: str) -> int:
     return log.act_names.index(name)
-
-
-def _number_within(case: np.ndarray) -> np.ndarray:
-    if not len(case):
-        return case.astype(np.int64)
-    new = np.concatenate(([True], case[1:] != case[:-1]))
-    idx = np.arange(len(case))
-    return idx - np.maximum.accumulate(np.where(new, idx, 0)) + 1

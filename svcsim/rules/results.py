@@ -73,6 +73,11 @@ class Rows:
     def __len__(self) -> int:
         return len(self.case)
 
+    def concat(self, other: Rows) -> Rows:
+        """These rows followed by ``other``'s (same rule)."""
+        arrays = {f.name: getattr(self, f.name) for f in fields(self)}
+        return Rows(**{k: (np.concatenate((v, getattr(other, k))) if isinstance(v, np.ndarray) else v) for k, v in arrays.items()})
+
     def take(self, index: np.ndarray) -> Rows:
         arrays = {f.name: getattr(self, f.name) for f in fields(self)}
         return Rows(**{k: (v[index] if isinstance(v, np.ndarray) else v) for k, v in arrays.items()})

@@ -33,6 +33,7 @@ __all__ = [
     "RulesFile",
     "SpecialTarget",
     "parse_duration",
+    "to_ns",
 ]
 
 _UNITS = {"d": 86400.0, "h": 3600.0, "min": 60.0, "m": 60.0, "s": 1.0}
@@ -49,6 +50,11 @@ def parse_duration(value: Any) -> timedelta:
         raise ValueError(f"{value!r} is not {DURATION_HELP}")
     seconds = sum(float(n) * _UNITS[u] for n, u in _PART.findall(value))
     return timedelta(seconds=seconds)
+
+
+def to_ns(value: timedelta) -> int:
+    """A timedelta as whole nanoseconds (the engine's unit)."""
+    return int(round(value.total_seconds() * 1e9))
 
 
 Duration = Annotated[timedelta, BeforeValidator(parse_duration)]
