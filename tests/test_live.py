@@ -248,6 +248,7 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "uci-incident-log"
 EXCERPT = ROOT / "tests" / "fixtures" / "uci" / "incident_event_log_excerpt.csv"
 FULL = ROOT.parent / "shared" / "data" / "uci-incident-log" / "incident_event_log_readable.zip"
+COMPLETE = ROOT.parent / "shared" / "data" / "uci-incident-log" / "incident_event_log_full.zip"
 
 
 def test_the_uci_excerpt_through_the_example_mapping_and_rules():
@@ -274,6 +275,18 @@ def test_the_whole_uci_log_end_to_end(tmp_path):
     assert (summary["rows_read"], summary["rows_kept"], summary["rows_quarantined"]) == (119998, 119996, 2)
     assert summary["issues_by_code"]["UNKNOWN_ACTIVITY"] == 2
     assert len(pd.read_csv(tmp_path / "issues.csv")) == sum(summary["issues_by_code"].values())
+
+
+@pytest.mark.skipif(not COMPLETE.exists(), reason="shared/data/uci-incident-log is not beside this clone")
+def test_the_complete_uci_copy_with_its_damaged_header():
+    """The complete copy (141,712 rows, header damaged, bare-number values) through its own mapping."""
+    log, report = load_events(COMPLETE, EXAMPLE / "mapping-full.toml", as_of="2017-03-01T00:00:00+00:00")
+    assert report.rows_read == report.rows_kept + report.rows_quarantined == 141712
+    assert report.rows_quarantined == 5 and log.n_cases == 24918
+    result = check(log, EXAMPLE / "rules.toml", as_of="2017-03-01T00:00:00+00:00")
+    resolve = result.results[result.results["rule_id"] == "resolve"]
+    # the special targets match the bare priority numbers of this copy
+    assert set(resolve["target"].dropna().unique()) == {pd.Timedelta(h, "h") for h in (4, 8, 96, 14 * 24)}
 
 
 def test_cli_mapping_mistake_is_one_line(tmp_path, capsys):
