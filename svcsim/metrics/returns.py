@@ -1,0 +1,101 @@
+"""Returns for repair and the DOA rate: counts of item cases by the month they reached the spares administrator.
+
+An item (a defective part or a spare dead on arrival) enters the vendor loop
+when it is received (``item_received``); it is counted once, in the local
+calendar month of its first ``item_received``. Bench units are counted by
+their ``unit_received`` events.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from svcsim.eventlog.log import EventLog
+from svcsim.metrics._log import case_attribute, has_values, local_month_codes, missing
+from svcsim.metrics._rows import counts_by_month, kpi_rows
+
+__all__ = ["received_items", "return_volume", "doa_rate", "RETURNS_NEEDS", "DOA_NEEDS"]
+
+RETURNS_NEEDS = {"activities": ("item_received",)}
+DOA_NEEDS = {"activities": ("item_received", "part_issued"), "attributes": ("item_kind",)}
+
+
+def received_items(log: EventLog, events: pd.DataFrame, zone: str) -> pd.DataFrame:
+    """One row per item case received by ``as_of``: case_id, month code, item_kind and part (when known).
+
+    Only cases of type ``item`` count when the log has a ``case_type`` column.
+    """
+    rec = events.loc[events["activity"] == "item_received", ["case_id", "timestamp"]]
+    rec = rec.assign(case_id=rec["case_id"].astype(str)).sort_values("timestamp", kind="stable")
+    rec = rec.drop_duplicates("case_id", keep="first")
+    cases = log.cases.assign(case_id=log.cases["case_id"].astype(str)).set_index("case_id")
+    if has_values(cases, "case_type"):
+        kind = cases["case_type"].reindex(rec["case_id"]).astype(object).to_numpy()
+        rec = rec.loc[kind == "item"]
+    out = pd.DataFrame({"case_id": rec["case_id"].to_numpy(), "code": local_month_codes(rec["timestamp"], zone)})
+    for column in ("item_kind", "part"):
+        attr = case_attribute(log, column)
+        out[column] = attr.reindex(out["case_id"]).to_numpy() if attr is not None else np.full(len(out), None, dtype=object)
+    return out
+
+
+def return_volume(log: EventLog, events: pd.DataFrame, months: np.ndarray, zone: str) -> tuple[list[pd.DataFrame], dict[str, str]]:
+    """Rows of ``returns`` (and ``returns_defective`` / ``returns_doa``) and ``bench_units_received``; skips with reasons."""
+    out: list[pd.DataFrame] = []
+    skipped: dict[str, str] = {}
+    why = missing(log, **RETURNS_NEEDS)
+    if why:
+        for kpi in ("returns", "returns_defective", "returns_doa"):
+            skipped[kpi] = why
+    else:
+        items = received_items(log, events, zone)
+        total = counts_by_month(items["code"].to_numpy(), months)
+        out.append(kpi_rows("returns", months, unit="items", value=total, numerator=total))
+        why_kind = missing(log, attributes=("item_kind",))
+        if why_kind:
+            skipped["returns_defective"] = skipped["returns_doa"] = why_kind
+        else:
+            kinds = items["item_kind"].astype(object)
+            for kind in ("defective", "doa"):
+                n = counts_by_month(items.loc[(kinds == kind).to_numpy(), "code"].to_numpy(), months)
+                out.append(kpi_rows(f"returns_{kind}", months, unit="items", value=n, numerator=n, denominator=total))
+            other = int((~kinds.isin(["defective", "doa"])).sum())
+            if other:
+                out[-1]["note"] = f"{other} item(s) of another or no kind counted in returns only"
+    why_bench = missing(log, activities=("unit_received",))
+    if why_bench:
+        skipped["bench_units_received"] = why_bench
+    else:
+        codes = local_month_codes(events.loc[events["activity"] == "unit_received", "timestamp"], zone)
+        n = counts_by_month(codes, months)
+        out.append(kpi_rows("bench_units_received", months, unit="units", value=n, numerator=n))
+    return out, skipped
+
+
+def doa_rate(log: EventLog, events: pd.DataFrame, months: np.ndarray, zone: str) -> tuple[list[pd.DataFrame], dict[str, str]]:
+    """Rows of ``doa_rate``: DOA items received in the month over parts issued in the month, overall and per part."""
+    why = missing(log, **DOA_NEEDS)
+    if why:
+        return [], {"doa_rate": why}
+    items = received_items(log, events, zone)
+    doa = items.loc[(items["item_kind"].astype(object) == "doa").to_numpy()]
+    issued = events.loc[events["activity"] == "part_issued"]
+    issued_codes = local_month_codes(issued["timestamp"], zone)
+    num = counts_by_month(doa["code"].to_numpy(), months)
+    den = counts_by_month(issued_codes, months)
+    out = [kpi_rows("doa_rate", months, unit="share", value=_ratio(num, den), numerator=num, denominator=den)]
+    if has_values(events, "part") and case_attribute(log, "part") is not None:
+        issued_part = issued["part"].astype(object).to_numpy()
+        skus = sorted({str(p) for p in issued_part if p is not None and not pd.isna(p)} | {str(p) for p in doa["part"] if p is not None and not pd.isna(p)})
+        for sku in skus:
+            n = counts_by_month(doa.loc[(doa["part"].astype(object) == sku).to_numpy(), "code"].to_numpy(), months)
+            d = counts_by_month(issued_codes[issued_part == sku], months)
+            out.append(kpi_rows("doa_rate", months, unit="share", value=_ratio(n, d), numerator=n, denominator=d,
+                                part=np.full(len(months), sku, dtype=object)))
+    return out, {}
+
+
+def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(den > 0, num / np.where(den > 0, den, 1), np.nan)

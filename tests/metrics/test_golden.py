@@ -1,0 +1,150 @@
+"""Golden tests: the monthly KPIs, stock results and budget of one hand-written center, answers worked out by hand.
+
+The story is in ``metriclogs.center_story``; as of 2026-03-20 12:00 local, the
+log covers 5 Jan 09:00 -> 20 Mar 12:00 (26.625 + 28 + 19.5 = 74.125 days).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from metriclogs import center_story
+from scipy.stats import poisson
+
+from svcsim.analytic import min_stock
+from svcsim.metrics import monthly_kpis, spares_budget, stock_results
+
+
+@pytest.fixture(scope="module")
+def kpis():
+    return monthly_kpis(center_story(), slow_days=30, catalogue=["C"])
+
+
+def one(frame: pd.DataFrame, month: str, kpi: str, part: str | None = None) -> pd.Series:
+    rows = frame[(frame["month"] == month) & (frame["kpi"] == kpi)]
+    rows = rows[rows["part"].isna()] if part is None else rows[rows["part"] == part]
+    assert len(rows) == 1, (month, kpi, part, rows)
+    return rows.iloc[0]
+
+
+def test_months_are_local_calendar_months_and_partial_ones_are_marked(kpis):
+    months = kpis.drop_duplicates("month").set_index("month")
+    assert list(months.index) == ["2026-01", "2026-02", "2026-03"]
+    assert list(months["partial"]) == [True, False, True]
+    assert months["observed_days"].tolist() == pytest.approx([26.625, 28.0, 19.5])
+    assert str(months["month_start"].iloc[1]) == "2026-02-01 00:00:00+08:00"
+    assert kpis.attrs["skipped"] == {}
+
+
+def test_return_volume_counts_items_by_the_month_they_were_received(kpis):
+    """I1 (defective) arrives in January, I2 (DOA) in March; the bench unit T8 in February."""
+    expected = {"returns": [1, 0, 1], "returns_defective": [1, 0, 0], "returns_doa": [0, 0, 1], "bench_units_received": [0, 1, 0]}
+    for kpi, values in expected.items():
+        assert [one(kpis, m, kpi)["value"] for m in ("2026-01", "2026-02", "2026-03")] == values, kpi
+
+
+def test_repair_success_rate_comes_from_the_recurrence_verdicts(kpis):
+    """T2's software fix (31 Jan 23:30, a January fix) failed: T3 was logged for the same fault 2 Feb.
+    February: T3's software fix and T4's hardware repair held. March: T7's repair is pending; T6
+    had a part replaced, so the hardware-7d rule does not judge it."""
+    jan, feb, mar = (one(kpis, m, "repair_success_rate") for m in ("2026-01", "2026-02", "2026-03"))
+    assert (jan["numerator"], jan["denominator"], jan["value"], bool(jan["flag"])) == (0, 1, 0.0, True)
+    assert (feb["numerator"], feb["denominator"], feb["value"], bool(feb["flag"])) == (2, 2, 1.0, False)
+    assert mar["denominator"] == 0 and math.isnan(mar["value"]) and mar["note"] == "1 pending"
+    assert [one(kpis, m, "repairs_pending")["value"] for m in ("2026-01", "2026-02", "2026-03")] == [0, 0, 1]
+
+
+def test_a_fix_still_in_its_window_is_pending_not_counted():
+    """As of 12 Feb, T3's software fix (2 Feb) has its 72 hours behind it and held; T4's hardware repair
+    (10 Feb) is two days into its week: pending, in neither numerator nor denominator. Later events are unknown."""
+    early = monthly_kpis(center_story(), as_of="2026-02-12T12:00:00+08:00")
+    feb = one(early, "2026-02", "repair_success_rate")
+    assert (feb["numerator"], feb["denominator"], feb["note"]) == (1, 1, "1 pending")
+    assert one(early, "2026-02", "repairs_pending")["value"] == 1
+    assert early["month"].max() == "2026-02" and bool(early["partial"].iloc[-1])
+
+
+def test_doa_rate_is_doa_items_over_parts_issued(kpis):
+    """March: two A issued to T6, one of them dead on arrival (I2)."""
+    assert [one(kpis, m, "doa_rate")["value"] for m in ("2026-01", "2026-02", "2026-03")] == [0.0, 0.0, 0.5]
+    a_march = one(kpis, "2026-03", "doa_rate", "A")
+    assert (a_march["numerator"], a_march["denominator"]) == (1, 2)
+    assert math.isnan(one(kpis, "2026-02", "doa_rate", "A")["value"])  # nothing issued: no rate, not zero
+
+
+def test_part_usage_against_the_mean_of_the_other_months(kpis):
+    """A: 1, 0, 2 issues. January's expected number is A's rate in Feb-Mar times January's observed days."""
+    jan = one(kpis, "2026-01", "part_usage", "A")
+    mu = 2 / (28 + 19.5) * 26.625
+    assert jan["value"] == 1 and jan["expected"] == pytest.approx(mu)
+    assert jan["p_value"] == pytest.approx(min(1.0, 2 * min(poisson.sf(0, mu), poisson.cdf(1, mu))))
+    assert not jan["flag"]
+
+
+def test_part_usage_against_a_given_rate_is_flagged_with_its_p_value():
+    """0.1 A a month expected: two in 19.5 days of March is abnormal (p well below 1%)."""
+    kpis = monthly_kpis(center_story(), expected_usage={"A": 0.1})
+    mar = one(kpis, "2026-03", "part_usage", "A")
+    mu = 0.1 * 19.5 / 31
+    assert mar["expected"] == pytest.approx(mu)
+    assert mar["p_value"] == pytest.approx(2 * poisson.sf(1, mu))
+    assert bool(mar["flag"]) and mar["note"].startswith("high")
+
+
+def test_slow_moving_stock_at_each_month_end(kpis):
+    """slow_days = 30. A: last issue 5 Jan -> 26.6 days at 1 Feb (no), 54.6 at 1 Mar (yes), 18.1 on 20 Mar (no).
+    B: never issued by 1 Feb on a 26.6-day log (unknown), issued 18 Feb (no), 30.04 days on 20 Mar (yes).
+    C (catalogue only): unknown, then slow."""
+    flags = {sku: [one(kpis, m, "slow_moving_stock", sku)["flag"] for m in ("2026-01", "2026-02", "2026-03")] for sku in "ABC"}
+    assert flags["A"] == [False, True, False]
+    assert flags["B"][0] is pd.NA and flags["B"][1:] == [False, True]
+    assert flags["C"][0] is pd.NA and flags["C"][1:] == [True, True]
+    assert one(kpis, "2026-02", "slow_moving_stock", "A")["value"] == pytest.approx(54 + 14 / 24)
+    counts = [(one(kpis, m, "slow_moving_skus")["numerator"], one(kpis, m, "slow_moving_skus")["denominator"]) for m in ("2026-01", "2026-02", "2026-03")]
+    assert counts == [(0, 3), (2, 3), (2, 3)]
+
+
+def test_stock_results_per_part():
+    """A: three requests, all at once (T1, T6 twice). B: T5's one request waited. Every job: T1-T8."""
+    stock = stock_results(center_story()).set_index("part")
+    assert stock.loc["A", ["requests", "issued_at_once", "waited", "jobs", "jobs_waited"]].tolist() == [3, 3, 0, 2, 0]
+    assert stock.loc["B", ["requests", "waited", "jobs_waited"]].tolist() == [1, 1, 1]
+    assert stock.loc["B", "fill_rate"] == 0.0
+    assert stock.loc["ALL", "fill_rate"] == 0.75
+    assert (stock.loc["ALL", "jobs"], stock.loc["ALL", "jobs_waited"]) == (8, 1)
+
+
+def test_items_past_each_vendor_milestone():
+    """I2 (part A) is 17 days at the vendor on 20 Mar: past 3, 7 and 15 days; confirmed in time, but neither
+    informed nor contacted, so the engine escalates 7d and 15d. I1 came back: not counted."""
+    stock = stock_results(center_story()).set_index("part")
+    past = stock.loc["A", ["past_vendor_3d", "past_vendor_7d", "past_vendor_15d", "past_vendor_30d"]].tolist()
+    missed = stock.loc["A", ["missed_vendor_3d", "missed_vendor_7d", "missed_vendor_15d", "missed_vendor_30d"]].tolist()
+    assert past == [1, 1, 1, 0] and missed == [0, 1, 1, 0]
+    assert stock.loc["A", "at_vendor"] == 1 and stock.loc["B", "at_vendor"] == 0
+    assert stock.loc["ALL", "past_vendor_15d"] == 1
+
+
+def test_spares_budget_per_sku():
+    """A: 3 issues in 74.125 days; trips: I1 14 days (handled 21 h), I2 open 17 d 2 h (handled 20 h):
+    Kaplan-Meier mean 14 + 0.5 x 3 d 2 h. One DOA in 74.125 days -> 365/74.125 new buys a year."""
+    catalogue = pd.DataFrame({"sku": ["A", "B", "C"], "unit_cost": [10.0, 20.0, 5.0], "base_stock": [1, None, 0],
+                              "new_buy_lead_time_days": [None, None, 30]})
+    budget = spares_budget(center_story(), catalogue).set_index("sku")
+    days = 74.125
+    a = budget.loc["A"]
+    vendor = 14 + 0.5 * (17 + 2 / 24 - 14)
+    resupply = (21 + 20) / 48 + vendor
+    assert a["demand_per_day"] == pytest.approx(3 / days)
+    assert a["vendor_days"] == pytest.approx(vendor) and a["resupply_days"] == pytest.approx(resupply)
+    assert a["target_stock"] == min_stock(3 / days, resupply, 0.95)
+    assert a["top_up_units"] == a["target_stock"] - 1
+    assert a["new_buys"] == pytest.approx(365 / days)
+    assert a["budget"] == pytest.approx(10 * (a["top_up_units"] + 365 / days))
+    assert np.isnan(budget.loc["B", "budget"]) and budget.loc["B", "resupply_basis"] == "unknown"
+    assert budget.loc["C", "resupply_basis"] == "catalogue lead time" and budget.loc["C", "budget"] == 0
+    assert budget.loc["TOTAL", "budget"] == pytest.approx(a["budget"])
+    assert "1 SKU(s)" in budget.loc["TOTAL", "note"]
