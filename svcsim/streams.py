@@ -42,6 +42,13 @@ STREAM_IDS: dict[str, int] = {
     "units": 18,            # carry-in delays and mail transit times
     "bad_parts": 19,        # time to hand a bad part back to the spares administrator
     "repeat_calls": 20,     # patience and handle time of repeat-fault calls
+    "part_sku": 21,         # which part (SKU) a repair that needs a part draws
+    "doa": 22,              # whether an issued spare is dead on arrival
+    "vendor_turnaround": 23,  # supplier turnaround per item (one sub-stream per SKU); single_part resupply
+    "scrap": 24,            # whether the supplier scraps an item
+    "new_buys": 25,         # lead time of a new buy replacing a scrapped unit (one sub-stream per SKU)
+    "admin_work": 26,       # the spares administrator's time per follow-up
+    "part_demand": 27,      # single_part: Poisson demand instants
 }
 
 #: Values drawn per refill of a :class:`Sampler`.

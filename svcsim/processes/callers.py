@@ -10,7 +10,7 @@ delay (:func:`repeat_call`).
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from typing import Any
 
 import numpy as np
@@ -106,14 +106,25 @@ def arrivals(env: Any, plan: CallPlan, queue: Any, recorder: Recorder) -> Genera
 
 def repeat_call(env: Any, book: CaseBook, parent: int, delay: float, patience: float,
                 handle: float, chance: tuple[float, ...], queue: Any,
-                recorder: Recorder) -> Generator[Any, Any, None]:
-    """The same fault comes back on the same device: a new call, ``delay`` minutes later.
+                recorder: Recorder, next_open: Callable[[float], float] | None = None,
+                ) -> Generator[Any, Any, None]:
+    """The same fault comes back on the same device ``delay`` minutes later; the customer calls.
 
-    The repeat is a job of the parent's channel (field, carry-in or mail-in;
-    a field job when the parent came through technical support) on the
-    parent's device and fault, free of charge (in warranty), linked by ``parent``.
+    The customer calls when the center is next open (``next_open``, the
+    first open minute from a minute; none: at once): a fault that comes back
+    at night is reported in the morning, as the first calls of the day are,
+    not to an empty phone queue. The repeat is a job of the parent's channel
+    (field, carry-in or mail-in; a field job when the parent came through
+    technical support) on the parent's device and fault, free of charge (in
+    warranty), linked by ``parent``.
     """
     yield env.timeout(delay)
+    if next_open is not None:
+        opening = next_open(env.now)
+        if opening == float("inf"):  # the center does not open again in this horizon
+            return
+        if opening > env.now:
+            yield env.timeout(opening - env.now)
     now = env.now
     kind = book.kind[parent] if book.kind[parent] in _JOB_KINDS else KIND_CODES["field"]
     case = book.add(case_type=TICKET, kind=kind, zone=book.zone[parent],

@@ -8,7 +8,8 @@ into the cases table of the event log at the end.
 
 from __future__ import annotations
 
-__all__ = ["N_CHANCES", "CaseBook", "Job", "KIND_CODES", "TICKET", "ITEM", "SOFTWARE", "HARDWARE"]
+__all__ = ["N_CHANCES", "CaseBook", "Job", "KIND_CODES", "TICKET", "ITEM", "SOFTWARE", "HARDWARE",
+           "DEFECTIVE", "DOA", "ITEM_KINDS"]
 
 from svcsim.scenario.model import CALL_KINDS
 
@@ -17,6 +18,9 @@ N_CHANCES = 5
 KIND_CODES: dict[str, int] = {kind: i for i, kind in enumerate(CALL_KINDS)}
 TICKET, ITEM = 0, 1
 SOFTWARE, HARDWARE = 0, 1
+#: What an item is: a defective part taken out in a repair, or a spare dead on arrival.
+DEFECTIVE, DOA = 0, 1
+ITEM_KINDS: tuple[str, ...] = ("defective", "doa")
 
 
 class CaseBook:
@@ -27,6 +31,8 @@ class CaseBook:
     of uniform numbers deciding each call's branches (solved by phone, quote
     declined, major complaint, urgent, in warranty), drawn before the run so
     that the same call takes the same branches under any staffing.
+    ``item_part`` and ``item_kind`` hold the SKU index and the kind
+    (:data:`DEFECTIVE` or :data:`DOA`) of each item case, by case number.
     """
 
     def __init__(self) -> None:
@@ -41,6 +47,8 @@ class CaseBook:
         self.deadline: list[float] = []
         self.handle: list[float] = []
         self.chance: tuple[list[float], ...] = tuple([] for _ in range(N_CHANCES))
+        self.item_part: dict[int, int] = {}
+        self.item_kind: dict[int, int] = {}
 
     def __len__(self) -> int:
         return len(self.kind)
@@ -63,12 +71,16 @@ class CaseBook:
             column.append(value)
         return len(self.kind) - 1
 
-    def add_item(self, parent: int) -> int:
-        """A defective part taken out on ticket ``parent``: a new item case."""
-        return self.add(case_type=ITEM, kind=-1, zone=self.zone[parent], fault=HARDWARE,
+    def add_item(self, parent: int, sku: int = -1, kind: int = DEFECTIVE) -> int:
+        """A defective part (or a DOA spare) of part ``sku`` taken out on ticket ``parent``: a new item case."""
+        item = self.add(case_type=ITEM, kind=-1, zone=self.zone[parent], fault=HARDWARE,
                         warranty=self.warranty[parent], device=self.device[parent], priority=0,
                         parent=parent, deadline=0.0, handle=0.0,
                         chance=(1.0,) * N_CHANCES)
+        if sku >= 0:
+            self.item_part[item] = sku
+        self.item_kind[item] = kind
+        return item
 
 
 class Job:
@@ -76,14 +88,17 @@ class Job:
 
     ``meeting`` marks a major complaint: it takes an engineer's time with the
     supervisor and the sales lead instead of a site visit. ``zone`` is the
-    zone index of the site (``-1``: any engineer will do).
+    zone index of the site (``-1``: any engineer will do). ``part`` is the
+    SKU reserved for a revisit after waiting for parts (``-1``: a first visit).
     """
 
-    __slots__ = ("case", "zone", "priority", "meeting", "logged")
+    __slots__ = ("case", "zone", "priority", "meeting", "logged", "part")
 
-    def __init__(self, case: int, zone: int, priority: int, logged: float, meeting: bool = False) -> None:
+    def __init__(self, case: int, zone: int, priority: int, logged: float, meeting: bool = False,
+                 part: int = -1) -> None:
         self.case = case
         self.zone = zone
         self.priority = priority
         self.logged = logged
         self.meeting = meeting
+        self.part = part

@@ -14,7 +14,7 @@ import math
 import zoneinfo
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from svcsim.calendar.hours import WEEKDAY_NAMES, parse_intervals, parse_weekly_hours
 from svcsim.errors import InputError
@@ -22,7 +22,7 @@ from svcsim.scenario.distribution import Dist, expon_minutes
 
 __all__ = [
     "CALL_KINDS", "ZONES_DEFAULT", "Calendar", "Demand", "Shift", "Role", "FieldEngineers",
-    "Staffing", "Times", "Probabilities", "Spares", "Scenario",
+    "Staffing", "Times", "Probabilities", "Part", "FollowUps", "Spares", "SinglePart", "Scenario",
 ]
 
 #: The kinds of call the demand mix splits calls into.
@@ -215,21 +215,109 @@ class Probabilities(_Frozen):
     urgent: float = Field(0.1, ge=0, le=1, description="a ticket gets priority 1 (else 2)")
 
 
-class Spares(_Frozen):
-    """Parts: issued at once from an unlimited store (the spares issue will fill this in).
+def _days(dist: str, **params: float) -> Dist:
+    return Dist(dist=dist, **params)
 
-    Defective parts go to the spares administrator; the supplier's courier
-    collects them once a day at ``vendor_pickup`` on service days.
+
+class Part(_Frozen):
+    """One spare part (SKU) of the catalogue: its share of demand, cost, stock and vendor loop.
+
+    A hardware repair that needs a part draws its SKU by ``demand_share``
+    (shares need not sum to 1; ``fault_share`` is accepted as another name).
+    ``turnaround`` (supplier turnaround) and ``new_buy_lead_time`` are
+    distributions in **days**.
     """
 
-    store: Literal["unlimited"] = "unlimited"
+    sku: str = Field("generic", min_length=1)
+    demand_share: float = Field(1.0, ge=0, validation_alias=AliasChoices("demand_share", "fault_share"))
+    unit_cost: float = Field(100.0, ge=0)
+    base_stock: int = Field(4, ge=0, le=1_000_000)
+    turnaround: Dist = Field(default_factory=lambda: _days("lognorm", s=0.7, scale=12.0))
+    scrap_share: float = Field(0.1, ge=0, le=1)
+    new_buy_lead_time: Dist = Field(default_factory=lambda: _days("uniform", loc=20.0, scale=20.0))
+
+
+class FollowUps(_Frozen):
+    """When the spares administrator follows an item at the supplier up, and how long it takes.
+
+    ``confirm_after``, ``inform_after`` and ``contact_after`` are days after
+    ``sent_to_vendor`` when each follow-up becomes due for work (the targets
+    are 3, 7 and 15 days); ``work`` is the administrator's time per
+    follow-up, in minutes. A follow-up is done only while the item is still out.
+    """
+
+    confirm_after: float = Field(1.0, ge=0, le=365)
+    inform_after: float = Field(4.0, ge=0, le=365)
+    contact_after: float = Field(11.0, ge=0, le=365)
+    work: Dist = Field(default_factory=lambda: _d("lognorm", s=0.5, scale=10.0))
+
+    @model_validator(mode="after")
+    def _in_order(self) -> FollowUps:
+        if not self.confirm_after <= self.inform_after <= self.contact_after:
+            raise ValueError(
+                f"follow-ups due after {self.confirm_after}, {self.inform_after}, {self.contact_after} days; "
+                "expected confirm_after <= inform_after <= contact_after")
+        return self
+
+
+class Spares(_Frozen):
+    """The spares store, its parts catalogue and the vendor repair loop.
+
+    ``store = "unlimited"`` issues every part at once (no stock levels);
+    ``"base_stock"`` keeps ``base_stock`` units of each part, backorders jobs
+    first come first served and restocks from the vendor loop. A share
+    ``doa_share`` of issued spares is dead on arrival. Defective parts go
+    to the spares administrators; the supplier's courier collects them once
+    a day at ``vendor_pickup`` on service days.
+    """
+
+    store: Literal["unlimited", "base_stock"] = "unlimited"
     vendor_pickup: str = "16:00"
+    parts: list[Part] = Field(default_factory=lambda: [Part()])
+    doa_share: float = Field(0.02, ge=0, le=0.99)
+    administrators: Role = Field(default_factory=lambda: Role(count=1))
+    follow_ups: FollowUps = Field(default_factory=FollowUps)
 
     @field_validator("vendor_pickup")
     @classmethod
     def _pickup(cls, value: str) -> str:
         _hours_ok([f"{value}-24:00"], "vendor_pickup")
         return value
+
+    @field_validator("parts")
+    @classmethod
+    def _catalogue(cls, value: list[Part]) -> list[Part]:
+        if not value:
+            raise ValueError("an empty catalogue; expected at least one part, e.g. [[spares.parts]] sku = \"board\"")
+        skus = [p.sku for p in value]
+        twice = sorted({s for s in skus if skus.count(s) > 1})
+        if twice:
+            raise ValueError(f"sku {twice[0]!r} appears twice; expected one entry per sku")
+        if sum(p.demand_share for p in value) <= 0:
+            raise ValueError("every demand_share is zero; expected at least one positive share")
+        return value
+
+
+class SinglePart(_Frozen):
+    """The validation case of Palm's theorem: one part, Poisson demand straight onto the store.
+
+    ``demand_rate`` demands per day; each takes a unit from stock (or waits
+    as a backorder, first come first served) and sends a unit into resupply
+    at once, for a ``resupply`` time in days, unlimited resupply capacity.
+    Build it with :func:`svcsim.scenarios.single_part`; simulate it with
+    :func:`svcsim.simulate`.
+    """
+
+    name: str = "single_part"
+    description: str = ""
+    start: dt.date = dt.date(2025, 1, 1)
+    timezone: str = "UTC"
+    horizon_days: int = Field(365, ge=1, le=36_600)
+    demand_rate: float = Field(1.0, gt=0)
+    resupply: Dist = Field(default_factory=lambda: _days("expon", scale=10.0))
+    stock: int = Field(10, ge=0, le=1_000_000)
+    sku: str = "part"
+    unit_cost: float = Field(100.0, ge=0)
 
 
 class Scenario(_Frozen):

@@ -1,17 +1,24 @@
-"""Built-in scenarios: ``baseline`` and ``tiny`` as TOML data, and the validation queues.
+"""Built-in scenarios: ``baseline`` and ``tiny`` as TOML data, and the validation cases.
 
 :func:`mmc` and :func:`mmc_abandon` are the Erlang C and Erlang A cases:
 phone operators only, Poisson arrivals, exponential handle times, around
 the clock, every call a question solved on the phone. Rates are per hour.
+:func:`single_part` is Palm's theorem case for the spares store: one part,
+Poisson demand, resupply with unlimited capacity. Rates are per day.
 """
 
 from __future__ import annotations
 
-from svcsim.errors import InputError
-from svcsim.scenario.distribution import expon_minutes
-from svcsim.scenario.model import Scenario
+import math
 
-__all__ = ["mmc", "mmc_abandon"]
+from svcsim.errors import InputError
+from svcsim.scenario.distribution import Dist, expon_minutes
+from svcsim.scenario.model import Scenario, SinglePart
+
+__all__ = ["mmc", "mmc_abandon", "single_part"]
+
+#: Resupply-time shapes :func:`single_part` knows.
+RESUPPLY_SHAPES = ("exponential", "deterministic", "lognormal", "gamma")
 
 _ALL_DAY = {"hours": ["00:00-24:00"], "days": "every"}
 _NOBODY = {"count": 0, "shift": _ALL_DAY}
@@ -67,3 +74,42 @@ def _queue(arrival_rate: float, service_rate: float, servers: int, abandon_rate:
         "probabilities": {"solved_by_phone": 1.0},
         "patience": "none" if abandon_rate is None else expon_minutes(60.0 / abandon_rate).model_dump(),
     })
+
+
+def single_part(demand_rate: float, resupply_mean: float, stock: int, resupply: str = "exponential",
+                cv: float = 1.0, *, days: int = 365) -> SinglePart:
+    """One part, Poisson demand at ``demand_rate``/day, resupply of mean ``resupply_mean`` days, ``stock`` units.
+
+    ``resupply`` is the shape of the resupply time: ``"exponential"``,
+    ``"deterministic"`` (a uniform of width 1e-9 of the mean: scipy has no
+    point mass), ``"lognormal"`` or ``"gamma"`` with coefficient of
+    variation ``cv``. Palm's theorem says the answer does not depend on the
+    shape: compare with :func:`svcsim.analytic.palm`. Simulate it with
+    :func:`svcsim.simulate`; it runs on the same store as the full model.
+    """
+    lam = _per_day("demand_rate", demand_rate)
+    mean = _per_day("resupply_mean", resupply_mean, what="a mean resupply time in days > 0")
+    if isinstance(stock, bool) or not isinstance(stock, int) or stock < 0:
+        raise InputError(f"stock = {stock!r}", field="stock", expected="a whole number of units >= 0")
+    if resupply not in RESUPPLY_SHAPES:
+        raise InputError(f"resupply = {resupply!r}", field="resupply", expected="one of " + ", ".join(RESUPPLY_SHAPES))
+    if resupply in ("lognormal", "gamma") and not (cv > 0 and math.isfinite(cv)):
+        raise InputError(f"cv = {cv!r}", field="cv", expected="a coefficient of variation > 0")
+    if resupply == "exponential":
+        dist = Dist(dist="expon", scale=mean)
+    elif resupply == "deterministic":
+        dist = Dist(dist="uniform", loc=mean * (1 - 5e-10), scale=mean * 1e-9)
+    elif resupply == "lognormal":
+        s2 = math.log1p(cv * cv)
+        dist = Dist(dist="lognorm", s=math.sqrt(s2), scale=mean / math.exp(s2 / 2))
+    else:
+        dist = Dist(dist="gamma", a=1.0 / (cv * cv), scale=mean * cv * cv)
+    shape = resupply if resupply in ("exponential", "deterministic") else f"{resupply} cv {cv}"
+    return SinglePart(name="single_part", horizon_days=days, demand_rate=lam, resupply=dist, stock=stock,
+                      description=f"single_part: lambda={lam}/day, T={mean} days ({shape}), S={stock}")
+
+
+def _per_day(name: str, value: float, what: str = "a rate per day > 0") -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not (value > 0 and math.isfinite(value)):
+        raise InputError(f"{name} = {value!r}", field=name, expected=what)
+    return float(value)

@@ -2,8 +2,10 @@
 
 The events become the canonical :class:`~svcsim.EventLog` (categorical case
 ids, activities and resources; UTC timestamps; ``seq`` the order of
-narration; ``reason`` where a fact has one). The case book becomes the cases
-table. Utilisation per role is the busy time in the busy records, clipped to
+narration; ``reason`` where a fact has one; ``part``, the SKU, on the spares
+events). The case book becomes the cases table (items carry their ``part``
+and ``item_kind``). The stock table has one row per part: demands and fill
+rate counted from the log, end levels read from the store. Utilisation per role is the busy time in the busy records, clipped to
 the horizon, over the on-duty time of the role's roster in the horizon; work
 finished after a shift ends counts as busy, so it can exceed 1 slightly.
 """
@@ -16,12 +18,13 @@ import numpy as np
 import pandas as pd
 
 from svcsim.eventlog import EventLog
-from svcsim.processes.cases import ITEM, CaseBook
+from svcsim.processes.cases import ITEM, ITEM_KINDS, CaseBook
 from svcsim.processes.recorder import ACTIVITY_ORDER, Recorder
+from svcsim.processes.spares import TRACE_COLUMNS, SparesStore
 from svcsim.scenario.model import CALL_KINDS
 from svcsim.simulation.clock import SimClock
 
-__all__ = ["busy_table", "case_names", "event_log", "utilisation"]
+__all__ = ["busy_table", "case_names", "event_log", "stock_table", "stock_trace", "utilisation"]
 
 _CHANNEL = {"question": "phone", "field": "phone", "complaint": "phone", "sale": "phone",
             "carry_in": "carry_in", "mail_in": "mail_in"}
@@ -47,15 +50,26 @@ def _categorical(codes: np.ndarray, names: list[str] | tuple[str, ...] | np.ndar
     return pd.Categorical.from_codes(codes.astype(np.int32), categories=pd.Index(names, dtype=object))
 
 
-def _coded(codes: list[int], labels: list[str]) -> pd.Categorical:
+def _coded(codes: list[int] | np.ndarray, labels: list[str]) -> pd.Categorical:
     """A categorical from integer codes (``-1`` or out of range: missing)."""
     values = np.array(codes, dtype=np.int32)
     values[(values < 0) | (values >= len(labels))] = -1
     return pd.Categorical.from_codes(values, categories=pd.Index(labels, dtype=object))
 
 
-def event_log(rec: Recorder, book: CaseBook, clock: SimClock, zones: list[str]) -> EventLog:
-    """The run's event log in the canonical shape."""
+def _by_index(n: int, values: dict[int, int]) -> list[int]:
+    """A code per row from a sparse ``{row: code}`` (``-1`` elsewhere)."""
+    codes = np.full(n, -1, dtype=np.int32)
+    if values:
+        codes[np.fromiter(values.keys(), dtype=np.int64, count=len(values))] = np.fromiter(
+            values.values(), dtype=np.int32, count=len(values))
+    return codes  # type: ignore[return-value]
+
+
+def event_log(rec: Recorder, book: CaseBook, clock: SimClock, zones: list[str],
+              skus: list[str] | None = None) -> EventLog:
+    """The run's event log in the canonical shape (``skus``: the part names, by index)."""
+    skus = [] if skus is None else list(skus)
     n = len(rec.events)
     flat = np.fromiter(itertools.chain.from_iterable(rec.events), dtype=float, count=4 * n).reshape(n, 4)
     ts = clock.ns(flat[:, 2])
@@ -72,6 +86,7 @@ def event_log(rec: Recorder, book: CaseBook, clock: SimClock, zones: list[str]) 
         "resource": _categorical(flat[order, 3], rec.resource_names),
         "seq": np.arange(n, dtype=np.int64),
         "reason": reason[order],
+        "part": _coded(_by_index(n, rec.parts)[order], skus),
     })
     channels = sorted(set(_CHANNEL.values()))
     kind_to_channel = [channels.index(_CHANNEL[k]) for k in CALL_KINDS]
@@ -91,6 +106,8 @@ def event_log(rec: Recorder, book: CaseBook, clock: SimClock, zones: list[str]) 
         "priority": np.array(book.priority, dtype=np.int64),
         "parent_id": pd.Series(parent_id, dtype=object),
         "kind": _coded(book.kind, list(CALL_KINDS)),
+        "part": _coded(_by_index(len(names), book.item_part), skus),
+        "item_kind": _coded(_by_index(len(names), book.item_kind), list(ITEM_KINDS)),
     })
     return EventLog.from_frames(events, cases)
 
@@ -127,3 +144,64 @@ def busy_table(rec: Recorder) -> pd.DataFrame:
         "start": busy[:, 1],
         "end": busy[:, 2],
     })
+
+
+def stock_table(log: EventLog, store: SparesStore, unit_cost: list[float]) -> pd.DataFrame:
+    """One row per part: demands, how many were met from the shelf at once, DOA, scrapped, end levels.
+
+    ``demands`` counts ``part_requested`` (a request after a dead spare is a
+    demand too), ``backordered`` the ``waiting_parts`` among them,
+    ``fill_rate`` the share issued from stock at once (NaN without demand;
+    1 for an unlimited store), ``doa`` the requests with the reason "dead on
+    arrival", ``scrapped`` the items the supplier scrapped, ``new_buys`` the
+    new units received in place of scrapped ones. ``on_hand_end`` (missing
+    for an unlimited store) and ``at_vendor_end`` are the levels at the horizon.
+    """
+    skus = store.skus
+    events = log.events
+    part = events["part"]
+    known = part.notna().to_numpy()
+    activity = events["activity"].astype(object).to_numpy()[known]
+    codes = part.cat.codes.to_numpy()[known]
+    reason = events["reason"].to_numpy()[known]
+    n = len(skus)
+
+    def count(mask: np.ndarray) -> np.ndarray:
+        return np.bincount(codes[mask], minlength=n)
+
+    demands = count(activity == "part_requested")
+    backordered = count(activity == "waiting_parts")
+    doa = count((activity == "part_requested") & (reason == "dead on arrival"))
+    cases = log.cases
+    scrapped_ids = events.loc[events["activity"] == "scrapped", "case_id"].astype(object)
+    scrapped_parts = cases.loc[cases["case_id"].isin(scrapped_ids), "part"].cat.codes.to_numpy()
+    scrapped = np.bincount(scrapped_parts[scrapped_parts >= 0], minlength=n)
+    at_once = demands - backordered
+    with np.errstate(invalid="ignore", divide="ignore"):
+        fill = np.where(demands > 0, at_once / np.maximum(demands, 1), np.nan)
+    unlimited = store.unlimited
+    return pd.DataFrame({
+        "sku": pd.Series(skus, dtype=object),
+        "base_stock": pd.array([pd.NA if unlimited else b for b in store.base_stock], dtype="Int64"),
+        "unit_cost": np.asarray(unit_cost, dtype=float),
+        "demands": demands.astype(np.int64),
+        "issued_from_stock_at_once": at_once.astype(np.int64),
+        "backordered": backordered.astype(np.int64),
+        "fill_rate": fill,
+        "doa": doa.astype(np.int64),
+        "scrapped": scrapped.astype(np.int64),
+        "new_buys": np.asarray(store.new_buys, dtype=np.int64),
+        "on_hand_end": pd.array([pd.NA if unlimited else h for h in store.on_hand], dtype="Int64"),
+        "at_vendor_end": np.asarray(store.at_vendor, dtype=np.int64),
+    })
+
+
+def stock_trace(store: SparesStore) -> pd.DataFrame | None:
+    """The store's levels after each change (``None`` when not traced); ``sku`` by name."""
+    if store.trace is None:
+        return None
+    frame = pd.DataFrame(store.trace, columns=list(TRACE_COLUMNS))
+    frame["sku"] = pd.Categorical.from_codes(frame["sku"].to_numpy(np.int32),
+                                             categories=pd.Index(store.skus, dtype=object))
+    frame["base_stock"] = np.asarray(store.base_stock, dtype=np.int64)[frame["sku"].cat.codes.to_numpy()]
+    return frame

@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+import scipy.stats
 import simpy
 
 from svcsim.eventlog import EventLog
+from svcsim.processes.cases import CaseBook
 from svcsim.processes.recorder import Recorder
+from svcsim.processes.spares import SparesStore, palm_demand
 from svcsim.scenario.load import load_scenario
-from svcsim.scenario.model import Scenario
+from svcsim.scenario.model import Scenario, SinglePart
 from svcsim.simulation.clock import SimClock
-from svcsim.simulation.results import busy_table, event_log, utilisation
-from svcsim.simulation.world import build_world
+from svcsim.simulation.results import busy_table, event_log, stock_table, utilisation
+from svcsim.simulation.results import stock_trace as trace_table
+from svcsim.simulation.world import _in_minutes, build_world
 from svcsim.streams import Streams
 
 __all__ = ["Run", "simulate"]
@@ -31,18 +35,26 @@ class Run:
     since ``start``); ``duty`` the on-duty intervals of each role (minutes); ``start`` and
     ``end`` are the horizon in the scenario's zone: judge the log ``as_of``
     ``end`` (:meth:`check` does), so open cases are reported as open.
+    ``stock`` has one row per part (sku, base_stock, unit_cost, demands,
+    issued_from_stock_at_once, backordered, fill_rate, doa, scrapped,
+    new_buys, on_hand_end, at_vendor_end: :func:`svcsim.simulation.results.stock_table`);
+    ``stock_trace``, when asked for, the store's levels after every change
+    (minute, sku, on_hand, issued, in_transit, at_admin, at_vendor,
+    scrapped, owed, backorders, base_stock).
     """
 
     log: EventLog
     utilisation: pd.DataFrame
     busy: pd.DataFrame
     duty: dict[str, list[tuple[float, float]]]
-    scenario: Scenario
+    scenario: Scenario | SinglePart
     seed: int
     replication: int
     days: int
     start: pd.Timestamp
     end: pd.Timestamp
+    stock: pd.DataFrame = field(default_factory=pd.DataFrame)
+    stock_trace: pd.DataFrame | None = None
 
     @property
     def events(self) -> pd.DataFrame:
@@ -61,23 +73,30 @@ class Run:
         return check(self.log, rules, as_of=self.end)  # type: ignore[arg-type]
 
 
-def simulate(scenario: Scenario | str | Path, seed: int = 0, replication: int = 0,
-             days: int | None = None, *, progress: Callable[[int, int], None] | None = None) -> Run:
+def simulate(scenario: Scenario | SinglePart | str | Path, seed: int = 0, replication: int = 0,
+             days: int | None = None, *, progress: Callable[[int, int], None] | None = None,
+             stock_trace: bool = False) -> Run:
     """Simulate ``scenario`` for its horizon (or ``days``) with one seed and replication.
 
     The same arguments give the same log, bit for bit. ``progress(done, total)``
-    is called after each simulated day when given.
+    is called after each simulated day when given. ``stock_trace=True`` keeps
+    the store's levels after every change in ``run.stock_trace``. A
+    :class:`~svcsim.scenario.model.SinglePart` (:func:`svcsim.scenarios.single_part`)
+    runs the Palm validation case on the same store.
     """
-    scenario = load_scenario(scenario)
+    if not isinstance(scenario, SinglePart):
+        scenario = load_scenario(scenario)
     days = scenario.horizon_days if days is None else int(days)
     if days < 1:
         from svcsim.errors import InputError
 
         raise InputError(f"days = {days}", field="days", expected="a whole number of days >= 1")
+    if isinstance(scenario, SinglePart):
+        return _simulate_single_part(scenario, int(seed), int(replication), days, stock_trace)
     clock = SimClock(scenario, days)
     env = simpy.Environment()
     recorder = Recorder()
-    world = build_world(env, scenario, Streams(seed, replication), clock, recorder)
+    world = build_world(env, scenario, Streams(seed, replication), clock, recorder, stock_trace=stock_trace)
     if progress is None:
         env.run(until=clock.horizon)
     else:
@@ -85,9 +104,31 @@ def simulate(scenario: Scenario | str | Path, seed: int = 0, replication: int = 
             env.run(until=min(clock.horizon, clock.minute(clock.first_date, 1440 * day)))
             progress(day, days)
     world.calls.flush(clock.horizon)
-    log = event_log(recorder, world.book, clock, world.zones)
+    log = event_log(recorder, world.book, clock, world.zones, world.store.skus)
     end = clock.start + pd.Timedelta(minutes=clock.horizon)
     return Run(log=log, utilisation=utilisation(recorder, clock, world.duty, world.staff),
                busy=busy_table(recorder), duty=world.duty,
                scenario=scenario, seed=int(seed), replication=int(replication), days=days,
-               start=clock.start, end=end)
+               start=clock.start, end=end,
+               stock=stock_table(log, world.store, [part.unit_cost for part in scenario.spares.parts]),
+               stock_trace=trace_table(world.store))
+
+
+def _simulate_single_part(part: SinglePart, seed: int, replication: int, days: int, trace: bool) -> Run:
+    """One part, Poisson demand straight onto the store (:func:`~svcsim.processes.spares.palm_demand`)."""
+    clock = SimClock(Scenario(start=part.start, timezone=part.timezone, calendar={"country": "none"}), days)
+    env = simpy.Environment()
+    recorder = Recorder()
+    streams = Streams(seed, replication)
+    gap = streams.sampler("part_demand", scipy.stats.expon(scale=1440.0 / part.demand_rate))
+    resupply = streams.sampler("vendor_turnaround", _in_minutes(part.resupply))
+    store = SparesStore(env, recorder, skus=[part.sku], base_stock=[part.stock], trace=trace)
+    book = CaseBook()
+    env.process(palm_demand(env, store, recorder, book, gap=gap, resupply=resupply))
+    env.run(until=clock.horizon)
+    log = event_log(recorder, book, clock, ["site"], store.skus)
+    empty = pd.DataFrame({"role": pd.Series(dtype=object)})
+    return Run(log=log, utilisation=empty, busy=busy_table(recorder), duty={}, scenario=part, seed=seed,
+               replication=replication, days=days, start=clock.start,
+               end=clock.start + pd.Timedelta(minutes=clock.horizon),
+               stock=stock_table(log, store, [part.unit_cost]), stock_trace=trace_table(store))
