@@ -33,6 +33,23 @@ def test_round_trip(tmp_path, name):
     assert got.loc["T1", "zone"] == "city" and got.loc["I1", "parent_id"] == "T1"
 
 
+@pytest.mark.parametrize("name", ["log.csv", "log.parquet"])
+def test_a_case_attribute_may_share_its_name_with_an_event_attribute(tmp_path, name):
+    """``part`` on events (the spare a request is about) and on item cases survives a flat file."""
+    log = story()
+    events = log.events.assign(part=pd.Series([None, "SKU-A", None], dtype=object).to_numpy())
+    cases = log.cases.assign(part=log.cases["case_id"].map({"I1": "SKU-B"}).astype(object),
+                             item_kind=log.cases["case_id"].map({"I1": "doa"}).astype(object))
+    flat = EventLog.from_frames(events, cases).to_flat()
+    assert {"part", "case:part", "case:item_kind"} <= set(flat.columns)
+    back = read_log(write_log(EventLog.from_frames(events, cases), tmp_path / name))
+    parts = back.events.set_index("activity")["part"]
+    assert parts["dispatched"] == "SKU-A" and parts.drop("dispatched").isna().all()
+    got = back.cases.set_index("case_id")
+    assert got.loc["I1", "part"] == "SKU-B" and got.loc["I1", "item_kind"] == "doa"
+    assert pd.isna(got.loc["T1", "part"])
+
+
 def test_a_canonical_csv_needs_no_mapping(tmp_path):
     """Offsets in the text, case attributes repeated on each row: read as is."""
     path = tmp_path / "export.csv"

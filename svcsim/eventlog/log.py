@@ -28,6 +28,8 @@ __all__ = [
 ]
 
 REQUIRED_EVENT_COLUMNS: tuple[str, ...] = ("case_id", "activity", "timestamp")
+#: In a flat file, the prefix of a case attribute outside :data:`CASE_ATTRIBUTES`.
+CASE_PREFIX = "case:"
 OPTIONAL_EVENT_COLUMNS: tuple[str, ...] = ("resource", "event_id", "seq")
 #: Case attributes of DESIGN, in display order. ``invalid_reason`` is set by a
 #: loader for a case that lost rows to quarantine; the rules then report the
@@ -82,11 +84,18 @@ class EventLog:
     def from_flat(cls, frame: pd.DataFrame, *, source: str | None = None) -> EventLog:
         """Split one table whose case attributes repeat on each row into events and cases.
 
+        The columns of :data:`CASE_ATTRIBUTES` are case attributes, and so is
+        any column named ``case:<name>`` (the process-mining convention; the
+        prefix is dropped), which lets a case attribute share its name with an
+        event attribute (``part``: the spare an event is about, and the part
+        an item case is). Every other column is an event attribute.
         A case attribute must not disagree between the rows of one case (empty
         cells are ignored); a disagreement is an :class:`~svcsim.errors.InputError`.
         """
         _require_columns(frame, REQUIRED_EVENT_COLUMNS, source)
-        attrs = [c for c in CASE_ATTRIBUTES if c in frame.columns]
+        prefixed = {c: c[len(CASE_PREFIX):] for c in frame.columns
+                    if isinstance(c, str) and c.startswith(CASE_PREFIX) and c[len(CASE_PREFIX):] not in CASE_ATTRIBUTES}
+        attrs = [c for c in CASE_ATTRIBUTES if c in frame.columns] + list(prefixed)
         events = frame.drop(columns=attrs)
         if attrs:
             grouped = frame[["case_id", *attrs]].groupby("case_id", sort=False, observed=True)
@@ -101,7 +110,7 @@ class EventLog:
                     f"({len(conflicts)} case(s) disagree)",
                     file=source, field=column, expected="one value per case",
                 )
-            cases = grouped.first().reset_index()
+            cases = grouped.first().reset_index().rename(columns=prefixed)
         else:
             cases = None
         return cls.from_frames(events, cases, source=source)
@@ -116,9 +125,16 @@ class EventLog:
         return len(self.cases)
 
     def to_flat(self) -> pd.DataFrame:
-        """One table: each event with its case's attributes (the canonical flat file layout)."""
+        """One table: each event with its case's attributes (the canonical flat file layout).
+
+        Case attributes outside :data:`CASE_ATTRIBUTES` are written as
+        ``case:<name>``, so :meth:`from_flat` reads them back as case
+        attributes even where an event column has the same name.
+        """
         attrs = self.cases.loc[:, self.cases.columns.notna()]
         attrs = attrs.loc[:, [c for c in attrs.columns if c == "case_id" or attrs[c].notna().any()]]
+        attrs = attrs.rename(columns={c: f"{CASE_PREFIX}{c}" for c in attrs.columns
+                                      if c != "case_id" and c not in CASE_ATTRIBUTES})
         return self.events.merge(attrs, on="case_id", how="left", validate="many_to_one")
 
     def to_pm4py(self) -> pd.DataFrame:
