@@ -4,8 +4,9 @@
 judges the simulated log (see :mod:`svcsim.cli_run`); ``svcsim scenario``
 lists, shows and describes scenarios. ``svcsim check [LOG] [--rules R] [--as-of T] [--out DIR]`` judges an event
 log (by default the bundled sample log) against the rules (by default the
-built-in rules of every seed target) and prints the per-rule summary and the
-head of the escalation list. A user's mistake is one line on stderr and exit
+built-in rules of every seed target) and prints the per-rule summary, the
+head of the escalation list and the supervisor's monthly KPIs (those the log
+has the columns for; the others are named with the reason). A user's mistake is one line on stderr and exit
 status 2; no traceback.
 """
 
@@ -63,12 +64,16 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--mapping", help="mapping file (TOML) for an export in another shape; every row is then accounted for")
     check.add_argument("--rules", help="rules file (TOML; default: the built-in rules of every seed target)")
     check.add_argument("--as-of", dest="as_of", help="judge as of this moment, with its offset, e.g. 2026-03-31T18:00:00+08:00 (default: the last event)")
-    check.add_argument("--out", help="write results.parquet, summary.csv and escalations.csv here (with --mapping also validation.json and issues.csv)")
+    check.add_argument("--out", help="write results.parquet, summary.csv, escalations.csv and kpis.csv here (with --mapping also validation.json and issues.csv)")
     check.add_argument("--top", type=int, default=10, help="escalations to print (default 10)")
     check.set_defaults(handler=_check)
     from svcsim.cli_run import add_run_parsers
 
     add_run_parsers(sub)
+    from svcsim.cli_replicate import add_compare_parser, add_sweep_parser
+
+    add_compare_parser(sub)
+    add_sweep_parser(sub)
     return parser
 
 
@@ -98,13 +103,19 @@ def _check(args: argparse.Namespace) -> int:
     print(format_summary(result.summary))
     print()
     print(format_escalations(result.escalations, zone, args.top))
+    from svcsim.metrics.report import kpi_section
+
+    kpis, kpi_text = kpi_section(log, rules, result.as_of, zone)
+    print()
+    print(kpi_text)
     if args.out:
         out = Path(args.out)
         out.mkdir(parents=True, exist_ok=True)
         result.results.to_parquet(out / "results.parquet", index=False)
         result.summary.to_csv(out / "summary.csv", index=False)
         result.escalations.to_csv(out / "escalations.csv", index=False)
-        written = ["results.parquet", "summary.csv", "escalations.csv"]
+        kpis.to_csv(out / "kpis.csv", index=False)
+        written = ["results.parquet", "summary.csv", "escalations.csv", "kpis.csv"]
         if report is not None:
             (out / "validation.json").write_text(json.dumps(report.to_json(), indent=2) + "\n")
             report.issues.to_csv(out / "issues.csv", index=False)

@@ -4,8 +4,11 @@
 simulates a scenario (``baseline`` when none is given) with a progress bar,
 judges the simulated log with the built-in rules as of the horizon (open
 cases reported as the engine reports them) and prints each target's
-attainment and each role's utilisation; ``--out`` writes ``events.parquet``,
-``cases.parquet``, ``results.parquet`` and ``summary.csv``.
+attainment, each role's utilisation and the stock results (per part fill
+rate, jobs that waited for parts, items past each vendor milestone);
+``--out`` writes ``events.parquet``, ``cases.parquet``, ``results.parquet``,
+``summary.csv`` and ``kpis.csv``. With ``--replications N`` (or
+``--scheduler``) it runs replications instead (:mod:`svcsim.cli_replicate`).
 ``svcsim scenario list | show NAME | schema`` lists the built-in scenarios,
 prints one (as JSON, every field with its value), or prints the JSON Schema
 of a scenario file for editors.
@@ -38,9 +41,13 @@ def add_run_parsers(subparsers: Any) -> None:
     run.add_argument("--days", type=int, help="simulate this many days instead of the scenario's horizon")
     run.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     run.add_argument("--replication", type=int, default=0, help="replication number (default 0)")
-    run.add_argument("--out", help="write events.parquet, cases.parquet, results.parquet and summary.csv here")
+    run.add_argument("--out", help="write events.parquet, cases.parquet, results.parquet, summary.csv and kpis.csv here "
+                     "(with --replications: the replication table and its summary)")
     run.add_argument("--quiet", action="store_true", help="no progress bar")
-    run.set_defaults(handler=run_command)
+    from svcsim.cli_replicate import add_replication_options, dispatch_run
+
+    add_replication_options(run)
+    run.set_defaults(handler=dispatch_run(run_command))
 
     scenario = subparsers.add_parser("scenario", help="list, show or describe scenarios",
                                      description="Built-in scenarios and the scenario file format.")
@@ -92,6 +99,9 @@ def run_command(args: argparse.Namespace) -> int:
     print(format_summary(result.summary))
     print()
     print(format_utilisation(run.utilisation))
+    stock_text = run_stock_results(run)
+    print()
+    print(stock_text)
     if args.out:
         out = Path(args.out)
         out.mkdir(parents=True, exist_ok=True)
@@ -99,7 +109,8 @@ def run_command(args: argparse.Namespace) -> int:
         _plain(run.cases).to_parquet(out / "cases.parquet", index=False)
         result.results.to_parquet(out / "results.parquet", index=False)
         result.summary.to_csv(out / "summary.csv", index=False)
-        print(f"\nwrote {out / 'events.parquet'}, {out / 'cases.parquet'}, {out / 'results.parquet'}, {out / 'summary.csv'}")
+        run_kpis(run).to_csv(out / "kpis.csv", index=False)
+        print(f"\nwrote {out / 'events.parquet'}, {out / 'cases.parquet'}, {out / 'results.parquet'}, {out / 'summary.csv'}, {out / 'kpis.csv'}")
     return 0
 
 
@@ -147,3 +158,18 @@ def scenario_schema_command(args: argparse.Namespace) -> int:
 
     print(json.dumps(scenario_schema(), indent=2))
     return 0
+
+
+def run_stock_results(run: Any) -> str:
+    """The stock results of a run (per part fill rate, jobs that waited, items past each vendor milestone), as text."""
+    from svcsim.metrics import stock_results
+    from svcsim.metrics.report import format_stock_results
+
+    return format_stock_results(stock_results(run.log, as_of=run.end))
+
+
+def run_kpis(run: Any) -> pd.DataFrame:
+    """The supervisor's monthly KPIs of a run, in calendar months of the scenario's zone."""
+    from svcsim.metrics import monthly_kpis
+
+    return monthly_kpis(run.log, as_of=run.end, zone=getattr(run.scenario, "timezone", "Asia/Shanghai"))

@@ -1,0 +1,91 @@
+"""``replicate``: run a scenario's replications and collect tidy metrics with confidence intervals."""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import Executor
+from pathlib import Path
+
+import pandas as pd
+
+from svcsim.errors import InputError
+from svcsim.replications.cache import ReplicationCache, Task
+from svcsim.replications.runner import Progress, Tally, execute, make_task
+from svcsim.replications.summary import Replications
+
+__all__ = ["check_counts", "collect", "replicate", "resolve_cache", "resolve_days", "resolve_warmup"]
+
+
+def replicate(scenario, replications: int = 30, seed: int = 0, jobs: int = 1,  # noqa: ANN001
+              executor: Executor | None = None, warmup: float | None = None, days: int | None = None,
+              cache: str | os.PathLike[str] | ReplicationCache | None = None,
+              progress: Progress | None = None, retries: int = 3) -> Replications:
+    """Run ``replications`` replications of ``scenario`` (replication indices 0..n-1 with ``seed``).
+
+    ``scenario`` is a :class:`~svcsim.Scenario`, a built-in name or a TOML
+    file. ``jobs > 1`` runs them in a local process pool; ``executor`` runs
+    them on any :class:`concurrent.futures.Executor` (for a Dask cluster,
+    ``distributed.Client(address).get_executor()``). ``warmup`` (days) leaves
+    out the cases that start before it. ``days`` overrides the horizon.
+    ``cache`` (a folder) keeps every finished replication, written as it
+    finishes, so a second call computes only what is missing.
+    ``progress(done, total)`` is called as replications finish.
+    """
+    from svcsim.scenario import load_scenario
+
+    scenario = load_scenario(scenario)
+    check_counts(replications, jobs)
+    days = resolve_days(scenario, days)
+    warmup_days = resolve_warmup(warmup, days)
+    tasks = [make_task(scenario, seed, r, days, warmup_days) for r in range(int(replications))]
+    done, tally = execute(tasks, jobs=jobs, executor=executor, cache=resolve_cache(cache), progress=progress,
+                          retries=retries)
+    return collect(tasks, done, tally, seed)
+
+
+def collect(tasks: list[Task], done: dict, tally: Tally, seed: int) -> Replications:
+    """The :class:`Replications` of ``tasks`` (all of one scenario) from the executed tables."""
+    first = tasks[0]
+    results = pd.concat([done[task.key] for task in tasks], ignore_index=True)
+    return Replications(results=results, scenario=first.scenario_name, scenario_hash=first.scenario_id,
+                        seed=int(seed), replications=len(tasks), days=first.days,
+                        warmup_days=first.warmup_days, computed=tally.computed, loaded=tally.loaded,
+                        retried=tally.retried)
+
+
+def check_counts(replications: int, jobs: int) -> None:
+    """Replications >= 1 and jobs >= 1, as whole numbers."""
+    if not isinstance(replications, int) or isinstance(replications, bool) or replications < 1:
+        raise InputError(f"replications = {replications!r}", field="replications", expected="a whole number >= 1")
+    if not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 1:
+        raise InputError(f"jobs = {jobs!r}", field="jobs", expected="a whole number >= 1")
+
+
+def resolve_days(scenario, days: int | None) -> int:  # noqa: ANN001
+    """The horizon in days: ``days`` when given, else the scenario's."""
+    if days is None:
+        return int(scenario.horizon_days)
+    if isinstance(days, bool) or int(days) != days or days < 1:
+        raise InputError(f"days = {days!r}", field="days", expected="a whole number of days >= 1")
+    return int(days)
+
+
+def resolve_warmup(warmup: float | None, days: int) -> float:
+    """The warm-up in days (0 when None); it must leave part of the horizon."""
+    if warmup is None:
+        return 0.0
+    try:
+        value = float(warmup)
+    except (TypeError, ValueError):
+        raise InputError(f"warmup = {warmup!r}", field="warmup", expected="a number of days >= 0") from None
+    if not (0.0 <= value < days):
+        raise InputError(f"warmup = {warmup!r} days with a horizon of {days} days", field="warmup",
+                         expected="a number of days >= 0 and shorter than the horizon")
+    return value
+
+
+def resolve_cache(cache: str | os.PathLike[str] | ReplicationCache | None) -> ReplicationCache | None:
+    """A :class:`ReplicationCache` from a folder name (None: no cache)."""
+    if cache is None or isinstance(cache, ReplicationCache):
+        return cache
+    return ReplicationCache(Path(cache))
