@@ -17,6 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from svcsim.calendar.closures import read_closures
 from svcsim.errors import InputError
 from svcsim.scenario.model import Scenario
 
@@ -43,7 +44,7 @@ def load_scenario(name_or_path: str | Path | Scenario) -> Scenario:
             f"no scenario named {text!r} and no such file",
             expected="a built-in scenario (" + ", ".join(builtin_names()) + ") or the path of a .toml file",
         )
-    return parse_scenario(_toml(path.read_text("utf-8"), str(path)), file=path)
+    return parse_scenario(_toml(path.read_text("utf-8"), str(path)), file=path, base_dir=path.parent)
 
 
 def _toml(text: str, file: str) -> dict[str, Any]:
@@ -53,12 +54,41 @@ def _toml(text: str, file: str) -> dict[str, Any]:
         raise InputError(f"not valid TOML: {error}", file=file, expected="a TOML scenario file") from None
 
 
-def parse_scenario(data: Mapping[str, Any], *, file: str | Path | None = None) -> Scenario:
-    """Validate a scenario given as nested mappings (as read from TOML)."""
+def parse_scenario(data: Mapping[str, Any], *, file: str | Path | None = None,
+                   base_dir: str | Path | None = None) -> Scenario:
+    """Validate a scenario given as nested mappings (as read from TOML).
+
+    ``calendar.closures`` given as the path of a closures CSV (relative to
+    ``base_dir``, by default the working directory) is read here, its
+    mistakes reported with that file's name and row, and kept row by row.
+    """
+    data = _with_closure_rows(data, base_dir)
     try:
         return Scenario.model_validate(dict(data))
     except ValidationError as error:
         raise _input_error(error, file) from None
+
+
+def _with_closure_rows(data: Mapping[str, Any], base_dir: str | Path | None) -> Mapping[str, Any]:
+    calendar = data.get("calendar")
+    if not isinstance(calendar, Mapping) or not isinstance(calendar.get("closures"), str | Path):
+        return data
+    path = Path(calendar["closures"])
+    if not path.is_absolute() and base_dir is not None:
+        path = Path(base_dir) / path
+    if not path.is_file():
+        raise InputError("no such closures file", file=path, field="calendar.closures",
+                         expected="a CSV with columns date,kind[,hours][,note] (docs/reference/calendar.md)")
+    rows = [{"date": c.date, "kind": c.kind, "hours": _hours_text(c.hours), "note": c.note}
+            for c in read_closures(path, years=(1, 9999))]
+    return {**data, "calendar": {**calendar, "closures": rows}}
+
+
+def _hours_text(hours: tuple[tuple[int, int], ...] | None) -> str:
+    """Intervals in minutes as ``"09:00-12:00;13:00-17:00"`` (empty: none given)."""
+    if not hours:
+        return ""
+    return ";".join(f"{s // 60:02d}:{s % 60:02d}-{e // 60:02d}:{e % 60:02d}" for s, e in hours)
 
 
 def _input_error(error: ValidationError, file: str | Path | None) -> InputError:

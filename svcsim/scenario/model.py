@@ -21,7 +21,7 @@ from svcsim.errors import InputError
 from svcsim.scenario.distribution import Dist, expon_minutes
 
 __all__ = [
-    "CALL_KINDS", "ZONES_DEFAULT", "Calendar", "Demand", "Shift", "Role", "FieldEngineers",
+    "CALL_KINDS", "ZONES_DEFAULT", "Closure", "Calendar", "Demand", "Shift", "Role", "FieldEngineers",
     "Staffing", "Times", "Probabilities", "Part", "FollowUps", "Spares", "SinglePart", "Scenario",
 ]
 
@@ -43,12 +43,30 @@ def _hours_ok(texts: list[str], field: str) -> list[str]:
     return texts
 
 
+class Closure(_Frozen):
+    """One site closure or extra working day, as a row of a closures file (``docs/reference/calendar.md``).
+
+    ``kind`` ``"closed"``: no service that date, whatever the week or the
+    public calendar says; ``"open"``: service with ``hours``
+    (``"09:00-12:00;13:00-17:00"``), or the make-up hours when empty. A
+    scenario file may instead name a closures CSV (``closures =
+    "site.csv"``, relative to the scenario file); it is read at load time
+    and kept here row by row, so the scenario stays whole.
+    """
+
+    date: dt.date
+    kind: Literal["closed", "open"]
+    hours: str = ""
+    note: str = ""
+
+
 class Calendar(_Frozen):
     """The center's service hours and public holidays (see :class:`svcsim.ServiceCalendar`).
 
     ``country`` names the public calendar whose holidays close the center and
-    whose make-up days open it (``"none"``: no holidays). Staff working "on
-    service days" work on the days this calendar is open.
+    whose make-up days open it (``"none"``: no holidays); ``closures`` the
+    site's own closed dates and extra working days, applied after it. Staff
+    working "on service days" work on the days this calendar is open.
     """
 
     country: str = "CN"
@@ -56,6 +74,7 @@ class Calendar(_Frozen):
         default_factory=lambda: {d: list(_SERVICE_HOURS) for d in WEEKDAY_NAMES[:5]}
     )
     makeup_hours: str = "mon"
+    closures: list[Closure] = Field(default_factory=list)
 
     @field_validator("hours")
     @classmethod

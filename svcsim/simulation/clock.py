@@ -42,16 +42,24 @@ class SimClock:
         self.horizon = self.minute(scenario.start + dt.timedelta(days=self.days), 0)
         cal = scenario.calendar
         weekly = parse_weekly_hours(cal.hours)
-        if cal.country.strip().lower() in ("", "none"):
+        no_country = cal.country.strip().lower() in ("", "none")
+        if no_country and not cal.closures:
             holidays: dict[dt.date, str] = {}
             workdays: dict[dt.date, Intervals] = {}
         else:
             last = self.dates[-1]
+            years = (self.first_date.year, last.year)
+            rows = [c.model_dump() for c in cal.closures if years[0] <= c.date.year <= years[1]]
+            closures = None if not rows else pd.DataFrame(
+                rows, columns=["date", "kind", "hours", "note"]).astype({"date": str})
             try:
                 calendar = ServiceCalendar.build(
-                    timezone=scenario.timezone, hours=cal.hours, country=cal.country,
-                    years=(self.first_date.year, last.year), makeup_hours=cal.makeup_hours)
+                    timezone=scenario.timezone, hours=cal.hours, country=None if no_country else cal.country,
+                    years=years, makeup_hours=cal.makeup_hours, closures=closures)
             except InputError as error:
+                if error.row is not None:  # a closure: name it by its date
+                    raise InputError(f"closure on {rows[error.row - 1]['date']}: {error.problem}",
+                                     field=f"calendar.closures.{error.field}", expected=error.expected) from None
                 raise InputError(error.problem, field=f"calendar.{error.field or 'country'}",
                                  expected=error.expected) from None
             holidays, workdays = dict(calendar.holidays), dict(calendar.workdays)

@@ -73,3 +73,39 @@ def test_validation_queues():
 def test_schema_is_json_schema_of_the_scenario():
     schema = scenario_schema()
     assert schema["type"] == "object" and "staffing" in schema["properties"]
+
+
+def test_a_closures_file_beside_the_scenario_closes_and_opens_dates(tmp_path):
+    """A closures CSV named by the scenario (relative to it) closes a Wednesday and opens a Saturday."""
+    import pandas as pd
+
+    from svcsim.simulation import simulate
+
+    (tmp_path / "site.csv").write_text("date,kind,hours,note\n2025-03-05,closed,,stocktaking\n"
+                                       "2025-03-08,open,09:00-12:00,launch\n2027-01-04,closed,,not simulated\n")
+    (tmp_path / "s.toml").write_text('name = "site"\nhorizon_days = 7\n[calendar]\nclosures = "site.csv"\n')
+    scenario = load_scenario(tmp_path / "s.toml")
+    assert [(str(c.date), c.kind, c.hours) for c in scenario.calendar.closures][:2] == [
+        ("2025-03-05", "closed", ""), ("2025-03-08", "open", "09:00-12:00")]
+    run = simulate(scenario)
+    answered = run.events[run.events["activity"] == "call_answered"]
+    days = set(answered["timestamp"].dt.tz_convert("Asia/Shanghai").dt.date.astype(str))
+    assert "2025-03-05" not in days and "2025-03-08" in days
+    same_inline = Scenario.model_validate({"name": "site", "horizon_days": 7, "calendar": {"closures": [
+        {"date": "2025-03-05", "kind": "closed", "note": "stocktaking"},
+        {"date": "2025-03-08", "kind": "open", "hours": "09:00-12:00", "note": "launch"},
+        {"date": "2027-01-04", "kind": "closed", "note": "not simulated"}]}})
+    assert same_inline == scenario
+    assert pd.Series(simulate(same_inline).events["timestamp"]).equals(pd.Series(run.events["timestamp"]))
+
+
+def test_a_bad_closures_row_names_the_csv_and_the_row(tmp_path):
+    (tmp_path / "site.csv").write_text("date,kind\n2025-03-05,closed\n2025-03-06,shut\n")
+    (tmp_path / "s.toml").write_text('[calendar]\nclosures = "site.csv"\n')
+    with pytest.raises(InputError) as caught:
+        load_scenario(tmp_path / "s.toml")
+    message = str(caught.value)
+    assert "site.csv" in message and "row 2" in message and "kind" in message and "shut" in message
+    (tmp_path / "t.toml").write_text('[calendar]\nclosures = "absent.csv"\n')
+    with pytest.raises(InputError, match="no such closures file"):
+        load_scenario(tmp_path / "t.toml")
