@@ -45,11 +45,15 @@ class Dist(BaseModel):
             frozen = family(**self.params)
             low = float(frozen.support()[0])
             mean = float(frozen.mean())
-        except Exception as error:  # scipy raises TypeError/ValueError for bad arguments
-            raise ValueError(
-                f"{self.dist} does not take {self.params}: {error}; expected the parameters "
-                f"of scipy.stats.{self.dist}"
-            ) from None
+        except Exception:  # scipy raises TypeError/ValueError for bad arguments
+            shapes = [name.strip() for name in (family.shapes or "").split(",") if name.strip()]
+            wanted = ", ".join([*shapes, "loc", "scale"])
+            given = ", ".join(f"{k} = {v}" for k, v in self.params.items()) or "no parameters"
+            missing = [name for name in shapes if name not in self.params]
+            problem = (f"{self.dist} needs its shape parameter{'s' if len(missing) > 1 else ''} "
+                       f"{', '.join(map(repr, missing))} (given: {given})" if missing
+                       else f"{self.dist} does not take {given}")
+            raise ValueError(f"{problem}; expected the parameters of scipy.stats.{self.dist}: {wanted}") from None
         if not (low >= 0.0) or not math.isfinite(mean):
             raise ValueError(
                 f"{self.dist} with {self.params} can give negative values or has no finite mean; "

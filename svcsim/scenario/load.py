@@ -94,7 +94,7 @@ def _hours_text(hours: tuple[tuple[int, int], ...] | None) -> str:
 def _input_error(error: ValidationError, file: str | Path | None) -> InputError:
     first = error.errors(include_url=False)[0]
     loc = [str(part) for part in first["loc"] if not str(part).startswith("function-")]
-    field = ".".join(loc) or None
+    field = "".join(f"[{part}]" if part.isdigit() else f".{part}" for part in loc).lstrip(".") or None
     kind = first["type"]
     message = first["msg"].removeprefix("Value error, ")
     given = first.get("input")
@@ -106,8 +106,29 @@ def _input_error(error: ValidationError, file: str | Path | None) -> InputError:
         return InputError(problem, file=file, field=field, expected=expected)
     shown = json.dumps(given, default=str)[:60] if given is not None and not isinstance(given, Mapping) else None
     problem = f"{shown} is not valid" if shown is not None else "not valid"
-    expected = message.removeprefix("Input should be ")
+    expected = _PLAIN.get(kind) or _bound(kind, first.get("ctx") or {}) or message.removeprefix("Input should be ")
     return InputError(problem, file=file, field=field, expected=expected[0].lower() + expected[1:])
+
+
+#: Plain words for pydantic's error kinds a scenario file meets most.
+_PLAIN: dict[str, str] = {
+    "int_parsing": "a whole number", "int_from_float": "a whole number", "int_type": "a whole number",
+    "float_parsing": "a number", "float_type": "a number", "bool_parsing": "true or false",
+    "bool_type": "true or false", "string_type": "text in quotes",
+    "date_parsing": "a date such as 2025-03-03", "date_from_datetime_parsing": "a date such as 2025-03-03",
+    "date_type": "a date such as 2025-03-03", "list_type": "a list [...]", "dict_type": "a table {...}",
+    "model_type": "a table {...}", "missing": "this field (it has no default)",
+}
+
+
+def _bound(kind: str, ctx: Mapping[str, Any]) -> str | None:
+    """``a value >= 1`` and the like, for pydantic's bound errors."""
+    signs = {"greater_than_equal": ("ge", ">="), "greater_than": ("gt", ">"),
+             "less_than_equal": ("le", "<="), "less_than": ("lt", "<")}
+    if kind in signs and signs[kind][0] in ctx:
+        key, sign = signs[kind]
+        return f"a value {sign} {ctx[key]}"
+    return None
 
 
 def with_changes(scenario: Scenario, changes: Mapping[str, Any]) -> Scenario:

@@ -36,7 +36,7 @@ def test_with_changes_copies_and_leaves_the_original():
     [
         ('[times]\nrepair = { dist = "norm", loc = 30, scale = 5 }\n', "times.repair", "non-negative"),
         ('[times]\nrepair = { dist = "lognormal", s = 0.5 }\n', "times.repair", "scipy.stats"),
-        ("[staffing.operators]\ncount = -2\n", "staffing.operators.count", "greater than or equal to 0"),
+        ("[staffing.operators]\ncount = -2\n", "staffing.operators.count", "a value >= 0"),
         ("[demand]\nmix = { question = 1, gossip = 2 }\n", "demand.mix", "call kind"),
         ("horizon = 5\n", "horizon", "unknown field"),
         ('timezone = "Mars/Olympus"\n', "timezone", "IANA"),

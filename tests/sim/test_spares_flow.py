@@ -161,11 +161,11 @@ def test_baseline_has_parts_on():
     ({"spares.store": "magic"}, "spares.store", "base_stock"),
     ({"spares.parts": []}, "spares.parts", "at least one part"),
     ({"spares.parts": [{"sku": "A"}, {"sku": "A"}]}, "spares.parts", "one entry per sku"),
-    ({"spares.parts": [{"sku": "A", "base_stock": -1}]}, "spares.parts.0.base_stock", "greater than or equal"),
-    ({"spares.parts": [{"sku": "A", "turnaround": {"dist": "norm", "loc": 1}}]}, "spares.parts.0.turnaround",
+    ({"spares.parts": [{"sku": "A", "base_stock": -1}]}, "spares.parts[0].base_stock", "a value >= 0"),
+    ({"spares.parts": [{"sku": "A", "turnaround": {"dist": "norm", "loc": 1}}]}, "spares.parts[0].turnaround",
      "non-negative"),
-    ({"spares.parts": [{"sku": "A", "colour": "red"}]}, "spares.parts.0.colour", "unknown field"),
-    ({"spares.doa_share": 1.5}, "spares.doa_share", "less than or equal"),
+    ({"spares.parts": [{"sku": "A", "colour": "red"}]}, "spares.parts[0].colour", "unknown field"),
+    ({"spares.doa_share": 1.5}, "spares.doa_share", "a value <= 1"),
 ])
 def test_a_spares_mistake_names_the_field_and_what_was_expected(changes, field, words):
     with pytest.raises(InputError) as caught:
