@@ -165,7 +165,7 @@ def test_baseline_has_parts_on():
     ({"spares.parts": [{"sku": "A", "turnaround": {"dist": "norm", "loc": 1}}]}, "spares.parts[0].turnaround",
      "non-negative"),
     ({"spares.parts": [{"sku": "A", "colour": "red"}]}, "spares.parts[0].colour", "unknown field"),
-    ({"spares.doa_share": 1.5}, "spares.doa_share", "a value <= 1"),
+    ({"spares.doa_share": 1.5}, "spares.doa_share", "a value <= 0.99"),
 ])
 def test_a_spares_mistake_names_the_field_and_what_was_expected(changes, field, words):
     with pytest.raises(InputError) as caught:
