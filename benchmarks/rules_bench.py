@@ -273,6 +273,11 @@ def _engine_part(log, as_of, repeat, oracle_tickets, tickets, out, rows, notes) 
     notes.append(_statuses_by_rule(results))
     del result, results
     gc.collect()
+    phases = _engine_phases(log, as_of)
+    out["engine_phases_s"] = phases
+    if phases:
+        rows.append(("  phases (one more run)", ", ".join(f"{k} {v:.2f}" for k, v in phases.items()) + " s"))
+    gc.collect()
 
     if check_oracle is None:
         out["oracle_ratio"] = None
@@ -312,6 +317,51 @@ def _engine_part(log, as_of, repeat, oracle_tickets, tickets, out, rows, notes) 
     out["goal_met"] = all(goals.values())
     rows.append(("goals", ", ".join(f"{k} {'met' if v else 'MISSED'}" for k, v in goals.items())))
     return 0 if out["goal_met"] else 1
+
+
+def _engine_phases(log, as_of) -> dict[str, float] | None:  # noqa: ANN001
+    """Wall time of each phase of one more ``check`` (load_rules, prepare, rules, result frame, summary, escalations).
+
+    Uses the engine's internals; None when they are not there (the figure is
+    only a breakdown, the timing above is the measurement).
+    """
+    try:
+        from svcsim.rules import engine
+    except ImportError:
+        return None
+    needed = ("load_rules", "to_as_of_ns", "prepare", "evaluate_all", "to_frame", "summarise", "escalations")
+    if not all(hasattr(engine, name) for name in needed):
+        return None
+    phases: dict[str, float] = {}
+    t0 = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal t0
+        now = time.perf_counter()
+        phases[name] = round(now - t0, 4)
+        t0 = now
+
+    try:
+        rules = engine.load_rules(None)
+        lap("load_rules")
+        wanted = engine._activities(rules) if hasattr(engine, "_activities") else None
+        prepared = engine.prepare(log, engine.to_as_of_ns(as_of), wanted) if wanted is not None else engine.prepare(log, engine.to_as_of_ns(as_of))
+        lap("prepare")
+        parts = engine.evaluate_all(rules, prepared)
+        lap("rules")
+        extra = (prepared.case_dtype,) if hasattr(prepared, "case_dtype") else ()
+        results = engine.to_frame(parts, prepared.case_ids, rules.ids(), *extra)
+        del parts
+        lap("result_frame")
+        engine.summarise(results, rules)
+        lap("summary")
+        engine.escalations(results, pd.Timestamp(prepared.as_of, unit="ns", tz="UTC"))
+        lap("escalations")
+    except Exception as error:  # a breakdown that cannot be made is reported, not fatal
+        progress(f"phase breakdown not available: {type(error).__name__}: {error}")
+        return None
+    progress("engine phases: " + ", ".join(f"{k} {v:.3f} s" for k, v in phases.items()))
+    return phases
 
 
 def _statuses_by_rule(results: pd.DataFrame) -> str:

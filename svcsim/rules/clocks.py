@@ -69,20 +69,29 @@ def find_cycles(
     if pause:
         log.lookup(pause, _PAUSE, table)
         log.lookup(resume, _RESUME, table)
-    kind_all = table[log.act]
-    sel = np.flatnonzero((kind_all > 0) & applies[log.case])
-    kind, case, t = kind_all[sel], log.case[sel], log.t[sel]
+    # only the events the clock reads: the positions of its activities, in cases where it applies
+    sel = log.positions([*start, *stop, *pause, *resume])
+    case = log.case[sel]
+    inside = applies[case]
+    if not inside.all():
+        sel, case = sel[inside], case[inside]
+    kind, t = table[log.act[sel]], log.t[sel]
     if not len(sel):
         none = np.empty(0, dtype=np.int64)
         return Cycles(none, none, none, none, none, none, none.astype(bool), none, none, none, none.astype(bool))
 
     # the clock state at each row: the last start/stop row at or before it, in the same case
-    is_ss = (kind == _START) | (kind == _STOP)
-    last_ss = last_marked(is_ss)
-    prev_ss = np.concatenate(([-1], last_ss[:-1]))
-    same_prev = (prev_ss >= 0) & (case[np.maximum(prev_ss, 0)] == case)
-    was_open = same_prev & (kind[np.maximum(prev_ss, 0)] == _START)
-    eff_start = (kind == _START) & ~was_open
+    is_start = kind == _START
+    if pause:
+        is_ss = is_start | (kind == _STOP)
+        last_ss = last_marked(is_ss)
+        prev_ss = np.concatenate(([-1], last_ss[:-1]))
+        same_prev = (prev_ss >= 0) & (case[np.maximum(prev_ss, 0)] == case)
+        was_open = same_prev & (kind[np.maximum(prev_ss, 0)] == _START)
+    else:  # every row is a start or a stop: the previous row says whether the clock was open
+        was_open = np.zeros(len(kind), dtype=bool)
+        np.logical_and(is_start[:-1], case[1:] == case[:-1], out=was_open[1:])
+    eff_start = is_start & ~was_open
     eff_stop = (kind == _STOP) & was_open
 
     start_rows = np.flatnonzero(eff_start)

@@ -53,9 +53,7 @@ def evaluate(
     if cond.has_event is not None:
         if rows.first_pos is None:
             return log.has_event(cond.has_event)[rows.case]
-        pos = log.positions(cond.has_event)
-        count = np.searchsorted(pos, rows.last_pos, side="right") - np.searchsorted(pos, rows.first_pos, side="left")
-        return count > 0
+        return _any_inside(log.positions(cond.has_event), rows.first_pos, rows.last_pos)
     if cond.holiday is not None:
         if rows.start_ns is None or calendar is None:
             raise AssertionError("holiday conditions are only evaluated on clock spans with a calendar (checked at load)")
@@ -72,3 +70,22 @@ def evaluate(
         return out
     assert cond.not_ is not None
     return ~evaluate(cond.not_, log, rows, calendar=calendar, source=source, where=where)
+
+
+def _any_inside(pos: np.ndarray, first: np.ndarray, last: np.ndarray) -> np.ndarray:
+    """Per span ``[first, last]``: whether a position of ``pos`` (sorted) lies in it.
+
+    Clock cycles are disjoint spans in increasing order; then each event finds
+    its one span (a search per event, usually far fewer than spans). Other
+    spans count the events between their ends.
+    """
+    disjoint = len(first) > 0 and bool(np.all(first <= last)) and bool(np.all(first[1:] > last[:-1]))
+    if not disjoint:
+        count = np.searchsorted(pos, last, side="right") - np.searchsorted(pos, first, side="left")
+        return count > 0
+    out = np.zeros(len(first), dtype=bool)
+    k = np.searchsorted(first, pos, side="right") - 1  # the last span starting at or before each event
+    ok = k >= 0
+    k = k[ok]
+    out[k[pos[ok] <= last[k]]] = True
+    return out

@@ -52,22 +52,23 @@ def evaluate_duration(rule: DurationRule, log: PreparedLog, rules: RuleSet) -> R
     paused_wall = _per_cycle(n, cyc.pause_cycle, cyc.resume_ns - cyc.pause_ns)
     if rule.basis == "calendar":
         business = cal.business_ns(cyc.start_ns, end)
-        paused = _per_cycle(n, cyc.pause_cycle, cal.business_ns(cyc.pause_ns, cyc.resume_ns))
+        paused = _per_cycle(n, cyc.pause_cycle, cal.business_ns(cyc.pause_ns, cyc.resume_ns)) if len(cyc.pause_cycle) else paused_wall
         elapsed = business - paused
     else:
         business = np.full(n, NAT, dtype=np.int64)
         paused = paused_wall
         elapsed = wall - paused_wall
 
+    rows = Rows.empty(rule.id, "duration", rule.basis, n)
     target = np.full(n, to_ns(rule.target), dtype=np.int64)
-    reason = np.full(n, "default", dtype=object)
+    reason = np.full(n, rows.label("default"), dtype=np.int32)
     if rule.special:
         spans = SpanRows(case=cyc.case, first_pos=cyc.start_pos, last_pos=cyc.end_pos, start_ns=cyc.start_ns, end_ns=end)
         chosen = np.zeros(n, dtype=bool)
         for special in rule.special:
             hit = ~chosen & evaluate(special.when, log, spans, calendar=cal, source=rules.source, where=f"rule '{rule.id}'")
             target[hit] = to_ns(special.target)
-            reason[hit] = special.reason
+            reason[hit] = rows.label(special.reason)
             chosen |= hit
 
     due = due_times(cyc, target, rule.basis, cal)
@@ -85,7 +86,6 @@ def evaluate_duration(rule: DurationRule, log: PreparedLog, rules: RuleSet) -> R
         warn = open_ & on_time & (elapsed >= (target * rule.warn_at[0]).astype(np.int64))
         status[warn] = status_code("at_risk")
 
-    rows = Rows.empty(rule.id, "duration", rule.basis, n)
     rows.case, rows.cycle, rows.status = cyc.case, cyc.number, status
     rows.start, rows.stop, rows.due = cyc.start_ns, cyc.stop_ns, due
     rows.elapsed, rows.business_elapsed, rows.paused = wall, business, paused
@@ -96,7 +96,8 @@ def evaluate_duration(rule: DurationRule, log: PreparedLog, rules: RuleSet) -> R
 
 def _per_cycle(n: int, cycle: np.ndarray, values: np.ndarray) -> np.ndarray:
     out = np.zeros(n, dtype=np.int64)
-    np.add.at(out, cycle, values)
+    if len(cycle):
+        np.add.at(out, cycle, values)
     return out
 
 
@@ -111,6 +112,8 @@ def due_times(cyc: Cycles, target: np.ndarray, basis: str, cal: ServiceCalendar 
     n = len(cyc)
     if n == 0:
         return np.empty(0, dtype=np.int64)
+    if not len(cyc.pause_cycle):  # one segment per cycle, from its start on
+        return cal.deadline_ns(cyc.start_ns, target) if basis == "calendar" else cyc.start_ns + target
     # segment i of a cycle starts at the start (i = 0) or the i-th resume, and ends at the (i+1)-th pause
     rank = _rank_within(cyc.pause_cycle)
     seg_cycle = np.concatenate((np.arange(n), cyc.pause_cycle))
@@ -159,7 +162,7 @@ def _with_unstarted(rows: Rows, rule: DurationRule, log: PreparedLog, applies: n
         return rows
     extra = Rows.empty(rule.id, "duration", rule.basis, len(cases))
     extra.case = cases
-    extra.status[:] = status_code("not_applicable")
-    extra.reason[:] = f"no start event ({' / '.join(rule.start)}) before the stop"
-    extra.target[:] = to_ns(rule.target)
+    extra.put("status", slice(None), status_code("not_applicable"))
+    extra.set_reason(slice(None), f"no start event ({' / '.join(rule.start)}) before the stop")
+    extra.put("target", slice(None), to_ns(rule.target))
     return rows.concat(extra)

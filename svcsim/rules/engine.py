@@ -24,6 +24,7 @@ from svcsim.rules.load import RuleSet, load_rules
 from svcsim.rules.prepared import PreparedLog, prepare
 from svcsim.rules.recurrence import evaluate_recurrence
 from svcsim.rules.results import STATUSES, Rows, status_code, to_frame
+from svcsim.rules.sorting import is_sorted
 from svcsim.rules.spec import DurationRule, LadderRule
 
 __all__ = ["CheckResult", "check", "summarise", "escalations", "to_as_of_ns"]
@@ -51,9 +52,9 @@ def check(
     """
     ruleset = rules if isinstance(rules, RuleSet) else load_rules(rules)
     as_of_ns = to_as_of_ns(as_of)
-    prepared = prepare(log, as_of_ns)
+    prepared = prepare(log, as_of_ns, activities=_activities(ruleset))
     parts = evaluate_all(ruleset, prepared)
-    results = to_frame(parts, prepared.case_ids, ruleset.ids())
+    results = to_frame(parts, prepared.case_ids, ruleset.ids(), prepared.case_dtype)
     stamp = pd.Timestamp(prepared.as_of, unit="ns", tz="UTC")
     return CheckResult(
         results=results,
@@ -75,6 +76,14 @@ def to_as_of_ns(as_of: datetime | pd.Timestamp | str | None) -> int | None:
     if stamp.tzinfo is None:
         raise InputError(f"{as_of!r} has no time zone", field="as_of", expected="a time-zone-aware moment, e.g. 2026-03-31T18:00:00+08:00 (no zone is assumed)")
     return int(stamp.tz_convert("UTC").value)
+
+
+def _activities(ruleset: RuleSet) -> set[str]:
+    """Every activity some rule reads (the only events :func:`prepare` needs to keep)."""
+    found: set[str] = set()
+    for rule in ruleset.rules:
+        found |= rule.activities()
+    return found
 
 
 def evaluate_all(ruleset: RuleSet, log: PreparedLog) -> list[Rows]:
@@ -100,17 +109,16 @@ def _mark_invalid(rows: Rows, rule, log: PreparedLog, *, add_missing: bool = Tru
     A rule touches an invalid case when the case has any event the rule names,
     or has no events left at all (its every row was quarantined).
     """
-    reason_col = log.cases["invalid_reason"] if "invalid_reason" in log.cases.columns else None
-    if reason_col is None or not reason_col.notna().any():
+    if log.invalid is None:
         return rows
-    invalid = reason_col.notna().to_numpy()
-    reasons = reason_col.to_numpy(dtype=object)
+    invalid = log.invalid
     hit = invalid[rows.case]
-    rows.status[hit] = status_code("invalid")
-    rows.reason[hit] = reasons[rows.case[hit]]
+    if hit.any():
+        rows.put("status", hit, status_code("invalid"))
+        rows.put("reason", hit, _reason_codes(rows, log)[log.invalid_code[rows.case[hit]]])
     if not add_missing:
         return rows
-    touched = log.has_event(rule.activities()) | (log.block_end == np.concatenate(([0], log.block_end[:-1])))
+    touched = log.has_event(rule.activities()) | log.no_events()
     missing = invalid & touched
     missing[rows.case] = False
     extra_cases = np.flatnonzero(missing)
@@ -118,9 +126,14 @@ def _mark_invalid(rows: Rows, rule, log: PreparedLog, *, add_missing: bool = Tru
         return rows
     extra = Rows.empty(rows.rule_id, rows.kind, rows.basis, len(extra_cases), group=rows.group)
     extra.case = extra_cases
-    extra.status[:] = status_code("invalid")
-    extra.reason[:] = reasons[extra_cases]
+    extra.put("status", slice(None), status_code("invalid"))
+    extra.put("reason", slice(None), _reason_codes(extra, log)[log.invalid_code[extra_cases]])
     return rows.concat(extra)
+
+
+def _reason_codes(rows: Rows, log: PreparedLog) -> np.ndarray:
+    """Per invalid-reason label of ``log``: its code among ``rows``' labels."""
+    return np.array([rows.label(text) for text in log.invalid_labels], dtype=np.int32)
 
 
 _DECIDED_GOOD = {"met", "held"}
@@ -165,19 +178,23 @@ def _counts(results: pd.DataFrame, rules: RuleSet) -> tuple[pd.DataFrame, pd.Ser
         counts = pd.crosstab(rule, status, dropna=False).reindex(index=ids, columns=list(STATUSES), fill_value=0)
         cases = results.groupby("rule_id", observed=False)["case_id"].nunique().reindex(ids).fillna(0).astype(np.int64)
         return counts.astype(np.int64), cases
-    r = rule.cat.codes.to_numpy().astype(np.int64)
-    s = status.cat.codes.to_numpy().astype(np.int64)
-    c = case.cat.codes.to_numpy().astype(np.int64)
+    r, s, c = rule.cat.codes.to_numpy(), status.cat.codes.to_numpy(), case.cat.codes.to_numpy()
     n_rules, n_status = len(ids), len(STATUSES)
     ok = (r >= 0) & (s >= 0)
-    table = np.bincount(r[ok] * n_status + s[ok], minlength=n_rules * n_status).reshape(n_rules, n_status)
+    pair = r.astype(np.int64) * n_status + s
+    table = np.bincount(pair if ok.all() else pair[ok], minlength=n_rules * n_status).reshape(n_rules, n_status)
     counts = pd.DataFrame(table.astype(np.int64), index=pd.Index(ids, name="rule_id"), columns=pd.Index(list(STATUSES), name="status"))
     keep = (r >= 0) & (c >= 0)
-    key = r[keep] * (len(case.cat.categories) + 1) + c[keep]
-    if len(key) and not np.all(key[1:] >= key[:-1]):
+    if not keep.all():
+        r, c = r[keep], c[keep]
+    if len(r) and is_sorted(r, c):  # check's own order: one run per (rule, case)
+        first = np.concatenate(([True], (np.diff(r) != 0) | (np.diff(c) != 0)))
+        per_rule = np.bincount(r[first].astype(np.int64), minlength=n_rules)[:n_rules]
+    else:
+        key = r.astype(np.int64) * (len(case.cat.categories) + 1) + c
         key = np.sort(key)
-    firsts = key[np.concatenate(([True], key[1:] != key[:-1]))] if len(key) else key
-    per_rule = np.bincount(firsts // (len(case.cat.categories) + 1), minlength=n_rules)[:n_rules]
+        firsts = key[np.concatenate(([True], key[1:] != key[:-1]))] if len(key) else key
+        per_rule = np.bincount(firsts // (len(case.cat.categories) + 1), minlength=n_rules)[:n_rules]
     return counts, pd.Series(per_rule.astype(np.int64), index=counts.index)
 
 

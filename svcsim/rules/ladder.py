@@ -67,7 +67,7 @@ def evaluate_ladder(rule: LadderRule, log: PreparedLog, rules: RuleSet) -> list[
         misses += missed
         due = due_at(cyc.start_ns, np.full(n, after, dtype=np.int64))
         rows = _rows(rule, milestone.id, cyc.case, cyc.number, cyc.start_ns, status, done_ns, due, end, after, misses.copy(), 1)
-        rows.reason[stopped_before] = "the cycle stopped before this milestone fell due"
+        rows.set_reason(stopped_before, "the cycle stopped before this milestone fell due")
         out.append(rows)
         if milestone.repeat_every is not None:
             every = to_ns(milestone.repeat_every)
@@ -94,6 +94,16 @@ def _first_inside(log: PreparedLog, names: list[str], first_pos: np.ndarray, las
     pos = log.positions(names)
     if not len(pos):
         return np.full(len(first_pos), NAT, dtype=np.int64)
+    if len(first_pos) and np.all(first_pos <= last_pos) and np.all(first_pos[1:] > last_pos[:-1]):
+        # disjoint cycles in order: each event finds its one cycle, the first event of a cycle wins
+        k = np.searchsorted(first_pos, pos, side="right") - 1
+        ok = k >= 0
+        ok[ok] = pos[ok] <= last_pos[k[ok]]
+        k, at = k[ok], pos[ok]
+        first = np.concatenate(([True], k[1:] != k[:-1])) if len(k) else np.zeros(0, dtype=bool)
+        out = np.full(len(first_pos), NAT, dtype=np.int64)
+        out[k[first]] = log.t[at[first]]
+        return out
     j = np.searchsorted(pos, first_pos, side="left")
     jj = np.minimum(j, len(pos) - 1)
     inside = (j < len(pos)) & (pos[jj] <= last_pos)
@@ -104,10 +114,10 @@ def _rows(rule, milestone_id, case, number, start, status, done_ns, due, end, ta
     n = len(case)
     rows = Rows.empty(milestone_id, "ladder", rule.basis, n, group=rule.id)
     rows.case, rows.cycle, rows.status = case, number, status
-    rows.repeat = np.broadcast_to(np.asarray(repeat, dtype=np.int64), (n,)).copy()
+    rows.repeat = np.broadcast_to(np.asarray(repeat, dtype=np.int64), (n,))
     rows.start, rows.stop, rows.due = start, done_ns, due
     rows.elapsed = np.where(done_ns != NAT, done_ns, end) - start
-    rows.target = np.broadcast_to(np.asarray(target, dtype=np.int64), (n,)).copy()
-    rows.target_reason[:] = "milestone"
+    rows.target = np.broadcast_to(np.asarray(target, dtype=np.int64), (n,))
+    rows.set_target_reason(slice(None), "milestone")
     rows.level = np.where(np.isin(status, [status_code("breached"), status_code("breached_open")]), level, 0)
     return rows

@@ -11,6 +11,7 @@ calendar that is not defined, two rules with one id.
 from __future__ import annotations
 
 import difflib
+import functools
 import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
@@ -56,12 +57,18 @@ class RuleSet:
 def load_rules(path: str | Path | None = None) -> RuleSet:
     """Read a rules file; ``None`` gives the built-in rules that encode every target of the seed document."""
     if path is None:
-        text = resources.files("svcsim.rules").joinpath(DEFAULT_RULES).read_text(encoding="utf-8")
-        return parse_rules(text, source=f"<built-in {DEFAULT_RULES}>", base_dir=None)
+        return _built_in_rules()
     path = Path(path)
     if not path.is_file():
         raise InputError("no such file", file=path, expected="a rules file (TOML)")
     return parse_rules(path.read_text(encoding="utf-8"), source=str(path), base_dir=path.parent)
+
+
+@functools.cache
+def _built_in_rules() -> RuleSet:
+    """The built-in rules, parsed once per process (building the holiday calendar takes a while)."""
+    text = resources.files("svcsim.rules").joinpath(DEFAULT_RULES).read_text(encoding="utf-8")
+    return parse_rules(text, source=f"<built-in {DEFAULT_RULES}>", base_dir=None)
 
 
 def parse_rules(text: str, *, source: str = "<rules>", base_dir: Path | None = None) -> RuleSet:

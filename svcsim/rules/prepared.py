@@ -9,20 +9,26 @@ which moment. Case attributes are aligned to integer case codes.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from svcsim.errors import InputError
 from svcsim.eventlog.log import EventLog
+from svcsim.rules.sorting import is_sorted, lexsort_order, time_key
 
 __all__ = ["PreparedLog", "prepare"]
 
 
 @dataclass(frozen=True)
 class PreparedLog:
-    """Sorted event arrays and the aligned cases table of one log at one ``as_of``."""
+    """Sorted event arrays and the aligned cases table of one log at one ``as_of``.
+
+    When :func:`prepare` is told which activities the rules read, the arrays
+    hold only those events (positions are then positions among them); every
+    answer below is the same either way, since the rules see nothing else.
+    """
 
     case: np.ndarray  # int64 case code per event
     act: np.ndarray  # int32 activity code per event
@@ -32,6 +38,12 @@ class PreparedLog:
     cases: pd.DataFrame  # row i describes case code i
     as_of: int  # UTC epoch ns
     block_end: np.ndarray  # per case code: one past the position of its last event
+    has_any: np.ndarray | None = None  # per case code: any event (of any activity) up to as_of; None = block_end says
+    invalid: np.ndarray | None = None  # per case code: marked invalid by a loader (None: no case is)
+    invalid_code: np.ndarray | None = None  # per case code: index into invalid_labels, -1 if valid
+    invalid_labels: tuple[str, ...] = ()
+    case_dtype: pd.CategoricalDtype | None = None  # the categorical dtype over case_ids, when known distinct
+    _memo: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def n_cases(self) -> int:
@@ -39,7 +51,9 @@ class PreparedLog:
 
     def codes(self, names: Iterable[str]) -> np.ndarray:
         """Activity codes of ``names`` (names absent from the log are skipped)."""
-        index = {n: i for i, n in enumerate(self.act_names)}
+        index = self._memo.get("act_index")
+        if index is None:
+            index = self._memo["act_index"] = {n: i for i, n in enumerate(self.act_names)}
         return np.array(sorted(index[n] for n in set(names) if n in index), dtype=np.int32)
 
     def lookup(self, names: Iterable[str], value: int = 1, table: np.ndarray | None = None) -> np.ndarray:
@@ -49,14 +63,43 @@ class PreparedLog:
         return out
 
     def positions(self, names: Iterable[str]) -> np.ndarray:
-        """Sorted positions of the events whose activity is one of ``names``."""
-        return np.flatnonzero(self.lookup(names)[self.act].astype(bool))
+        """Sorted positions of the events whose activity is one of ``names`` (do not modify)."""
+        codes = self.codes(names)
+        key = ("positions", codes.tobytes())
+        found = self._memo.get(key)
+        if found is None:
+            order, starts = self._by_activity()
+            pieces = [order[starts[c]:starts[c + 1]] for c in codes]
+            found = np.sort(np.concatenate(pieces)) if len(pieces) > 1 else (pieces[0] if pieces else np.empty(0, np.intp))
+            self._memo[key] = found
+        return found
+
+    def _by_activity(self) -> tuple[np.ndarray, np.ndarray]:
+        """Event positions grouped by activity code (each group in position order), and group bounds."""
+        found = self._memo.get("by_activity")
+        if found is None:
+            n_act = len(self.act_names)
+            small = self.act.astype(np.uint8 if n_act < 256 else np.uint16 if n_act < 65536 else np.int64)
+            order = np.argsort(small, kind="stable")  # a radix sort on small integers
+            starts = np.concatenate(([0], np.cumsum(np.bincount(self.act, minlength=n_act))))
+            found = self._memo["by_activity"] = (order, starts)
+        return found
 
     def has_event(self, names: Iterable[str]) -> np.ndarray:
-        """Per case code: whether any of ``names`` happened (up to ``as_of``)."""
-        out = np.zeros(self.n_cases, dtype=bool)
-        out[self.case[self.positions(names)]] = True
-        return out
+        """Per case code: whether any of ``names`` happened (up to ``as_of``) (do not modify)."""
+        key = ("has_event", self.codes(names).tobytes())
+        found = self._memo.get(key)
+        if found is None:
+            found = np.zeros(self.n_cases, dtype=bool)
+            found[self.case[self.positions(names)]] = True
+            self._memo[key] = found
+        return found
+
+    def no_events(self) -> np.ndarray:
+        """Per case code: whether the case has no event at all up to ``as_of``."""
+        if self.has_any is not None:
+            return ~self.has_any
+        return self.block_end == np.concatenate(([0], self.block_end[:-1]))
 
     def case_column(self, name: str, *, source: str, where: str) -> pd.Series:
         if name not in self.cases.columns:
@@ -67,43 +110,189 @@ class PreparedLog:
         return self.cases[name]
 
 
-def prepare(log: EventLog, as_of: int | None) -> PreparedLog:
-    """Sort and encode ``log`` for evaluation at ``as_of`` (UTC epoch ns; None = the last event)."""
+def prepare(log: EventLog, as_of: int | None, activities: Iterable[str] | None = None) -> PreparedLog:
+    """Sort and encode ``log`` for evaluation at ``as_of`` (UTC epoch ns; None = the last event).
+
+    With ``activities`` (the names every rule reads), only those events are
+    kept: sorting fewer rows is faster and the rules see nothing else.
+    """
     events = log.events
     t_all = events["timestamp"].to_numpy(dtype="datetime64[ns]").view(np.int64)
     if as_of is None:
         as_of = int(t_all.max()) if len(t_all) else 0
-    keep = t_all <= as_of
     cid = events["case_id"]
     if isinstance(cid.dtype, pd.CategoricalDtype):
-        case_all = cid.cat.codes.to_numpy().astype(np.int64)
-        case_ids = pd.Index(cid.cat.categories.astype(str))
+        case_all = cid.cat.codes.to_numpy()  # small integers; widened once filtered
+        raw_ids = cid.cat.categories
     else:
-        codes, uniques = pd.factorize(cid, sort=False)
-        case_all, case_ids = codes.astype(np.int64), pd.Index(np.asarray(uniques, dtype=object).astype(str))
+        codes, raw_ids = pd.factorize(cid, sort=False)
+        case_all, raw_ids = codes.astype(np.int64), pd.Index(np.asarray(raw_ids, dtype=object))
+    case_ids = pd.Index(raw_ids.astype(str))
+    # distinct values stay distinct as text when they are text already (then the result's case_id skips a check)
+    texts = pd.api.types.is_string_dtype(raw_ids.dtype) and (
+        raw_ids.dtype != object or pd.api.types.infer_dtype(raw_ids, skipna=False) == "string"
+    )
     # cases known only to the cases table still get codes, so invalid cases with no events are seen
-    extra = pd.Index(log.cases["case_id"].astype(str)).difference(case_ids)
-    if len(extra):
-        case_ids = case_ids.append(extra)
+    log_case_ids = log.cases["case_id"]
+    same_ids = texts and len(log_case_ids) == len(raw_ids) and np.array_equal(
+        np.asarray(log_case_ids, dtype=object), np.asarray(raw_ids, dtype=object)
+    )
+    if not same_ids:
+        extra = pd.Index(log_case_ids.astype(str)).difference(case_ids)
+        if len(extra):
+            case_ids = case_ids.append(extra)
+    case_dtype = _known_unique_dtype(case_ids) if texts else None
     act_cat = events["activity"].astype("category") if not isinstance(events["activity"].dtype, pd.CategoricalDtype) else events["activity"]
-    act_all = act_cat.cat.codes.to_numpy().astype(np.int32)
+    act_all = act_cat.cat.codes.to_numpy()
     act_names = tuple(map(str, act_cat.cat.categories))
 
-    case, act, t = case_all[keep], act_all[keep], t_all[keep]
+    keep = t_all <= as_of
+    if same_ids:  # the table lists exactly the event cases, in code order
+        cases = log.cases.drop(columns="case_id").set_axis(case_ids)
+    else:
+        cases = log.cases.assign(case_id=log_case_ids.astype(str)).set_index("case_id").reindex(case_ids)
+    invalid = invalid_code = None
+    invalid_labels: tuple[str, ...] = ()
+    has_any = None
+    if "invalid_reason" in cases.columns:
+        flagged = cases["invalid_reason"].notna().to_numpy()
+        if flagged.any():
+            invalid = flagged
+            codes, uniques = pd.factorize(cases["invalid_reason"].to_numpy(dtype=object)[flagged])
+            invalid_code = np.full(len(flagged), -1, dtype=np.int32)
+            invalid_code[flagged] = codes
+            invalid_labels = tuple(str(u) for u in uniques)
+    if activities is not None:
+        if invalid is not None:  # "a case with no events left" counts every activity
+            has_any = np.zeros(len(case_ids), dtype=bool)
+            has_any[case_all[keep]] = True
+        wanted = np.zeros(len(act_names) + 1, dtype=bool)
+        index = {n: i for i, n in enumerate(act_names)}
+        wanted[[index[n] for n in set(activities) if n in index]] = True
+        keep &= wanted[act_all]
     seq = None
     if "seq" in events.columns:
-        seq = pd.to_numeric(events["seq"], errors="coerce").fillna(0).to_numpy()[keep]
-    order = _sort_order(case, t, seq)
-    case, act, t = case[order], act[order], t[order]
-    block_end = np.searchsorted(case, np.arange(len(case_ids)), side="right")
-    cases = log.cases.assign(case_id=log.cases["case_id"].astype(str)).set_index("case_id").reindex(case_ids)
+        seq = pd.to_numeric(events["seq"], errors="coerce").fillna(0).to_numpy()
+    packed = _sorted_packed(case_all, act_all, t_all, keep) if seq is None else None
+    memo: dict = {}
+    if packed is not None:
+        case, act, t, memo["time_scale"] = packed
+    else:
+        every = bool(keep.all())
+        case, act, t = (case_all, act_all, t_all) if every else (case_all[keep], act_all[keep], t_all[keep])
+        case, act = case.astype(np.int64), act.astype(np.int32)
+        seq = seq if seq is None or every else seq[keep]
+        order = _sort_order(case, t, seq)
+        if order is not None:
+            case, act, t = case[order], act[order], t[order]
+    block_end = np.cumsum(np.bincount(case, minlength=len(case_ids)))  # case is sorted: one past each case's block
     return PreparedLog(
         case=case, act=act, t=t, case_ids=case_ids, act_names=act_names, cases=cases,
-        as_of=int(as_of), block_end=block_end,
+        as_of=int(as_of), block_end=block_end, has_any=has_any,
+        invalid=invalid, invalid_code=invalid_code, invalid_labels=invalid_labels, case_dtype=case_dtype,
+        _memo=memo,
     )
 
 
-def _sort_order(case: np.ndarray, t: np.ndarray, seq: np.ndarray | None) -> np.ndarray:
+def _known_unique_dtype(categories: pd.Index) -> pd.CategoricalDtype | None:
+    """The categorical dtype over ``categories``, known to be distinct, without hashing them all again."""
+    try:
+        return pd.CategoricalDtype._from_fastpath(categories, False)
+    except (AttributeError, TypeError):  # a pandas without the fast path: the ordinary, checked one
+        return None
+
+
+def _sorted_packed(
+    case: np.ndarray, act: np.ndarray, t: np.ndarray, keep: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, tuple[int, int, int]] | None:
+    """The ``keep`` rows of ``(case, act, t)`` sorted by case, time, then row, from one sort of packed int64 values.
+
+    Returns the three sorted columns and the time scale ``(base, unit,
+    bits)``: every kept ``t`` is ``base + k * unit`` with ``k < 2**bits``.
+
+    Each event becomes ``case | time | activity`` in one int64 (time less the
+    earliest, in whole seconds, ms or us when every time is a whole number of
+    them), so a plain ``np.sort`` orders them and the columns are read back
+    from the bits: int64 case codes, int32 activity codes, int64 times. Events
+    of one case at one instant come out ordered by activity code, so those
+    few are put back in row order. None when the three do not fit in 63 bits.
+    """
+    if not len(t) or act.min() < 0 or case.min() < 0:
+        return None
+    base = int(t.min())
+    tk = t - base
+    unit = 1
+    for u in (10**9, 10**6, 10**3):
+        if (tk[:4096] % u).any():
+            continue
+        whole, rest = np.divmod(tk, u)
+        if not rest.any():
+            tk, unit = whole, u
+            break
+    c_min = int(case.min())
+    c_bits = (int(case.max()) - c_min).bit_length()
+    t_bits = int(tk.max()).bit_length()
+    a_bits = int(act.max()).bit_length()
+    if c_bits + t_bits + a_bits > 63:
+        return None
+    key = case.astype(np.int64)
+    if c_min:
+        key -= c_min
+    key <<= t_bits
+    key |= tk  # case and time: equal for events of one case at one instant
+    key <<= a_bits
+    key |= act
+    if keep is not None and not keep.all():
+        key = key[keep]
+    n = len(key)
+    key.sort()
+    s_act = (key & ((1 << a_bits) - 1)).astype(np.int32)
+    key >>= a_bits  # now the (case, time) of each sorted event
+    tie = key[1:] == key[:-1]
+    if tie.any():  # such events keep their row order, not their activity order
+        kept = slice(None) if keep is None else keep
+        moment = ((case[kept].astype(np.int64) - c_min) << t_bits) | tk[kept]
+        slots = np.zeros(n, dtype=bool)
+        slots[1:] |= tie
+        slots[:-1] |= tie
+        slots = np.flatnonzero(slots)
+        rows = np.flatnonzero(np.isin(moment, np.unique(key[slots])))
+        rows = rows[lexsort_order((moment[rows],))]  # by instant, then row
+        s_act[slots] = act[kept][rows]
+    del tie
+    s_t = key & ((1 << t_bits) - 1)
+    if unit > 1:
+        s_t *= unit
+    s_t += base
+    key >>= t_bits
+    if c_min:
+        key += c_min
+    return key, s_act, s_t, (base, unit, t_bits)
+
+
+def _sort_order(case: np.ndarray, t: np.ndarray, seq: np.ndarray | None) -> np.ndarray | None:
+    """The permutation sorting events by case, time, ``seq`` (if given), then row: ``np.lexsort``'s, exactly.
+
+    None when the events are in that order already. Integer keys go through
+    :func:`~svcsim.rules.sorting.lexsort_order` (packed int64 sorts); a
+    fractional ``seq`` through :func:`_lexsort_order`.
+    """
+    n = len(case)
+    if n == 0:
+        return None
+    if seq is not None and seq.dtype.kind == "f":
+        whole = np.isfinite(seq).all() and (seq == np.round(seq)).all() and np.abs(seq).max() < 2**53
+        if not whole:
+            return _lexsort_order(case, t, seq)
+        seq = seq.astype(np.int64)
+    keys = (case, t) if seq is None else (case, t, seq)
+    if is_sorted(*keys):
+        return None
+    keys = (case, time_key(t)) if seq is None else (case, time_key(t), seq)
+    return lexsort_order(keys)
+
+
+def _lexsort_order(case: np.ndarray, t: np.ndarray, seq: np.ndarray | None) -> np.ndarray:
     """The permutation sorting events by case, time, ``seq`` (if given), then row: ``np.lexsort``'s, exactly.
 
     A single int64 key ``case x seconds`` (exact to the second) is argsorted

@@ -1,0 +1,134 @@
+"""The engine's fast internals agree with the plain numpy they replace, and the result table keeps its shape."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from logs import local, make_log
+
+from svcsim.rules import check, load_rules
+from svcsim.rules.engine import _activities, evaluate_all
+from svcsim.rules.prepared import _sort_order, _sorted_packed, prepare
+from svcsim.rules.results import RESULT_COLUMNS, Rows, _merge_runs, to_frame
+from svcsim.rules.sorting import is_sorted, lexsort_order, time_key
+
+RESULT_DTYPES = {
+    "rule_id": "category", "rule_group": "category", "kind": "category", "case_id": "category",
+    "cycle": "int64", "repeat": "int64", "status": "category",
+    "start": "datetime64[ns, UTC]", "stop": "datetime64[ns, UTC]", "due": "datetime64[ns, UTC]",
+    "elapsed": "timedelta64[ns]", "business_elapsed": "timedelta64[ns]", "paused": "timedelta64[ns]",
+    "target": "timedelta64[ns]", "target_reason": "category", "basis": "category", "level": "int64",
+    "reason": "category", "related_case_id": "str",
+}
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_lexsort_order_is_numpy_lexsort(seed):
+    """Packed-key sorting gives np.lexsort's permutation exactly, ties in row order, whatever the key widths."""
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(0, 500))
+    widths = rng.choice([1, 3, 1000, 2**30, 2**45, 2**61], size=int(rng.integers(1, 4)))
+    keys = [rng.integers(-5, int(w), n) for w in widths]
+    expected = np.lexsort(tuple(keys[::-1])) if n else np.arange(0)
+    assert np.array_equal(lexsort_order(keys), expected)
+
+
+def test_time_key_keeps_order_and_ties():
+    t = np.array([5, 3, 3, 9], dtype=np.int64) * 10**9 + 1_700_000_000 * 10**9
+    assert list(time_key(t)) == [2, 0, 0, 6]
+    assert list(time_key(t + np.array([0, 0, 1, 0]))) == [2 * 10**9, 0, 1, 6 * 10**9]
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_event_sort_is_lexsort(seed):
+    """Sorting events by case, time, then row: the packed sort equals np.lexsort (ties, sub-seconds, seq)."""
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(1, 300))
+    case = rng.integers(0, 15, n).astype(np.int64)
+    t = 1_770_000_000 * 10**9 + rng.integers(0, 40, n) * [10**9, 10**6, 1, 250 * 10**6][seed % 4]
+    act = rng.integers(0, 27, n).astype(np.int32)
+    order = np.lexsort((t, case))
+    packed = _sorted_packed(case, act, t)
+    if packed is not None:
+        *columns, (base, unit, bits) = packed
+        assert all(np.array_equal(a, b) for a, b in zip(columns, (case[order], act[order], t[order]), strict=True))
+        assert np.all((t - base) % unit == 0) and int(((t - base) // unit).max()).bit_length() <= bits
+    got = _sort_order(case, t, None)
+    assert np.array_equal(np.arange(n) if got is None else got, order)
+    seq = rng.integers(0, 3, n).astype(float)
+    got = _sort_order(case, t, seq)
+    assert np.array_equal(np.arange(n) if got is None else got, np.lexsort((seq, t, case)))
+
+
+def test_merging_sorted_runs_is_a_stable_sort():
+    rng = np.random.default_rng(1)
+    runs, keys, at = [], [[], [], []], 0
+    for size in (40, 7, 25):
+        case = np.sort(rng.integers(0, 12, size))
+        cycle, repeat = rng.integers(1, 3, size), rng.integers(1, 3, size)
+        order = np.lexsort((repeat, cycle, case))
+        for column, values in zip(keys, (case, cycle, repeat), strict=True):
+            column.append(values[order])
+        runs.append((at, at + size))
+        at += size
+    keys = tuple(np.concatenate(k) for k in keys)
+    assert not is_sorted(*keys)
+    assert np.array_equal(_merge_runs(keys, runs), lexsort_order(keys))
+
+
+def test_rows_defaults_are_shared_until_written():
+    """Default columns cost nothing until a rule writes one; a write never leaks into another rows object."""
+    a, b = Rows.empty("r", "duration", "wall", 3), Rows.empty("r", "duration", "wall", 3)
+    a.put("status", slice(None), 4)
+    a.set_reason(np.array([True, False, False]), "why")
+    assert list(a.status) == [4, 4, 4] and list(b.status) == [0, 0, 0]
+    assert a.labels == ["why"] and list(a.reason) == [0, -1, -1] and list(b.reason) == [-1, -1, -1]
+
+
+def vendor_and_field_log():
+    return make_log(
+        [
+            ("T1", "call_received", "2026-03-02 08:59"),
+            ("T1", "ticket_logged", "2026-03-02 09:00"),
+            ("T1", "dispatched", "2026-03-02 10:00"),
+            ("T1", "arrived_on_site", "2026-03-02 10:45"),
+            ("T1", "completed", "2026-03-02 14:00"),
+            ("T1", "closed", "2026-03-02 14:00"),
+            ("T2", "ticket_logged", "2026-03-03 09:00"),
+            ("T2", "closed", "2026-03-03 09:05"),
+            ("I1", "item_received", "2026-03-02 09:00"),
+            ("I1", "sent_to_vendor", "2026-03-02 11:00"),
+            ("I1", "vendor_confirmed", "2026-03-04 11:00"),
+        ],
+        {
+            "T1": {"case_type": "ticket", "zone": "city", "fault": "software", "device_id": "D1"},
+            "T2": {"case_type": "ticket", "zone": "city", "fault": "software", "device_id": "D1", "invalid_reason": "TS_UNPARSEABLE"},
+            "I1": {"case_type": "item", "parent_id": "T1"},
+        },
+    )
+
+
+def test_the_result_table_keeps_its_columns_and_dtypes():
+    """Other code reads these columns: their names, order and dtypes are part of the API."""
+    result = check(vendor_and_field_log(), as_of=local("2026-05-01 00:00"))
+    frame = result.results
+    assert tuple(frame.columns) == RESULT_COLUMNS
+    assert {c: str(d) for c, d in frame.dtypes.items()} == RESULT_DTYPES
+    for column in ("rule_group", "kind", "case_id", "status", "target_reason", "basis", "reason"):
+        assert str(frame[column].cat.categories.dtype) == "str"
+    assert list(frame["status"].cat.categories) == ["met", "breached", "running", "at_risk", "breached_open", "pending", "held", "failed", "not_applicable", "invalid"]
+    assert list(frame["rule_id"].cat.categories) == load_rules().ids()
+    assert "TS_UNPARSEABLE" in set(frame["reason"].astype(str))
+    assert frame["case_id"].cat.categories.is_unique
+
+
+def test_keeping_only_the_rules_activities_changes_nothing():
+    """prepare may drop the events no rule reads: the results are those of the full log."""
+    log, rules = vendor_and_field_log(), load_rules()
+    as_of = int(local("2026-05-01 00:00").tz_convert("UTC").value)
+    frames = []
+    for activities in (None, _activities(rules)):
+        prepared = prepare(log, as_of, activities)
+        frames.append(to_frame(evaluate_all(rules, prepared), prepared.case_ids, rules.ids(), prepared.case_dtype))
+    pd.testing.assert_frame_equal(frames[0], frames[1])
