@@ -21,7 +21,6 @@ so the empty, idle start of a run does not flatter the figures.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 from typing import Any
@@ -97,16 +96,8 @@ def _cases_after(events: pd.DataFrame, cutoff: pd.Timestamp) -> set[str]:
     return set(first.index[first >= cutoff].astype(str))
 
 
-@functools.lru_cache(maxsize=1)
-def _builtin_rules():  # noqa: ANN202 - RuleSet
-    """The built-in rules, parsed once per process (parsing builds the holiday calendar: ~0.1 s)."""
-    from svcsim.rules import load_rules
-
-    return load_rules(None)
-
-
 def _rule_metrics(run: Any, kept: set[str] | None) -> list[tuple[str, str, float]]:
-    rules = _builtin_rules()
+    rules = run.rules()  # the built-in rules on the scenario's own service calendar
     results = run.check(rules).results
     if kept is not None:
         results = results[results["case_id"].astype(str).isin(kept)]

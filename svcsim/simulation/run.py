@@ -67,10 +67,27 @@ class Run:
         return self.log.cases
 
     def check(self, rules: object = None):  # noqa: ANN201 - CheckResult, imported lazily
-        """Judge the log against ``rules`` (default: the built-in rules) as of the horizon."""
+        """Judge the log against ``rules`` as of the horizon.
+
+        The default is the built-in rules measured on the scenario's own
+        service calendar (:func:`svcsim.simulation.judging.scenario_rules`):
+        the hours, zone and closures the center was simulated with.
+        """
         from svcsim.rules import check
 
+        if rules is None:
+            rules = self.rules()
         return check(self.log, rules, as_of=self.end)  # type: ignore[arg-type]
+
+    def rules(self):  # noqa: ANN201 - RuleSet, imported lazily
+        """The built-in rules on the service calendar this run was simulated with."""
+        from svcsim.rules import load_rules
+        from svcsim.simulation.judging import scenario_rules
+
+        if isinstance(self.scenario, SinglePart):
+            return load_rules(None)
+        last_day = (self.end - pd.Timedelta(nanoseconds=1)).date()
+        return scenario_rules(self.scenario, (self.start.year, last_day.year))
 
 
 def simulate(scenario: Scenario | SinglePart | str | Path, seed: int = 0, replication: int = 0,
