@@ -450,3 +450,14 @@ def test_reference_examples_run():
     result = doctest.testfile(str(DOCS), module_relative=False,
                               optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.failed == 0 and result.attempted > 0
+
+
+def test_a_closures_file_that_names_a_column_twice_is_refused(tmp_path):
+    """pandas would read the second "kind" as "kind.1"; the file is refused and the column named."""
+    path = tmp_path / "closures.csv"
+    path.write_text("date,kind,kind\n2026-03-10,closed,open\n")
+    table = {"years": [2026, 2026], "closures": "closures.csv"}
+    message = _table_error(table, base_dir=tmp_path)
+    assert message.startswith(f"{path}: ") and "field 'kind'" in message
+    assert message.endswith("the header names column 'kind' 2 times (columns 2 and 3); "
+                            "expected one column per name: rename or drop the repeats")

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from svcsim import InputError, check
 from svcsim.cli import main
+from svcsim.eventlog import read_log
 from svcsim.live import load_events, load_mapping
 
 MAPPING = """
@@ -144,6 +145,54 @@ def test_a_missing_required_column(tmp_path):
     with pytest.raises(InputError) as caught:
         load(tmp_path, [r[:4] for r in CLEAN], columns=("Ticket No", "Status", "Updated", "Update #"))
     assert "[COLUMN_MISSING]" in str(caught.value) and "case_attributes.zone" in str(caught.value)
+
+
+REPEATED = ("Ticket No", "Status", "Updated", "Update #", "Area", "Area")
+
+
+def _repeated_rows() -> list[tuple]:
+    """CLEAN with a second "Area" column that holds the district."""
+    return [(*row, "north") for row in CLEAN]
+
+
+@pytest.mark.parametrize("kind", ["csv", "zip", "xlsx"])
+def test_a_repeated_column_is_never_read_silently(tmp_path, kind):
+    """Two "Area" columns: a mapping naming "Area" stops, naming both columns and the numbered names."""
+    frame = pd.DataFrame(_repeated_rows(), columns=list(REPEATED))
+    path = tmp_path / f"export.{kind}"
+    if kind == "csv":
+        frame.to_csv(path, index=False)
+    elif kind == "zip":
+        with zipfile.ZipFile(path, "w") as archive:
+            archive.writestr("export.csv", frame.to_csv(index=False))
+    else:
+        frame.to_excel(path, index=False)
+    (tmp_path / "mapping.toml").write_text(MAPPING)
+    with pytest.raises(InputError) as caught:
+        load_events(path, tmp_path / "mapping.toml", as_of=AS_OF)
+    message = str(caught.value)
+    assert message.startswith(f"{tmp_path / 'mapping.toml'}: field 'case_attributes.zone': [COLUMN_AMBIGUOUS]"), message
+    assert "'Area' 2 times (columns 5 and 6)" in message and "'Area#1', 'Area#2'" in message
+
+
+def test_a_mapping_picks_one_of_the_repeated_columns_by_its_number(tmp_path):
+    (tmp_path / "mapping.toml").write_text(MAPPING.replace('zone = "Area"', 'zone = "Area#1"\ndistrict = "Area#2"'))
+    frame = pd.DataFrame(_repeated_rows(), columns=list(REPEATED))
+    frame.to_csv(tmp_path / "export.csv", index=False)
+    log, report = load_events(tmp_path / "export.csv", tmp_path / "mapping.toml", as_of=AS_OF)
+    assert (report.rows_read, report.rows_kept) == (7, 7)
+    cases = log.cases.set_index(log.cases["case_id"].astype(str))
+    assert cases.loc["T1", "zone"] == "city" and cases.loc["T2", "zone"] == "suburb"
+    assert set(cases["district"].astype(str)) == {"north"}
+
+
+def test_a_canonical_log_with_a_repeated_column_is_refused(tmp_path):
+    path = tmp_path / "log.csv"
+    path.write_text("case_id,activity,timestamp,activity\nT1,ticket_logged,2026-03-02T09:00:00+08:00,dispatched\n")
+    with pytest.raises(InputError) as caught:
+        read_log(path)
+    assert str(caught.value) == (f"{path}: header: field 'activity': the header names column 'activity' 2 times "
+                                 "(columns 2 and 4); expected one column per name: rename or drop the repeats")
 
 
 def test_a_case_that_lost_a_row_is_invalid_in_the_rules(tmp_path):

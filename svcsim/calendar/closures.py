@@ -22,6 +22,7 @@ from pathlib import Path
 import pandas as pd
 
 from svcsim.calendar.hours import Intervals, parse_intervals
+from svcsim.csvheader import check_unique_header
 from svcsim.errors import InputError
 
 __all__ = ["Closure", "read_closures", "CLOSURE_COLUMNS"]
@@ -49,6 +50,7 @@ def _load(source: str | Path | pd.DataFrame) -> tuple[pd.DataFrame, str | None]:
         return source.astype(object).where(source.notna(), ""), None
     path = Path(source)
     try:
+        check_unique_header(path, file=path)
         frame = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
     except FileNotFoundError:
         raise InputError("closures file not found", file=path) from None

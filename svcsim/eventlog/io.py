@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from svcsim.csvheader import check_unique_header
 from svcsim.errors import InputError
 from svcsim.eventlog.log import EventLog
 
@@ -68,6 +69,7 @@ def _read_table(path: Path, *, timestamps: bool = True) -> pd.DataFrame:
         if path.suffix == ".parquet":
             frame = pd.read_parquet(path)
         elif path.suffix == ".csv":
+            check_unique_header(path, file=path)
             frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
         else:
             raise InputError(f"unknown file type {path.suffix!r}", file=path, expected="a .csv or .parquet file")

@@ -68,6 +68,16 @@ def load_events(
     if mapping is None:
         mapping = canonical_mapping(list(map(str, raw.columns)), str(path))
     missing = [c for c in mapping.source_columns() if c not in raw.columns]
+    repeated = raw.attrs.get("repeated_columns", {})
+    ambiguous = [c for c in missing if c in repeated]
+    if ambiguous:
+        name, spots = ambiguous[0], repeated[ambiguous[0]]
+        numbered = [f"{name}#{k}" for k in range(1, len(spots) + 1)]
+        raise InputError(
+            f"[COLUMN_AMBIGUOUS] the export's header names {name!r} {len(spots)} times "
+            f"(columns {' and '.join(map(str, spots))}), so it is read as {' and '.join(map(repr, numbered))}",
+            file=mapping.path, field=_field_of(mapping, name), expected=f"one of {numbered}",
+        )
     if missing:
         raise InputError(
             f"[COLUMN_MISSING] the export has no column {missing[0]!r} (found {list(map(str, raw.columns))[:12]})",
