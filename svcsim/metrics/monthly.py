@@ -9,7 +9,8 @@ One row per local calendar month x KPI (x part where it applies). The KPIs
 - ``repair_success_rate``: fixes that held / fixes decided, from the rule
   engine's ``software-72h`` and ``hardware-7d`` verdicts; ``repairs_pending``:
   fixes whose window is still open at ``as_of``;
-- ``doa_rate``: DOA items received / parts issued (overall and per part);
+- ``doa_rate``: the share of the month's issued parts found dead on arrival
+  (overall and per part; a DOA item counts in the month of its issue);
 - ``part_usage``: issues per SKU against an expected number, Poisson p-value;
 - ``slow_moving_stock`` (per SKU) and ``slow_moving_skus`` (count): no issue
   in the last ``slow_days`` days at the month's end.
@@ -43,7 +44,7 @@ KPIS: dict[str, str] = {
     "bench_units_received": "carried-in and mailed-in units received (unit_received)",
     "repair_success_rate": "fixes that held / fixes decided (rules software-72h, hardware-7d)",
     "repairs_pending": "fixes whose recurrence window is still open at as_of",
-    "doa_rate": "DOA items received / parts issued",
+    "doa_rate": "share of the parts issued in the month found dead on arrival",
     "part_usage": "parts issued per SKU against the expected number (Poisson p-value)",
     "slow_moving_stock": "per SKU: days since its last issue at the month's end",
     "slow_moving_skus": "SKUs with no issue in the last slow_days days",

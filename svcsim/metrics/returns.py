@@ -15,7 +15,7 @@ from svcsim.eventlog.log import EventLog
 from svcsim.metrics._log import case_attribute, has_values, local_month_codes, missing
 from svcsim.metrics._rows import counts_by_month, kpi_rows
 
-__all__ = ["received_items", "return_volume", "doa_rate", "RETURNS_NEEDS", "DOA_NEEDS"]
+__all__ = ["received_items", "return_volume", "doa_rate", "doa_issue_months", "RETURNS_NEEDS", "DOA_NEEDS"]
 
 RETURNS_NEEDS = {"activities": ("item_received",)}
 DOA_NEEDS = {"activities": ("item_received", "part_issued"), "attributes": ("item_kind",)}
@@ -74,7 +74,12 @@ def return_volume(log: EventLog, events: pd.DataFrame, months: np.ndarray, zone:
 
 
 def doa_rate(log: EventLog, events: pd.DataFrame, months: np.ndarray, zone: str) -> tuple[list[pd.DataFrame], dict[str, str]]:
-    """Rows of ``doa_rate``: DOA items received in the month over parts issued in the month, overall and per part."""
+    """Rows of ``doa_rate``: of the parts issued in the month, the share found dead on arrival; overall and per part.
+
+    A DOA item counts in the month its unit was issued (:func:`doa_issue_months`),
+    so the rate is a share of that month's issues and never exceeds 1; an
+    item whose issue the log cannot show counts in the month it was received.
+    """
     why = missing(log, **DOA_NEEDS)
     if why:
         return [], {"doa_rate": why}
@@ -82,18 +87,51 @@ def doa_rate(log: EventLog, events: pd.DataFrame, months: np.ndarray, zone: str)
     doa = items.loc[(items["item_kind"].astype(object) == "doa").to_numpy()]
     issued = events.loc[events["activity"] == "part_issued"]
     issued_codes = local_month_codes(issued["timestamp"], zone)
-    num = counts_by_month(doa["code"].to_numpy(), months)
+    doa_codes = doa_issue_months(log, doa, issued, issued_codes)
+    num = counts_by_month(doa_codes, months)
     den = counts_by_month(issued_codes, months)
     out = [kpi_rows("doa_rate", months, unit="share", value=_ratio(num, den), numerator=num, denominator=den)]
     if has_values(events, "part") and case_attribute(log, "part") is not None:
         issued_part = issued["part"].astype(object).to_numpy()
         skus = sorted({str(p) for p in issued_part if p is not None and not pd.isna(p)} | {str(p) for p in doa["part"] if p is not None and not pd.isna(p)})
         for sku in skus:
-            n = counts_by_month(doa.loc[(doa["part"].astype(object) == sku).to_numpy(), "code"].to_numpy(), months)
+            n = counts_by_month(doa_codes[(doa["part"].astype(object) == sku).to_numpy()], months)
             d = counts_by_month(issued_codes[issued_part == sku], months)
             out.append(kpi_rows("doa_rate", months, unit="share", value=_ratio(n, d), numerator=n, denominator=d,
                                 part=np.full(len(months), sku, dtype=object)))
     return out, {}
+
+
+def doa_issue_months(log: EventLog, doa: pd.DataFrame, issued: pd.DataFrame, issued_codes: np.ndarray) -> np.ndarray:
+    """The month code of the issue each DOA item came from (its received month when the log cannot say).
+
+    A DOA item's ``parent_id`` is the job the unit was issued to: the k-th DOA
+    item of a part on a job (in order of receipt) is the k-th ``part_issued``
+    of that part on that job. Without ``parent_id``, or with no such issue in
+    the log, the item keeps the month it was received in.
+    """
+    codes = doa["code"].to_numpy(copy=True)
+    parent = case_attribute(log, "parent_id")
+    if parent is None or not len(doa) or "part" not in issued.columns:
+        return codes
+    wanted = pd.DataFrame({
+        "job": parent.reindex(doa["case_id"]).astype(object).to_numpy(),
+        "part": doa["part"].astype(object).to_numpy(),
+        "row": np.arange(len(doa)),
+    }).dropna(subset=["job", "part"])
+    wanted = wanted.assign(job=wanted["job"].astype(str), part=wanted["part"].astype(str))
+    wanted["k"] = wanted.groupby(["job", "part"]).cumcount()
+    issues = pd.DataFrame({
+        "job": issued["case_id"].astype(str).to_numpy(),
+        "part": issued["part"].astype(object).to_numpy(),
+        "time": issued["timestamp"].to_numpy(),
+        "issue_code": issued_codes,
+    }).dropna(subset=["part"])
+    issues = issues.assign(part=issues["part"].astype(str)).sort_values("time", kind="stable")
+    issues["k"] = issues.groupby(["job", "part"]).cumcount()
+    matched = wanted.merge(issues[["job", "part", "k", "issue_code"]], on=["job", "part", "k"], how="inner")
+    codes[matched["row"].to_numpy()] = matched["issue_code"].to_numpy()
+    return codes
 
 
 def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:

@@ -75,6 +75,30 @@ def test_doa_rate_is_doa_items_over_parts_issued(kpis):
     assert math.isnan(one(kpis, "2026-02", "doa_rate", "A")["value"])  # nothing issued: no rate, not zero
 
 
+def test_a_doa_unit_counts_in_the_month_it_was_issued_not_received():
+    """T10 gets part A on 31 Jan 22:00 and it is dead; its item I3 reaches the administrator 1 Feb.
+    January: 1 of 1 issued was DOA. February issues 2 good As to other jobs: 0 of 2, never 1 of 0."""
+    from metriclogs import story
+
+    log = story([
+        ("T10", "part_issued", "2026-01-31 22:00", "A"), ("T10", "part_issued", "2026-01-31 22:30", "A"),
+        ("I3", "item_received", "2026-02-01 09:00"),
+        ("T11", "part_issued", "2026-02-05 10:00", "A"), ("T12", "part_issued", "2026-02-06 10:00", "A"),
+        ("T13", "part_issued", "2026-02-07 10:00", "A"),
+        ("I4", "item_received", "2026-02-28 09:00"),  # a DOA item whose job the log does not have
+    ], {
+        "T10": {"case_type": "ticket"}, "T11": {"case_type": "ticket"}, "T12": {"case_type": "ticket"},
+        "T13": {"case_type": "ticket"},
+        "I3": {"case_type": "item", "parent_id": "T10", "part": "A", "item_kind": "doa"},
+        "I4": {"case_type": "item", "parent_id": "T99", "part": "A", "item_kind": "doa"},
+    })
+    rates = monthly_kpis(log)
+    jan, feb = one(rates, "2026-01", "doa_rate"), one(rates, "2026-02", "doa_rate")
+    assert (jan["numerator"], jan["denominator"], jan["value"]) == (1, 2, 0.5)
+    assert (feb["numerator"], feb["denominator"]) == (1, 3)  # I4 keeps the month it was received
+    assert (one(rates, "2026-01", "returns_doa")["value"], one(rates, "2026-02", "returns_doa")["value"]) == (0, 2)
+
+
 def test_part_usage_against_the_mean_of_the_other_months(kpis):
     """A: 1, 0, 2 issues. January's expected number is A's rate in Feb-Mar times January's observed days."""
     jan = one(kpis, "2026-01", "part_usage", "A")
