@@ -16,8 +16,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
-import sys
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -25,6 +23,7 @@ from typing import Any
 import pandas as pd
 
 from svcsim.errors import InputError
+from svcsim.progress import progress_bar
 
 __all__ = ["add_compare_parser", "add_replication_options", "add_sweep_parser", "default_cache_folder",
            "dispatch_run", "format_confidence_table", "parse_set"]
@@ -157,20 +156,7 @@ def _cache(args: argparse.Namespace) -> Path | None:
 
 
 def _bar(args: argparse.Namespace, label: str) -> Callable[[int, int], None] | None:
-    if args.quiet:
-        return None
-    start = time.perf_counter()
-
-    def show(done: int, total: int) -> None:
-        width = 30
-        filled = width * done // max(total, 1)
-        elapsed = time.perf_counter() - start
-        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {label}  {elapsed:5.1f}s")
-        if done >= total:
-            sys.stderr.write("\n")
-        sys.stderr.flush()
-
-    return show
+    return None if args.quiet else progress_bar(label)
 
 
 def _tally(result: Any, cache: Path | None) -> str:

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -65,22 +64,10 @@ def _scenario_help(parser: argparse.ArgumentParser) -> int:
     return 0
 
 
-def _progress_bar(start: float):  # noqa: ANN202
-    def show(done: int, total: int) -> None:
-        width = 30
-        filled = width * done // total
-        elapsed = time.perf_counter() - start
-        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] day {done}/{total}  {elapsed:5.1f}s")
-        if done == total:
-            sys.stderr.write("\n")
-        sys.stderr.flush()
-
-    return show
-
-
 def run_command(args: argparse.Namespace) -> int:
     """``svcsim run``."""
     from svcsim.cli import format_summary
+    from svcsim.progress import progress_bar
     from svcsim.scenario import load_scenario
     from svcsim.simulation import simulate
 
@@ -89,7 +76,7 @@ def run_command(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario)
     start = time.perf_counter()
     run = simulate(scenario, seed=args.seed, replication=args.replication, days=args.days,
-                   progress=None if args.quiet else _progress_bar(start))
+                   progress=None if args.quiet else progress_bar("days"))
     result = run.check()
     seconds = time.perf_counter() - start
     calls = int((run.events["activity"] == "call_received").sum())
