@@ -4,8 +4,9 @@ The :class:`DispatchBoard` is what a dispatcher sees: the tickets waiting
 for dispatch, which field engineers are free and on duty (by home zone, or
 shared), and the completed tickets waiting for their satisfaction callback.
 A dispatcher takes the first waiting ticket, by the scenario's policy
-(``fifo``: oldest first; ``priority``: urgent first, then oldest), that a free
-engineer can take (one of its zone, or a shared one), reserves that engineer,
+(``fifo``: oldest first; ``priority``: urgent first, then oldest;
+``nearest``: urgent first, then the zone with the shortest mean travel, then
+oldest), that a free engineer can take (one of its zone, or a shared one), reserves that engineer,
 spends the dispatch time and narrates ``dispatched``; the engineer is busy
 from the reservation. A major complaint needs any free engineer and no
 dispatch time. With nothing to dispatch, the dispatcher makes the oldest
@@ -15,7 +16,7 @@ pending callback (``callback_made``, then ``closed``).
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Sequence
 from typing import Any
 
 from svcsim.processes.cases import Job
@@ -31,8 +32,9 @@ SHARED = -1
 class DispatchBoard:
     """Undispatched jobs, free engineers, pending callbacks and idle dispatchers."""
 
-    def __init__(self, policy: str) -> None:
+    def __init__(self, policy: str, travel_minutes: Sequence[float] = ()) -> None:
         self.policy = policy
+        self.travel_minutes = list(travel_minutes)  # mean travel per zone index, for ``nearest``
         self.waiting: list[Job] = []
         self.free: dict[int, list[Any]] = {}
         self.callbacks: deque[int] = deque()
@@ -78,6 +80,8 @@ class DispatchBoard:
         jobs = self.waiting
         if self.policy == "priority":
             jobs = sorted(jobs, key=lambda j: (j.priority, j.logged))
+        elif self.policy == "nearest":
+            jobs = sorted(jobs, key=self._nearness)
         for job in jobs:
             if job.meeting:
                 for home in sorted(self.free):
@@ -89,6 +93,10 @@ class DispatchBoard:
                 if engineers:
                     return job, engineers[0]
         return None
+
+    def _nearness(self, job: Job) -> tuple[int, float, float]:
+        travel = self.travel_minutes[job.zone] if 0 <= job.zone < len(self.travel_minutes) else 0.0
+        return job.priority, travel, job.logged
 
     def assign(self, job: Job, engineer: Any) -> None:
         """Take the job off the board and the engineer off the free list."""

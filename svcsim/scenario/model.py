@@ -188,7 +188,7 @@ class Staffing(_Frozen):
     bench_engineers: Role = Field(default_factory=lambda: Role(count=1))
     supervisor: Role = Field(default_factory=lambda: Role(count=1))
     sales_lead: Role = Field(default_factory=lambda: Role(count=1))
-    dispatch_policy: Literal["fifo", "priority"] = "priority"
+    dispatch_policy: Literal["fifo", "priority", "nearest"] = "priority"
 
 
 def _d(dist: str, **params: float) -> Dist:

@@ -107,7 +107,8 @@ def build_world(env: simpy.Environment, scenario: Scenario, streams: Streams, cl
     follow_up_work = s("admin_work", spares.follow_ups.work)
 
     calls = CallQueue(env, book, rec)
-    board = DispatchBoard(staffing.dispatch_policy)
+    board = DispatchBoard(staffing.dispatch_policy,
+                          travel_minutes=[float(t.travel[z].frozen().mean()) if z in t.travel else 0.0 for z in zones])
     parts_store = SparesStore(
         env, rec, skus=[part.sku for part in catalogue], base_stock=[part.base_stock for part in catalogue],
         unlimited=spares.store == "unlimited", shares=[part.demand_share for part in catalogue], pick=part_pick,

@@ -35,3 +35,21 @@ def test_more_operators_means_fewer_abandoned_calls():
 
     few, many = abandoned(2), abandoned(8)
     assert many < few, (few, many)
+
+
+def _logged_to_dispatch_by_zone(policy: str) -> dict[str, float]:
+    """Mean hours from logging to dispatch per zone, shared engineers in short supply."""
+    scenario = with_changes(BASE, {"staffing.field_engineers": {"count": 7, "shared": True},
+                                   "staffing.dispatch_policy": policy})
+    run = simulate(scenario, seed=21, days=14)
+    times = first_times(run.events)
+    done = times["dispatched"].notna() & times["ticket_logged"].notna()
+    wait = hours(times.loc[done, "dispatched"] - times.loc[done, "ticket_logged"])
+    zone = run.cases.set_index(run.cases["case_id"].astype(str))["zone"].astype(object)
+    return wait.groupby(zone.reindex(wait.index).to_numpy()).mean().to_dict()
+
+
+def test_nearest_first_dispatch_serves_the_city_sooner_and_the_remote_zone_later():
+    oldest, nearest = _logged_to_dispatch_by_zone("priority"), _logged_to_dispatch_by_zone("nearest")
+    assert nearest["city"] < oldest["city"], (oldest, nearest)
+    assert nearest["remote"] > oldest["remote"], (oldest, nearest)

@@ -33,7 +33,7 @@ def scenarios(draw):
         "staffing.field_engineers.count": draw(st.integers(1, 5)),
         "staffing.field_engineers.shared": draw(st.booleans()),
         "staffing.bench_engineers": draw(st.integers(0, 2)),
-        "staffing.dispatch_policy": draw(st.sampled_from(["fifo", "priority"])),
+        "staffing.dispatch_policy": draw(st.sampled_from(["fifo", "priority", "nearest"])),
         "demand.calls_per_day": dict.fromkeys(("mon", "tue", "wed", "thu", "fri"), draw(st.floats(5, 60))),
         "probabilities.fix_fails_software": draw(st.floats(0, 0.5)),
         "probabilities.part_needed": draw(st.floats(0, 1)),
