@@ -12,7 +12,7 @@ processes. The metrics of one replication are:
 | ``answer_wait_mean_h``, ``answer_wait_p90_h`` | | call received -> call answered, answered calls |
 | ``abandoned_pct`` | | % of calls whose caller hung up |
 | ``calls`` | | calls received |
-| ``stock.<column>`` | SKU | every numeric column of ``run.stock`` (fill rate and so on), when the run has one |
+| ``stock.<column>`` | SKU | every numeric outcome column of ``run.stock`` (fill rate and so on), when the run has one; the scenario's own inputs (``base_stock``, ``unit_cost``) are left out |
 
 A **warm-up** of ``warmup_days`` drops every case whose first event comes
 before ``start + warmup`` and measures utilisation from the warm-up's end,
@@ -163,6 +163,10 @@ def _phone(events: pd.DataFrame, kept: set[str] | None) -> list[tuple[str, str, 
     return rows
 
 
+#: Columns of ``run.stock`` that repeat the scenario's inputs: not outcomes, never varying between replications.
+_STOCK_INPUTS = frozenset({"base_stock", "unit_cost"})
+
+
 def _stock(stock: Any) -> list[tuple[str, str, float]]:
     if not isinstance(stock, pd.DataFrame) or stock.empty:
         return []
@@ -170,7 +174,8 @@ def _stock(stock: Any) -> list[tuple[str, str, float]]:
     labels = stock[key].astype(str) if key is not None else pd.Series(stock.index.astype(str), index=stock.index)
     rows = []
     for column in stock.columns:
-        if column == key or not pd.api.types.is_numeric_dtype(stock[column]) or pd.api.types.is_bool_dtype(stock[column]):
+        if column == key or column in _STOCK_INPUTS or not pd.api.types.is_numeric_dtype(stock[column]) \
+                or pd.api.types.is_bool_dtype(stock[column]):
             continue
         for label, value in zip(labels, stock[column], strict=True):
             rows.append((f"stock.{column}", str(label), float(value) if pd.notna(value) else float("nan")))

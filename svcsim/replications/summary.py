@@ -5,6 +5,14 @@ Replications of one scenario are independent and identically distributed
 Student t interval ``mean +- t(1 - alpha/2, n - 1) * s / sqrt(n)``. The
 half-width shrinks like ``1 / sqrt(n)``: to reach a half-width ``h`` you need
 about ``n = (t * s / h) ** 2`` replications (:func:`replications_for`).
+
+The interval's ends are kept inside the values a metric can take
+(:data:`METRIC_RANGES`: an attainment is a percentage, a wait is not
+negative): with few replications and a metric near its bound, ``mean +- h``
+can reach 100.12 % or a negative wait, and the mean cannot lie there. Cutting
+those parts off leaves every value the interval could cover, so its coverage
+is unchanged; ``half_width`` stays the t half-width, the figure to plan
+replications with.
 """
 
 from __future__ import annotations
@@ -16,7 +24,27 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-__all__ = ["Replications", "confidence_table", "replications_for", "t_quantile"]
+__all__ = ["METRIC_RANGES", "Replications", "confidence_table", "metric_range", "replications_for", "t_quantile"]
+
+#: The values each kind of metric can take (:mod:`svcsim.replications.metrics`); other kinds are unbounded.
+METRIC_RANGES: dict[str, tuple[float, float]] = {
+    "attainment_pct": (0.0, 100.0),
+    "abandoned_pct": (0.0, 100.0),
+    "utilisation_pct": (0.0, math.inf),  # work finished after the shift counts: it can pass 100
+    "clock_mean_h": (0.0, math.inf),
+    "clock_p90_h": (0.0, math.inf),
+    "answer_wait_mean_h": (0.0, math.inf),
+    "answer_wait_p90_h": (0.0, math.inf),
+    "calls": (0.0, math.inf),
+    "stock.fill_rate": (0.0, 1.0),
+}
+
+
+def metric_range(kind: str) -> tuple[float, float]:
+    """The values a metric of ``kind`` can take: stock figures are counts or shares, so never negative."""
+    if kind in METRIC_RANGES:
+        return METRIC_RANGES[kind]
+    return (0.0, math.inf) if kind.startswith("stock.") else (-math.inf, math.inf)
 
 
 def t_quantile(n: int | np.ndarray, confidence: float = 0.95) -> np.ndarray:
@@ -32,14 +60,16 @@ def confidence_table(tidy: pd.DataFrame, by: Sequence[str] = (), confidence: flo
     """Per metric (and per ``by`` group): n, mean, std, the t confidence interval and its half-width.
 
     Replications where a metric is NaN (no decided case, say) are left out of
-    that metric's ``n``.
+    that metric's ``n``. ``ci_low`` and ``ci_high`` stay inside the metric's
+    range (:func:`metric_range`).
     """
     keys = [*by, "metric", "kind", "subject"]
     grouped = tidy.groupby(keys, sort=False, dropna=False)["value"]
     table = grouped.agg(n="count", mean="mean", std="std").reset_index()
     half = t_quantile(table["n"].to_numpy(), confidence) * table["std"].to_numpy(float) / np.sqrt(np.maximum(table["n"].to_numpy(float), 1.0))
-    table["ci_low"] = table["mean"] - half
-    table["ci_high"] = table["mean"] + half
+    bounds = np.array([metric_range(str(kind)) for kind in table["kind"]], dtype=float).reshape(-1, 2)
+    table["ci_low"] = np.maximum(table["mean"].to_numpy(float) - half, bounds[:, 0])
+    table["ci_high"] = np.minimum(table["mean"].to_numpy(float) + half, bounds[:, 1])
     table["half_width"] = half
     table["n"] = table["n"].astype(np.int64)
     return table

@@ -76,3 +76,16 @@ def test_mser5_cuts_a_transient_and_keeps_a_steady_series():
     assert suggest_warmup(steady) <= 25
     labelled = pd.Series(transient, index=range(100, 500))
     assert suggest_warmup(labelled) == 100 + cut
+
+
+def test_an_interval_stays_inside_the_values_the_metric_can_take():
+    """Attainments 99, 100, 100, 100: mean + h passes 100 %; the end is cut at 100, the half-width is kept."""
+    tidy = _tidy({"attainment_pct": [99.0, 100.0, 100.0, 100.0], "answer_wait_p90_h": [0.0, 0.0, 0.0, 0.004],
+                  "difference": [-1.0, 0.0, 0.0, 0.0]})
+    table = confidence_table(tidy).set_index("kind")
+    half = stats.t.ppf(0.975, 3) * 0.5 / 2
+    assert table.loc["attainment_pct", "half_width"] == pytest.approx(half)
+    assert table.loc["attainment_pct", "ci_high"] == 100.0
+    assert table.loc["attainment_pct", "ci_low"] == pytest.approx(99.75 - half)
+    assert table.loc["answer_wait_p90_h", "ci_low"] == 0.0 and table.loc["answer_wait_p90_h", "ci_high"] > 0.001
+    assert table.loc["difference", "ci_low"] == pytest.approx(-0.25 - half)  # an unbounded kind is not cut
