@@ -135,17 +135,22 @@ def with_changes(scenario: Scenario, changes: Mapping[str, Any]) -> Scenario:
     """A validated copy of ``scenario`` with ``{"dotted.path": value}`` changes applied.
 
     A whole number given for a role (``{"staffing.field_engineers": 8}``)
-    sets that role's ``count``. The original is left untouched.
+    sets that role's ``count``. An element of a list is named by its
+    position from 0 or by its key: a part by its SKU
+    (``"spares.parts.MB-100.base_stock"``), a closure by its date. The
+    original is left untouched.
     """
     data = scenario.model_dump(mode="python")
     for path, value in changes.items():
         keys = path.split(".")
         node: Any = data
         for key in keys[:-1]:
-            if not isinstance(node, dict) or key not in node:
-                raise InputError(f"no such field {path!r}", field=path, expected="a dotted path to a scenario field")
-            node = node[key]
+            node, _ = _child(node, key, path)
         last = keys[-1]
+        if isinstance(node, list):
+            _, index = _child(node, last, path)
+            node[index] = value.model_dump(mode="python") if isinstance(value, BaseModel) else copy.deepcopy(value)
+            continue
         if not isinstance(node, dict) or (last not in node and not isinstance(node.get("dist"), str)):
             raise InputError(f"no such field {path!r}", field=path, expected="a dotted path to a scenario field")
         if isinstance(node.get(last), dict) and "count" in node[last] and isinstance(value, int):
@@ -155,6 +160,27 @@ def with_changes(scenario: Scenario, changes: Mapping[str, Any]) -> Scenario:
         else:
             node[last] = copy.deepcopy(value)
     return parse_scenario(data, file=f"<changes to scenario {scenario.name}>")
+
+
+#: The fields that name an element of a list in a dotted path (a part's SKU, a closure's date).
+_LIST_KEYS = ("sku", "date")
+
+
+def _child(node: Any, key: str, path: str) -> tuple[Any, Any]:
+    """The child of ``node`` called ``key`` in a dotted ``path``, and its key or list index."""
+    if isinstance(node, dict) and key in node:
+        return node[key], key
+    if isinstance(node, list):
+        if key.isdigit() and int(key) < len(node):
+            return node[int(key)], int(key)
+        named = [i for i, item in enumerate(node)
+                 if isinstance(item, dict) and any(str(item.get(k)) == key for k in _LIST_KEYS)]
+        if len(named) == 1:
+            return node[named[0]], named[0]
+        choices = [str(item.get(k)) for item in node if isinstance(item, dict) for k in _LIST_KEYS if k in item]
+        raise InputError(f"no element {key!r} in {path!r}", field=path,
+                         expected=f"a position 0-{len(node) - 1} or one of {choices}" if node else "a list with elements")
+    raise InputError(f"no such field {path!r}", field=path, expected="a dotted path to a scenario field")
 
 
 def scenario_schema() -> dict[str, Any]:

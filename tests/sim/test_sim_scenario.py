@@ -31,6 +31,20 @@ def test_with_changes_copies_and_leaves_the_original():
         with_changes(base, {"staffing.pilots": 3})
 
 
+def test_with_changes_names_a_list_element_by_position_or_key():
+    """A part by its SKU or position (what `svcsim sweep --set spares.parts.MB-100.base_stock=...` uses)."""
+    base = load_scenario("baseline")
+    lean = with_changes(base, {"spares.parts.MB-100.base_stock": 10, "spares.parts.4.base_stock": 3})
+    assert [p.base_stock for p in lean.spares.parts] == [10, 54, 58, 64, 3]
+    assert [p.base_stock for p in base.spares.parts] == [78, 54, 58, 64, 42]
+    replaced = with_changes(base, {"spares.parts.PSU-350": {**base.spares.parts[1].model_dump(), "unit_cost": 1.0}})
+    assert replaced.spares.parts[1].unit_cost == 1.0 and replaced.spares.parts[1].sku == "PSU-350"
+    with pytest.raises(InputError) as caught:
+        with_changes(base, {"spares.parts.XX-1.base_stock": 1})
+    assert str(caught.value) == ("field 'spares.parts.XX-1.base_stock': no element 'XX-1' in 'spares.parts.XX-1.base_stock'; "
+                                 "expected a position 0-4 or one of ['MB-100', 'PSU-350', 'LCD-15', 'SSD-512', 'FAN-KIT']")
+
+
 @pytest.mark.parametrize(
     ("text", "field", "words"),
     [
