@@ -230,7 +230,7 @@ def compare_command(args: argparse.Namespace) -> int:
         "B - A": table["difference"].map(_number),
         "95% CI": [f"[{_number(lo)}, {_number(hi)}]" for lo, hi in zip(table["ci_low"], table["ci_high"], strict=True)],
         "+- unpaired": table["independent_half_width"].map(_number),
-        "var. reduction": table["variance_reduction_pct"].map(lambda v: "-" if pd.isna(v) else f"{v:.0f}%"),
+        "var. reduction": table["variance_reduction_pct"].map(lambda v: "-" if pd.isna(v) else f"{v:.0f}%".replace("-0%", "0%")),
     })
     print(shown.to_string(index=False))
     print("\n+- unpaired: the half-width independent runs would give; var. reduction: 1 - var(B-A) / (var A + var B)")
