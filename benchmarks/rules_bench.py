@@ -322,6 +322,10 @@ def _engine_part(log, as_of, repeat, oracle_tickets, tickets, out, rows, notes) 
 def _engine_phases(log, as_of) -> dict[str, float] | None:  # noqa: ANN001
     """Wall time of each phase of one more ``check`` (load_rules, prepare, rules, result frame, summary, escalations).
 
+    With ``evaluate_into`` (rows written into the table as each rule is
+    evaluated) the rules phase includes writing the rows, and the result
+    frame phase is putting them in order and making the DataFrame.
+
     Uses the engine's internals; None when they are not there (the figure is
     only a breakdown, the timing above is the measurement).
     """
@@ -347,15 +351,24 @@ def _engine_phases(log, as_of) -> dict[str, float] | None:  # noqa: ANN001
         wanted = engine._activities(rules) if hasattr(engine, "_activities") else None
         prepared = engine.prepare(log, engine.to_as_of_ns(as_of), wanted) if wanted is not None else engine.prepare(log, engine.to_as_of_ns(as_of))
         lap("prepare")
-        parts = engine.evaluate_all(rules, prepared)
-        lap("rules")
-        extra = (prepared.case_dtype,) if hasattr(prepared, "case_dtype") else ()
-        results = engine.to_frame(parts, prepared.case_ids, rules.ids(), *extra)
-        del parts
+        if hasattr(engine, "evaluate_into"):  # as check does: rows go into the table rule by rule
+            table = engine.evaluate_into(rules, prepared)
+            lap("rules")
+            case_ids, case_dtype, as_of_ns = prepared.case_ids, prepared.case_dtype, prepared.as_of
+            del prepared  # the sorted events are freed before the table is put in order
+            results = table.frame(case_ids, case_dtype)
+            del table
+        else:
+            parts = engine.evaluate_all(rules, prepared)
+            lap("rules")
+            extra = (prepared.case_dtype,) if hasattr(prepared, "case_dtype") else ()
+            as_of_ns = prepared.as_of
+            results = engine.to_frame(parts, prepared.case_ids, rules.ids(), *extra)
+            del parts
         lap("result_frame")
         engine.summarise(results, rules)
         lap("summary")
-        engine.escalations(results, pd.Timestamp(prepared.as_of, unit="ns", tz="UTC"))
+        engine.escalations(results, pd.Timestamp(as_of_ns, unit="ns", tz="UTC"))
         lap("escalations")
     except Exception as error:  # a breakdown that cannot be made is reported, not fatal
         progress(f"phase breakdown not available: {type(error).__name__}: {error}")

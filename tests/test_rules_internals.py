@@ -132,3 +132,157 @@ def test_keeping_only_the_rules_activities_changes_nothing():
         prepared = prepare(log, as_of, activities)
         frames.append(to_frame(evaluate_all(rules, prepared), prepared.case_ids, rules.ids(), prepared.case_dtype))
     pd.testing.assert_frame_equal(frames[0], frames[1])
+
+
+def _random_parts(rng: np.random.Generator) -> tuple[list[Rows], list[str]]:
+    """Rows of a few rules, some in two parts, with shared defaults, written columns and text labels."""
+    order = ["b", "a", "c"]
+    parts = []
+    for rid in ("a", "b", "a", "c"):
+        n = int(rng.integers(0 if rid != "b" else 1, 40))  # an empty part is left out
+        rows = Rows.empty(rid, "duration" if rid != "c" else "recurrence", "wall", n, group="g" + rid)
+        rows.case = np.sort(rng.integers(0, 9, n)).astype(np.int64)
+        rows.cycle = rng.integers(1, 3, n)
+        if rng.random() < 0.5:
+            rows.start = rng.integers(0, 10**12, n)
+        rows.put("status", rng.random(n) < 0.5, 3)
+        rows.set_reason(rng.random(n) < 0.3, f"why {rid}")
+        rows.set_target_reason(slice(None), "default")
+        if rid == "c":
+            rows.related_case = np.where(rng.random(n) < 0.4, rng.integers(0, 9, n), -1)
+        parts.append(rows)
+    return parts, order
+
+
+def _plain_frame(parts: list[Rows], order: list[str], case_ids: pd.Index) -> pd.DataFrame:
+    """What to_frame must give, the slow way: object columns, concatenated, stably sorted."""
+    frames = []
+    for p in parts:
+        n = len(p)
+        if not n:
+            continue
+        text = {k: [p.labels[c] if c >= 0 else None for c in np.broadcast_to(getattr(p, k), (n,))] for k in ("reason", "target_reason")}
+        frames.append(pd.DataFrame({
+            "rule": [order.index(p.rule_id)] * n, "case_id": [case_ids[c] for c in p.case],
+            "cycle": np.broadcast_to(p.cycle, (n,)), "repeat": np.broadcast_to(p.repeat, (n,)),
+            "status": np.broadcast_to(p.status, (n,)).astype(int), "start": np.broadcast_to(p.start, (n,)),
+            "reason": text["reason"], "target_reason": text["target_reason"], "group": [p.group] * n,
+            "related": [case_ids[c] if c >= 0 else None for c in np.broadcast_to(p.related_case, (n,))],
+            "case": p.case,
+        }))
+    plain = pd.concat(frames, ignore_index=True)
+    return plain.sort_values(["rule", "case", "cycle", "repeat"], kind="stable").reset_index(drop=True)
+
+
+def _texts(values: pd.Series) -> list:
+    return [None if pd.isna(v) else str(v) for v in values.astype(object)]
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_the_result_table_is_the_sorted_concatenation_of_the_parts(seed):
+    """Columns written once into the final arrays (constants as fills, texts as codes) equal the slow concatenation."""
+    rng = np.random.default_rng(seed)
+    parts, order = _random_parts(rng)
+    case_ids = pd.Index([f"C{i}" for i in range(9)], dtype="str")
+    expected = _plain_frame(parts, order, case_ids)
+    frame = to_frame(parts, case_ids, order)
+    assert all(len(p.start) == 0 for p in parts)  # the parts are spent
+    assert list(frame["rule_id"].astype(str)) == [order[r] for r in expected["rule"]]
+    assert list(frame["case_id"].astype(str)) == list(expected["case_id"])
+    assert list(frame["cycle"]) == list(expected["cycle"]) and list(frame["repeat"]) == list(expected["repeat"])
+    assert list(frame["status"].cat.codes) == list(expected["status"])
+    assert list(frame["start"].array.asi8) == list(expected["start"])
+    assert list(frame["rule_group"].astype(str)) == list(expected["group"])
+    for column in ("reason", "target_reason"):
+        got = frame[column]
+        assert list(got.cat.categories) == sorted(set(expected[column].dropna()))
+        assert _texts(got) == _texts(expected[column])
+    assert _texts(frame["related_case_id"]) == _texts(expected["related"])
+    assert frame["paused"].dt.total_seconds().eq(0).all() and frame["level"].dtype == np.int64
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_a_table_built_part_by_part_grows_and_sorts_parts_into_rule_order(seed):
+    """Room that runs out is grown, and parts added out of rule order land where the sort puts them."""
+    from svcsim.rules.results import TableBuilder
+
+    case_ids = pd.Index([f"C{i}" for i in range(9)], dtype="str")
+    parts, order = _random_parts(np.random.default_rng(seed))
+    expected = to_frame(parts, case_ids, order)
+    parts, order = _random_parts(np.random.default_rng(seed))
+    table = TableBuilder(order, len(case_ids), capacity=3)
+    for part in sorted(parts, key=lambda p: -order.index(p.rule_id)):  # rules backwards, a rule's parts in order
+        table.add(part)
+    pd.testing.assert_frame_equal(table.frame(case_ids), expected)
+
+
+def test_spread_texts_is_a_take_with_nulls():
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from svcsim.rules.results import _spread_texts
+
+    rng = np.random.default_rng(3)
+    where = rng.random(1000) < 0.1
+    words = pa.array([f"id{i}" * int(rng.integers(1, 4)) for i in range(int(where.sum()) + 5)], type=pa.large_string())
+    texts = words.slice(5)  # an offset into shared buffers
+    index = np.cumsum(where) - 1
+    expected = pc.take(texts, pa.array(index, mask=~where))
+    got = _spread_texts(texts, where)
+    got.validate(full=True)
+    assert got.equals(expected) and got.null_count == int((~where).sum())
+
+
+def test_number_within_counts_runs():
+    from svcsim.rules.clocks import number_within
+
+    rng = np.random.default_rng(5)
+    for _ in range(200):
+        case = np.sort(rng.integers(0, int(rng.integers(1, 12)), int(rng.integers(0, 30))))
+        expected = [sum(1 for j in range(i + 1) if case[j] == case[i]) for i in range(len(case))]
+        assert list(number_within(case)) == expected
+
+
+def test_cases_per_rule_counts_distinct_cases_in_any_order():
+    from svcsim.rules.engine import _cases_per_rule, _cases_per_rule_sorted
+
+    rng = np.random.default_rng(8)
+    for _ in range(100):
+        n = int(rng.integers(1, 60))
+        r = rng.integers(-1, 4, n).astype(np.int8)
+        c = rng.integers(-1, 7, n).astype(np.int32)
+        expected = [len({int(cc) for rr, cc in zip(r, c, strict=True) if rr == k and cc >= 0}) for k in range(4)]
+        assert list(_cases_per_rule(r, c, 4, 7)) == expected
+        order = np.lexsort((c, r))
+        sorted_answer = _cases_per_rule_sorted(r[order], c[order], 4)
+        if (r >= 0).all() and (c >= 0).all():
+            assert list(sorted_answer) == expected
+        assert sorted_answer is None or list(sorted_answer) == expected
+        if not is_sorted(r, c):
+            assert _cases_per_rule_sorted(r, c, 4) is None
+
+
+def test_search_right_is_numpy_searchsorted():
+    from svcsim.rules.recurrence import _search_right
+
+    rng = np.random.default_rng(2)
+    values = np.sort(rng.integers(0, 5000, 3000))
+    for n in (0, 10, 5000):
+        keys = rng.integers(-10, 5010, n)
+        assert np.array_equal(_search_right(values, keys), np.searchsorted(values, keys, side="right"))
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_sorting_only_the_kept_events_is_sorting_them(seed):
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(1, 300))
+    case = rng.integers(0, 15, n).astype(np.int32)
+    t = 1_770_000_000 * 10**9 + rng.integers(0, 40, n) * 10**9
+    act = rng.integers(0, 27, n).astype(np.int8)
+    keep = rng.random(n) < 0.6
+    packed = _sorted_packed(case, act, t, keep)
+    order = np.lexsort((t[keep], case[keep]))
+    if packed is not None:
+        *columns, (base, unit, bits) = packed
+        for got, want in zip(columns, (case[keep][order], act[keep][order], t[keep][order]), strict=True):
+            assert np.array_equal(got, want)

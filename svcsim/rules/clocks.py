@@ -75,7 +75,7 @@ def find_cycles(
     inside = applies[case]
     if not inside.all():
         sel, case = sel[inside], case[inside]
-    kind, t = table[log.act[sel]], log.t[sel]
+    kind = table[log.act[sel]]  # times are read only where needed: log.t[sel[rows]]
     if not len(sel):
         none = np.empty(0, dtype=np.int64)
         return Cycles(none, none, none, none, none, none, none.astype(bool), none, none, none, none.astype(bool))
@@ -91,18 +91,22 @@ def find_cycles(
     else:  # every row is a start or a stop: the previous row says whether the clock was open
         was_open = np.zeros(len(kind), dtype=bool)
         np.logical_and(is_start[:-1], case[1:] == case[:-1], out=was_open[1:])
-    eff_start = is_start & ~was_open
+    eff_start = np.greater(is_start, was_open)  # a start while closed
     eff_stop = (kind == _STOP) & was_open
 
     start_rows = np.flatnonzero(eff_start)
-    cyc_of_row = np.cumsum(eff_start) - 1  # the latest cycle opened at or before each row
+    cyc_of_row = np.cumsum(eff_start, dtype=np.int32 if len(kind) < 2**31 else np.int64)
+    cyc_of_row -= 1  # the latest cycle opened at or before each row
     n = len(start_rows)
     cyc_case = case[start_rows]
     stop_ns = np.full(n, NAT, dtype=np.int64)
-    end_pos = log.block_end[cyc_case] - 1
+    end_pos = log.block_end[cyc_case]
+    end_pos -= 1
     stop_rows = np.flatnonzero(eff_stop)
-    stop_ns[cyc_of_row[stop_rows]] = t[stop_rows]
-    end_pos[cyc_of_row[stop_rows]] = sel[stop_rows]
+    stop_pos = sel[stop_rows]
+    stop_cycle = cyc_of_row[stop_rows]
+    stop_ns[stop_cycle] = log.t[stop_pos]
+    end_pos[stop_cycle] = stop_pos
     closed = stop_ns != NAT
     number = number_within(cyc_case)
 
@@ -111,7 +115,7 @@ def find_cycles(
     if pause:
         in_open = (last_ss >= 0) & (kind[np.maximum(last_ss, 0)] == _START) & (case[np.maximum(last_ss, 0)] == case)
         pr = np.flatnonzero(((kind == _PAUSE) | (kind == _RESUME)) & in_open)
-        pr_kind, pr_cyc, pr_t = kind[pr], cyc_of_row[pr], t[pr]
+        pr_kind, pr_cyc, pr_t = kind[pr], cyc_of_row[pr], log.t[sel[pr]]
         eff = np.flatnonzero(_state_changes(pr_kind, pr_cyc))  # repeats are ignored
         e_kind, e_cyc, e_t = pr_kind[eff], pr_cyc[eff], pr_t[eff]
         pauses = np.flatnonzero(e_kind == _PAUSE)
@@ -122,9 +126,10 @@ def find_cycles(
         cycle_end = np.where(closed[p_cycle], stop_ns[p_cycle], log.as_of)
         p_end = np.where(has_resume, e_t[np.minimum(nxt, len(e_kind) - 1)], cycle_end)
         p_open = ~has_resume
+    start_pos = sel[start_rows]
     return Cycles(
-        case=cyc_case, number=number, start_pos=sel[start_rows], end_pos=end_pos,
-        start_ns=t[start_rows], stop_ns=stop_ns, closed=closed,
+        case=cyc_case, number=number, start_pos=start_pos, end_pos=end_pos,
+        start_ns=log.t[start_pos], stop_ns=stop_ns, closed=closed,
         pause_cycle=p_cycle, pause_ns=p_begin, resume_ns=p_end, pause_open=p_open,
     )
 
@@ -143,10 +148,18 @@ def _state_changes(kind: np.ndarray, group: np.ndarray) -> np.ndarray:
 
 
 def number_within(case: np.ndarray) -> np.ndarray:
-    """1-based running count of equal consecutive values (cycles of one case are adjacent)."""
-    if not len(case):
-        return case.astype(np.int64)
-    new = np.concatenate(([True], case[1:] != case[:-1]))
-    idx = np.arange(len(case))
-    first = np.maximum.accumulate(np.where(new, idx, 0))
-    return idx - first + 1
+    """1-based running count of equal consecutive values (cycles of one case are adjacent).
+
+    Most values differ from the one before (most cases have one cycle), so
+    only the rows repeating their predecessor are counted up.
+    """
+    number = np.ones(len(case), dtype=np.int32 if len(case) < 2**31 else np.int64)
+    if len(case) < 2:
+        return number
+    again = np.flatnonzero(case[1:] == case[:-1])
+    again += 1  # the rows equal to the row before
+    if len(again):
+        new_run = np.concatenate(([True], again[1:] != again[:-1] + 1))
+        idx = np.arange(len(again))
+        number[again] = idx - np.maximum.accumulate(np.where(new_run, idx, 0)) + 2
+    return number

@@ -9,6 +9,7 @@ touches rather than judged on what is left of it.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -23,7 +24,7 @@ from svcsim.rules.ladder import evaluate_ladder
 from svcsim.rules.load import RuleSet, load_rules
 from svcsim.rules.prepared import PreparedLog, prepare
 from svcsim.rules.recurrence import evaluate_recurrence
-from svcsim.rules.results import STATUSES, Rows, status_code, to_frame
+from svcsim.rules.results import STATUSES, Rows, TableBuilder, status_code, to_frame  # noqa: F401 (to_frame: for callers of evaluate_all)
 from svcsim.rules.sorting import is_sorted
 from svcsim.rules.spec import DurationRule, LadderRule
 
@@ -53,9 +54,11 @@ def check(
     ruleset = rules if isinstance(rules, RuleSet) else load_rules(rules)
     as_of_ns = to_as_of_ns(as_of)
     prepared = prepare(log, as_of_ns, activities=_activities(ruleset))
-    parts = evaluate_all(ruleset, prepared)
-    results = to_frame(parts, prepared.case_ids, ruleset.ids(), prepared.case_dtype)
-    stamp = pd.Timestamp(prepared.as_of, unit="ns", tz="UTC")
+    table = evaluate_into(ruleset, prepared)
+    case_ids, case_dtype, stamp = prepared.case_ids, prepared.case_dtype, pd.Timestamp(prepared.as_of, unit="ns", tz="UTC")
+    del prepared  # the sorted events are done with: free them before the table is put in order
+    results = table.frame(case_ids, case_dtype)
+    del table
     return CheckResult(
         results=results,
         summary=summarise(results, ruleset),
@@ -86,9 +89,25 @@ def _activities(ruleset: RuleSet) -> set[str]:
     return found
 
 
+def evaluate_into(ruleset: RuleSet, log: PreparedLog) -> TableBuilder:
+    """The result table of every rule, each rule's rows written into it as soon as they are found.
+
+    Room is made for about as many rows as there are events and cases (room
+    never written costs no memory; more is made if needed).
+    """
+    table = TableBuilder(ruleset.ids(), log.n_cases, capacity=len(log.case) + log.n_cases)
+    for part in _each_part(ruleset, log):
+        table.add(part)
+    return table
+
+
 def evaluate_all(ruleset: RuleSet, log: PreparedLog) -> list[Rows]:
     """Rows of every rule, with invalid cases marked."""
-    parts: list[Rows] = []
+    return list(_each_part(ruleset, log))
+
+
+def _each_part(ruleset: RuleSet, log: PreparedLog) -> Iterator[Rows]:
+    """Rows of every rule in rule order, with invalid cases marked, one part at a time."""
     for rule in ruleset.rules:
         if isinstance(rule, DurationRule):
             rule_parts = [evaluate_duration(rule, log, ruleset)]
@@ -98,9 +117,8 @@ def evaluate_all(ruleset: RuleSet, log: PreparedLog) -> list[Rows]:
             rule_parts = [evaluate_recurrence(rule, log, ruleset)]
         seen: set[str] = set()
         for part in rule_parts:  # a repeating milestone's second part only carries repetitions
-            parts.append(_mark_invalid(part, rule, log, add_missing=part.rule_id not in seen))
+            yield _mark_invalid(part, rule, log, add_missing=part.rule_id not in seen)
             seen.add(part.rule_id)
-    return parts
 
 
 def _mark_invalid(rows: Rows, rule, log: PreparedLog, *, add_missing: bool = True) -> Rows:  # noqa: ANN001
@@ -181,21 +199,49 @@ def _counts(results: pd.DataFrame, rules: RuleSet) -> tuple[pd.DataFrame, pd.Ser
     r, s, c = rule.cat.codes.to_numpy(), status.cat.codes.to_numpy(), case.cat.codes.to_numpy()
     n_rules, n_status = len(ids), len(STATUSES)
     ok = (r >= 0) & (s >= 0)
-    pair = r.astype(np.int64) * n_status + s
+    pair = r.astype(np.int16 if n_rules * n_status < 2**15 else np.int64)
+    pair *= n_status
+    pair += s
     table = np.bincount(pair if ok.all() else pair[ok], minlength=n_rules * n_status).reshape(n_rules, n_status)
     counts = pd.DataFrame(table.astype(np.int64), index=pd.Index(ids, name="rule_id"), columns=pd.Index(list(STATUSES), name="status"))
+    per_rule = _cases_per_rule_sorted(r, c, n_rules)
+    if per_rule is None:
+        per_rule = _cases_per_rule(r, c, n_rules, len(case.cat.categories))
+    return counts, pd.Series(per_rule.astype(np.int64), index=counts.index)
+
+
+def _cases_per_rule_sorted(r: np.ndarray, c: np.ndarray, n_rules: int) -> np.ndarray | None:
+    """Distinct case codes per rule code, for rows in check's own order (by rule, then case); None otherwise.
+
+    Each rule's rows are then one range with its cases in runs, so counting
+    the places where the case changes needs no sort and no wide integers.
+    """
+    if not len(r) or r[0] < 0 or not np.all(r[1:] >= r[:-1]):
+        return None
+    bounds = np.searchsorted(r, np.arange(n_rules + 1))
+    out = np.zeros(n_rules, dtype=np.int64)
+    for i in range(n_rules):
+        cases = c[bounds[i]:bounds[i + 1]]
+        if not len(cases):
+            continue
+        if cases[0] < 0 or not np.all(cases[1:] >= cases[:-1]):
+            return None
+        out[i] = 1 + np.count_nonzero(cases[1:] != cases[:-1])
+    return out
+
+
+def _cases_per_rule(r: np.ndarray, c: np.ndarray, n_rules: int, n_cases: int) -> np.ndarray:
+    """Distinct case codes per rule code, for rows in any order (codes -1 left out)."""
     keep = (r >= 0) & (c >= 0)
     if not keep.all():
         r, c = r[keep], c[keep]
-    if len(r) and is_sorted(r, c):  # check's own order: one run per (rule, case)
+    if len(r) and is_sorted(r, c):  # one run per (rule, case)
         first = np.concatenate(([True], (np.diff(r) != 0) | (np.diff(c) != 0)))
-        per_rule = np.bincount(r[first].astype(np.int64), minlength=n_rules)[:n_rules]
-    else:
-        key = r.astype(np.int64) * (len(case.cat.categories) + 1) + c
-        key = np.sort(key)
-        firsts = key[np.concatenate(([True], key[1:] != key[:-1]))] if len(key) else key
-        per_rule = np.bincount(firsts // (len(case.cat.categories) + 1), minlength=n_rules)[:n_rules]
-    return counts, pd.Series(per_rule.astype(np.int64), index=counts.index)
+        return np.bincount(r[first].astype(np.int64), minlength=n_rules)[:n_rules]
+    key = r.astype(np.int64) * (n_cases + 1) + c
+    key = np.sort(key)
+    firsts = key[np.concatenate(([True], key[1:] != key[:-1]))] if len(key) else key
+    return np.bincount(firsts // (n_cases + 1), minlength=n_rules)[:n_rules]
 
 
 def _title(rules: RuleSet, rule_id: str) -> str:
@@ -215,13 +261,13 @@ def escalations(results: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
     One row per case and rule (for a ladder: its worst missed milestone),
     ordered by escalation level, then by how long overdue.
     """
-    open_bad = results[results["status"] == "breached_open"]
     cols = ["case_id", "rule_id", "rule_group", "kind", "level", "start", "due", "target", "target_reason"]
+    open_bad = results[cols][(results["status"] == "breached_open").to_numpy()]  # only the columns shown are filtered
     if open_bad.empty:
-        out = open_bad[cols].copy()
+        out = open_bad.copy()
         out["overdue"] = pd.Series([], dtype="timedelta64[ns]")
         return out.reset_index(drop=True)
-    frame = open_bad[cols].copy()
+    frame = open_bad.copy()
     frame["overdue"] = as_of - frame["due"]
     frame = frame.sort_values(["level", "overdue"], ascending=[False, False], kind="stable")
     frame = frame.drop_duplicates(["case_id", "rule_group"], keep="first")

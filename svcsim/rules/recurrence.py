@@ -19,7 +19,7 @@ from svcsim.rules.duration import applies_per_case
 from svcsim.rules.load import RuleSet
 from svcsim.rules.prepared import PreparedLog
 from svcsim.rules.results import NAT, Rows, status_code
-from svcsim.rules.sorting import lexsort_order, time_key
+from svcsim.rules.sorting import is_sorted, lexsort_order, time_key
 from svcsim.rules.spec import RecurrenceRule
 
 __all__ = ["evaluate_recurrence"]
@@ -30,12 +30,16 @@ def evaluate_recurrence(rule: RecurrenceRule, log: PreparedLog, rules: RuleSet) 
     cal = rules.calendar_for(rule) if rule.basis == "calendar" else None
     where = f"rule '{rule.id}'"
     key_cols = [log.case_column(k, source=rules.source, where=where) for k in rule.key]
-    key_code = _key_codes(key_cols)
+    key_code = log._memo.get(("key_codes", tuple(rule.key)))
+    if key_code is None:  # shared by the rules that match repeats on the same key
+        key_code = log._memo[("key_codes", tuple(rule.key))] = _key_codes(key_cols)
 
     applies = applies_per_case(rule, log, rules)
     fix = log.positions([rule.after])
-    fix = fix[applies[log.case[fix]]]
-    fix_case, fix_t = log.case[fix], log.t[fix]
+    fix_case = log.case[fix]
+    inside = applies[fix_case]
+    fix, fix_case = fix[inside], fix_case[inside]
+    fix_t = log.t[fix]
     window = int(round(rule.window.total_seconds() * 1e9))
     if cal is not None:
         cal.check_covered(fix_t, what=f"fix of rule '{rule.id}'")
@@ -67,7 +71,7 @@ def evaluate_recurrence(rule: RecurrenceRule, log: PreparedLog, rules: RuleSet) 
     rows.target = np.broadcast_to(np.int64(window), (len(fix),))
     rows.set_target_reason(slice(None), "window")
     rows.related_case = np.where(failed, rep_case, -1)
-    rows.level = failed.astype(np.int64)
+    rows.level = failed.view(np.int8)  # 1 for a failed fix; widened in the result table
     rows.set_reason(no_key, f"no {' / '.join(rule.key)} to match repeats on")
     rows.set_reason(failed, "the same fault came back within the window")
     return rows
@@ -97,12 +101,26 @@ def _next_repeat(log: PreparedLog, rule: RecurrenceRule, key_code: np.ndarray, f
         table = log._memo[memo_key] = (packed[order], log.t[rep][order], log.case[rep][order])
     packed_rep, rep_t_sorted, rep_case_sorted = table
     fix_packed = (np.maximum(fix_key, 0) << t_bits) | ((fix_t - base) // unit)
-    j = np.searchsorted(packed_rep, fix_packed, side="right")  # the first repeat after (key, time)
+    j = _search_right(packed_rep, fix_packed)  # the first repeat after (key, time)
     jj = np.minimum(j, max(len(packed_rep) - 1, 0))
     if not len(packed_rep):
         return np.full(len(fix_t), NAT, dtype=np.int64), np.full(len(fix_t), -1, dtype=np.int64)
     found = (j < len(packed_rep)) & ((packed_rep[jj] >> t_bits) == fix_key) & (fix_key >= 0)
     return np.where(found, rep_t_sorted[jj], NAT), np.where(found, rep_case_sorted[jj], -1)
+
+
+def _search_right(sorted_values: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """``np.searchsorted(sorted_values, keys, side="right")``, searching the keys in sorted order.
+
+    numpy's search starts each key where the previous one ended when the keys
+    ascend, so sorting millions of scattered keys first is several times faster.
+    """
+    if len(keys) < 1024 or is_sorted(keys):
+        return np.searchsorted(sorted_values, keys, side="right")
+    order = np.argsort(keys)
+    out = np.empty(len(keys), dtype=np.intp)
+    out[order] = np.searchsorted(sorted_values, keys[order], side="right")
+    return out
 
 
 def _time_scale(log: PreparedLog) -> tuple[int, int, int]:

@@ -1,8 +1,11 @@
 """The result table: one row per case, rule and cycle, with a documented column set.
 
 Rule evaluators return :class:`Rows` of plain numpy arrays (int64 ns for times
-and durations, ``NAT`` when absent, status codes); :func:`to_frame` turns the
-concatenation into one DataFrame with categoricals and tz-aware timestamps.
+and durations, ``NAT`` when absent, status codes; a column that is one value
+throughout is that value broadcast). A :class:`TableBuilder` copies each
+rule's rows into the final columns as they come, and makes one DataFrame with
+categoricals and tz-aware timestamps of them; :func:`to_frame` does it for a
+list of rows.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import pandas as pd
 
 from svcsim.rules.sorting import is_sorted, lexsort_order
 
-__all__ = ["STATUSES", "RESULT_COLUMNS", "Rows", "to_frame", "NAT", "status_code"]
+__all__ = ["STATUSES", "RESULT_COLUMNS", "Rows", "TableBuilder", "to_frame", "NAT", "status_code"]
 
 NAT = np.iinfo(np.int64).min
 STATUSES: tuple[str, ...] = (
@@ -31,6 +34,7 @@ STATUSES: tuple[str, ...] = (
 )
 _CODE = {s: i for i, s in enumerate(STATUSES)}
 _UTC = pd.DatetimeTZDtype("ns", "UTC")
+_SPENT = np.empty(0, dtype=np.int64)
 
 
 def status_code(name: str) -> int:
@@ -85,8 +89,14 @@ class Rows:
         )
 
     def put(self, name: str, where: np.ndarray | slice, value: object) -> None:
-        """``self.<name>[where] = value``, first making the column a writable array of its own."""
+        """``self.<name>[where] = value``, first making the column a writable array of its own.
+
+        A single value put on every row stays one value broadcast (no memory per row).
+        """
         values = getattr(self, name)
+        if isinstance(where, slice) and where == slice(None) and np.ndim(value) == 0:
+            setattr(self, name, np.broadcast_to(np.array(value, dtype=values.dtype), values.shape))
+            return
         if not values.flags.writeable:
             values = np.array(values)
             setattr(self, name, values)
@@ -94,6 +104,12 @@ class Rows:
 
     def __len__(self) -> int:
         return len(self.case)
+
+    def release(self, name: str) -> np.ndarray:
+        """Column ``name``, which these rows then no longer hold (a spent column reads as an empty array)."""
+        values = getattr(self, name)
+        setattr(self, name, _SPENT)
+        return values
 
     def label(self, text: str) -> int:
         """The code of ``text`` in ``labels`` (added if new)."""
@@ -146,73 +162,184 @@ def to_frame(parts: list[Rows], case_ids: pd.Index, rule_order: list[str], case_
     """Concatenate the rows of all rules into the result DataFrame, ordered by rule, case, cycle, repeat.
 
     The order is that of a stable sort of the concatenated parts by (rule,
-    case, cycle, repeat). Only the rules whose parts are not already in that
-    order are sorted (evaluators emit cases in order; extra rows such as
-    not_applicable ones come last). Every column is built from numpy arrays:
-    text columns from integer codes, the frame without a consolidating copy.
+    case, cycle, repeat). The parts are spent (see :class:`TableBuilder`).
     """
-    parts = [p for p in parts if len(p)]
-    if not parts:
-        return _empty_frame(rule_order)
-    position = {rid: i for i, rid in enumerate(rule_order)}
-    rule_of = [position[p.rule_id] for p in parts]  # KeyError as before for an unknown id
-    by_rule = sorted(range(len(parts)), key=lambda i: rule_of[i])  # stable: parts of a rule keep their order
-    parts = [parts[i] for i in by_rule]
-    rule_of = [rule_of[i] for i in by_rule]
-    n_per = [len(p) for p in parts]
+    table = TableBuilder(rule_order, len(case_ids), capacity=sum(len(p) for p in parts))
+    for part in parts:
+        table.add(part)
+    return table.frame(case_ids, case_dtype)
 
-    def cat(name: str) -> np.ndarray:
-        return np.concatenate([getattr(p, name) for p in parts])
 
-    case = cat("case")
-    cycle, repeat = cat("cycle"), cat("repeat")
-    reorder = _order_within_rules(rule_of, n_per, case, cycle, repeat)
+class TableBuilder:
+    """The result table, filled one :class:`Rows` at a time straight into the columns of the final table.
 
-    def take(values: np.ndarray) -> np.ndarray:
-        """``values`` (a fresh array) with each out-of-order rule's rows sorted, in place."""
-        for lo, hi, local in reorder:
-            values[lo:hi] = values[lo:hi][local]
-        return values
+    Every column is an array with room for ``capacity`` rows, made of zeros,
+    which take no memory until written: room left unused costs nothing, and
+    a part that is a constant 0 (no pauses, say) is not written at all. A
+    part's rows go after the rows added before (room is doubled, by a copy,
+    when it runs out), and its own arrays are dropped as they are copied (the
+    part is spent), so the rows never exist twice over, as parts and as the
+    table. Text columns are stored as codes into labels shared by all parts.
 
-    def times(name: str) -> pd.Series:
-        return pd.Series(take(cat(name)), dtype=_UTC, copy=False)  # int64 epoch ns read as UTC instants, no copy
+    :meth:`frame` puts the rows in the result's order, the stable sort by
+    (rule, case, cycle, repeat): parts out of rule order are moved (check
+    adds them in rule order), and a rule whose rows are out of order (extra
+    rows such as not_applicable ones come last) is sorted within its range.
+    """
 
-    def spans(name: str) -> pd.Series:
-        return pd.Series(take(cat(name)).view("timedelta64[ns]"), copy=False)
+    def __init__(self, rule_order: list[str], n_cases: int, capacity: int = 0) -> None:
+        self.rule_order = list(rule_order)
+        self._position = {rid: i for i, rid in enumerate(self.rule_order)}
+        self._dtypes = {
+            "case": _code_dtype(n_cases), "status": np.int8, "related_case": _code_dtype(n_cases + 1),
+            "target_reason": np.int32, "reason": np.int32,
+            **{name: np.int64 for name in ("cycle", "repeat", "start", "stop", "due", "elapsed", "business_elapsed", "paused", "target", "level")},
+        }
+        self._columns = {name: np.zeros(capacity, dtype=dtype) for name, dtype in self._dtypes.items()}
+        self.n = 0
+        self._segments: list[tuple[int, int, int, str, str, str]] = []  # rule position, rows lo:hi, group, kind, basis
+        self._labels: dict[str, int] = {}
+        self._used: dict[str, set[int]] = {"target_reason": set(), "reason": set()}
 
-    labels, remaps = _merged_labels(parts)
+    def add(self, rows: Rows) -> None:
+        """Append ``rows`` (of a rule in ``rule_order``: KeyError otherwise), spending them."""
+        n = len(rows)
+        if not n:
+            return
+        position = self._position[rows.rule_id]
+        lo, hi = self.n, self.n + n
+        self._reserve(hi)
+        for name, out in self._columns.items():
+            values = rows.release(name)
+            if name in self._used:
+                values = self._shared_codes(rows, name, values)
+            if not (_is_constant(values) and values[0] == 0):  # zeros are there already
+                out[lo:hi] = values[0] if _is_constant(values) else values
+        self._segments.append((position, lo, hi, rows.group, rows.kind, rows.basis))
+        self.n = hi
 
-    def texts(name: str) -> pd.Categorical:
-        codes = np.concatenate([remap[getattr(p, name)] for p, remap in zip(parts, remaps, strict=True)])
-        return _coded_categorical(take(codes), labels)
+    def _reserve(self, n: int) -> None:
+        """Room for ``n`` rows in every column (at least double the room, when it grows)."""
+        room = len(self._columns["case"])
+        if n <= room:
+            return
+        room = max(n, 2 * room, 1024)
+        for name, old in self._columns.items():
+            new = np.zeros(room, dtype=old.dtype)
+            new[:self.n] = old[:self.n]
+            self._columns[name] = new
 
-    rule_idx = np.repeat(np.array(rule_of, dtype=np.int64), n_per)  # already in order: rules are grouped
-    case = take(case)
-    frame = pd.DataFrame(
-        {
-            "rule_id": pd.Categorical.from_codes(rule_idx, categories=rule_order),
-            "rule_group": _label_column([p.group for p in parts], n_per),
-            "kind": _label_column([p.kind for p in parts], n_per, ["duration", "ladder", "recurrence"]),
-            "case_id": _case_column(case, case_ids, case_dtype),
-            "cycle": take(cycle),
-            "repeat": take(repeat),
-            "status": pd.Categorical.from_codes(take(cat("status")).astype(np.int8, copy=False), categories=list(STATUSES)),
-            "start": times("start"),
-            "stop": times("stop"),
-            "due": times("due"),
-            "elapsed": spans("elapsed"),
-            "business_elapsed": spans("business_elapsed"),
-            "paused": spans("paused"),
-            "target": spans("target"),
-            "target_reason": texts("target_reason"),
-            "basis": _label_column([p.basis for p in parts], n_per, ["wall", "calendar"]),
-            "level": take(cat("level")),
-            "reason": texts("reason"),
-            "related_case_id": _related_ids(take(cat("related_case")), case_ids),
-        },
-        copy=False,
-    )
-    return frame
+    def _shared_codes(self, rows: Rows, name: str, codes: np.ndarray) -> np.ndarray:
+        """``codes`` into ``rows.labels`` as codes into the labels of the table (-1 stays -1)."""
+        remap = np.array([self._labels.setdefault(text, len(self._labels)) for text in rows.labels] + [-1], dtype=np.int32)
+        self._used[name].update(int(remap[c]) for c in _codes_used(codes, len(rows.labels)))
+        if _is_constant(codes):
+            return np.broadcast_to(remap[codes[:1]], codes.shape)
+        return remap[codes]
+
+    def frame(self, case_ids: pd.Index, case_dtype: pd.CategoricalDtype | None = None) -> pd.DataFrame:
+        """The result table (ids of ``case_ids``; ``case_dtype``, if given, the categorical dtype over them)."""
+        if not self.n:
+            return _empty_frame(self.rule_order)
+        columns = {name: values[:self.n] for name, values in self._columns.items()}
+        segments = self._segments
+        if any(a[0] > b[0] for a, b in zip(segments, segments[1:], strict=False)):  # parts out of rule order
+            segments = sorted(segments, key=lambda seg: seg[0])  # stable: parts of a rule keep their order
+            moved = np.concatenate([np.arange(lo, hi) for _, lo, hi, *_ in segments])
+            columns = {name: values[moved] for name, values in columns.items()}
+        n_per = [hi - lo for _, lo, hi, *_ in segments]
+        rule_of = [seg[0] for seg in segments]
+        for lo, hi, local in _order_within_rules(rule_of, n_per, columns["case"], columns["cycle"], columns["repeat"]):
+            for values in columns.values():
+                values[lo:hi] = values[lo:hi][local]
+
+        def per_part(labels: list, categories: list[str] | None = None) -> pd.Categorical:
+            return _per_part_categorical(labels, n_per, categories)
+
+        def times(name: str) -> pd.Series:
+            return pd.Series(columns[name], dtype=_UTC, copy=False)  # int64 epoch ns read as UTC instants, no copy
+
+        def spans(name: str) -> pd.Series:
+            return pd.Series(columns[name].view("timedelta64[ns]"), copy=False)
+
+        return pd.DataFrame(
+            {
+                "rule_id": pd.Categorical.from_codes(_repeat_codes(rule_of, n_per, len(self.rule_order)), categories=self.rule_order),
+                "rule_group": per_part([seg[3] for seg in segments]),
+                "kind": per_part([seg[4] for seg in segments], ["duration", "ladder", "recurrence"]),
+                "case_id": _case_column(columns["case"], case_ids, case_dtype),
+                "cycle": columns["cycle"],
+                "repeat": columns["repeat"],
+                "status": pd.Categorical.from_codes(columns["status"], categories=list(STATUSES)),
+                "start": times("start"),
+                "stop": times("stop"),
+                "due": times("due"),
+                "elapsed": spans("elapsed"),
+                "business_elapsed": spans("business_elapsed"),
+                "paused": spans("paused"),
+                "target": spans("target"),
+                "target_reason": self._text_column("target_reason", columns["target_reason"]),
+                "basis": per_part([seg[5] for seg in segments], ["wall", "calendar"]),
+                "level": columns["level"],
+                "reason": self._text_column("reason", columns["reason"]),
+                "related_case_id": _related_ids(columns["related_case"], case_ids),
+            },
+            copy=False,
+        )
+
+    def _text_column(self, name: str, codes: np.ndarray) -> pd.Categorical:
+        """Shared label codes as a categorical over the labels that occur, sorted (as ``pd.Categorical`` of the texts)."""
+        labels = list(self._labels)
+        kept = sorted(labels[c] for c in self._used[name])
+        if not kept:
+            return pd.Categorical.from_codes(np.full(len(codes), -1, dtype=np.int8), categories=pd.Index([], dtype=object))
+        rank = {text: r for r, text in enumerate(kept)}
+        remap = np.array([rank.get(text, -1) for text in labels] + [-1], dtype=_code_dtype(len(kept)))  # code -1 picks the trailing -1
+        return pd.Categorical.from_codes(remap[codes], categories=pd.Index(kept, dtype="str"))
+
+
+def _repeat_codes(codes: list[int], n_per: list[int], n_categories: int) -> np.ndarray:
+    """Each code repeated over its part's rows, in the dtype pandas keeps codes of ``n_categories`` in."""
+    out = np.empty(sum(n_per), dtype=_code_dtype(n_categories))
+    lo = 0
+    for code, n in zip(codes, n_per, strict=True):
+        out[lo:lo + n] = code
+        lo += n
+    return out
+
+
+def _per_part_categorical(labels: list[str], n_per: list[int], categories: list[str] | None = None) -> pd.Categorical:
+    """One label per part, repeated over its rows, as a categorical built from codes.
+
+    The categories are ``categories`` if given, else the distinct labels
+    sorted, as ``pd.Categorical`` of the labels would make them.
+    """
+    cats = list(categories) if categories is not None else sorted(set(labels))
+    index = {c: i for i, c in enumerate(cats)}
+    codes = _repeat_codes([index.get(label, -1) for label in labels], n_per, len(cats))
+    return pd.Categorical.from_codes(codes, categories=pd.Index(cats, dtype="str") if cats else pd.Index([], dtype=object))
+
+
+def _is_constant(values: np.ndarray) -> bool:
+    """Whether ``values`` is one value broadcast (a default column :meth:`Rows.empty` made)."""
+    return values.ndim == 1 and len(values) > 0 and values.strides[0] == 0
+
+
+def _codes_used(codes: np.ndarray, n_labels: int) -> np.ndarray:
+    """The distinct codes >= 0 among ``codes`` (codes into ``n_labels`` labels, -1 where absent)."""
+    if not len(codes) or not n_labels:
+        return np.empty(0, dtype=np.intp)
+    if _is_constant(codes):
+        return codes[:1][codes[:1] >= 0]
+    return np.flatnonzero(np.bincount(codes + 1, minlength=n_labels + 1)[1:])
+
+
+def _code_dtype(n: int) -> type:
+    """The integer dtype pandas keeps the codes of ``n`` categories in (so ``from_codes`` does not copy them)."""
+    for dtype in (np.int8, np.int16, np.int32):
+        if n < np.iinfo(dtype).max:
+            return dtype
+    return np.int64
 
 
 def _case_column(case: np.ndarray, case_ids: pd.Index, dtype: pd.CategoricalDtype | None) -> pd.Categorical | np.ndarray:
@@ -285,64 +412,49 @@ def _packed(keys: tuple[np.ndarray, ...]) -> np.ndarray | None:
     return out
 
 
-def _label_column(labels: list[str], n_per: list[int], categories: list[str] | None = None) -> pd.Categorical:
-    """One label per part, repeated over its rows, as a categorical built from integer codes.
-
-    The categories are ``categories`` if given, else the distinct labels
-    sorted, as ``pd.Categorical`` of the labels would make them.
-    """
-    cats = list(categories) if categories is not None else sorted(set(labels))
-    index = {c: i for i, c in enumerate(cats)}
-    codes = np.repeat(np.array([index.get(label, -1) for label in labels], dtype=np.int8), n_per)
-    return pd.Categorical.from_codes(codes, categories=pd.Index(cats, dtype="str") if cats else pd.Index([], dtype=object))
-
-
-def _merged_labels(parts: list[Rows]) -> tuple[list[str], list[np.ndarray]]:
-    """All parts' text labels in one list, and per part the map of its codes to it (code -1 stays -1)."""
-    index: dict[str, int] = {}
-    remaps: list[np.ndarray] = []
-    for part in parts:
-        codes = [index.setdefault(text, len(index)) for text in part.labels]
-        remaps.append(np.array([*codes, -1], dtype=np.int32))  # code -1 indexes the trailing -1
-    return list(index), remaps
-
-
-def _coded_categorical(codes: np.ndarray, labels: list[str]) -> pd.Categorical:
-    """Codes into ``labels`` (-1 where absent) as a categorical, like ``pd.Categorical`` of the texts.
-
-    The categories are the labels that occur, sorted.
-    """
-    present = codes >= 0
-    used = np.bincount(codes[present], minlength=len(labels)) > 0 if len(labels) else np.zeros(0, dtype=bool)
-    kept = sorted(labels[i] for i in np.flatnonzero(used))
-    if not kept:
-        return pd.Categorical.from_codes(np.full(len(codes), -1, dtype=np.int8), categories=pd.Index([], dtype=object))
-    rank = {text: r for r, text in enumerate(kept)}
-    remap = np.array([rank.get(text, -1) for text in labels] + [-1], dtype=np.int32)
-    return pd.Categorical.from_codes(remap[codes], categories=pd.Index(kept, dtype="str"))
-
-
 def _related_ids(related: np.ndarray, case_ids: pd.Index) -> pd.Series | np.ndarray:
     """Case ids of the related cases (missing where the code is -1), as a ``str`` column.
 
-    Built with an Arrow ``take`` of the few ids that occur, not through an
-    object array of millions of mostly missing values.
+    Only the few ids that occur are looked up; the column is laid out around
+    them (:func:`_spread_texts`), not through an object array or a take of
+    millions of mostly missing values.
     """
     used = related >= 0
     if not used.any():
         return np.full(len(related), None, dtype=object)
-    text = pd.StringDtype(storage="pyarrow", na_value=np.nan)
-    if case_ids.dtype == text:  # take straight from the ids' Arrow array, -1 giving a missing value
-        return pd.Series(pd.api.extensions.take(case_ids.array, related, allow_fill=True), dtype=text, copy=False)
     import pyarrow as pa
-    import pyarrow.compute as pc
 
-    values, codes = np.unique(related[used], return_inverse=True)
-    index = np.full(len(related), 0, dtype=np.int64)
-    index[used] = codes.ravel()
-    texts = pa.array([str(v) for v in case_ids.take(values)], type=pa.large_string())
-    out = pc.take(texts, pa.array(index, mask=~used))
-    return pd.Series(out, dtype=pd.StringDtype(storage="pyarrow", na_value=np.nan))
+    text = pd.StringDtype(storage="pyarrow", na_value=np.nan)
+    ids = case_ids.take(related[used])
+    if ids.dtype == text:  # the ids' own Arrow strings
+        texts = pa.array(ids.array).cast(pa.large_string())
+    else:
+        texts = pa.array([str(v) for v in ids], type=pa.large_string())
+    return pd.Series(_spread_texts(texts, used), dtype=text, copy=False)
+
+
+def _spread_texts(texts, where: np.ndarray):  # noqa: ANN001, ANN202 (pyarrow arrays; pyarrow is imported lazily)
+    """A large_string Arrow array as long as ``where``: ``texts`` in order at its True places, null elsewhere.
+
+    Made from buffers: the offsets are a cumulative sum of the text lengths
+    placed at ``where``, the validity bitmap is ``where`` packed to bits, and
+    the character data is that of ``texts`` (which must have no nulls).
+    """
+    import pyarrow as pa
+
+    if isinstance(texts, pa.ChunkedArray):
+        texts = texts.combine_chunks()
+    if texts.null_count or len(texts) != int(np.count_nonzero(where)):
+        raise ValueError("one non-null text per True place is needed")
+    n = len(where)
+    own = np.frombuffer(texts.buffers()[1], dtype=np.int64)[texts.offset:texts.offset + len(texts) + 1]
+    offsets = np.zeros(n + 1, dtype=np.int64)
+    offsets[1:][where] = np.diff(own)
+    np.cumsum(offsets, out=offsets)
+    data = texts.buffers()[2]
+    data = data.slice(int(own[0])) if data is not None else pa.py_buffer(b"")
+    validity = pa.py_buffer(np.packbits(where, bitorder="little"))
+    return pa.Array.from_buffers(pa.large_string(), n, [validity, pa.py_buffer(offsets), data], null_count=n - len(texts))
 
 
 def _empty_frame(rule_order: list[str]) -> pd.DataFrame:
