@@ -10,8 +10,9 @@ from logs import local, make_log
 from svcsim.rules import check, load_rules
 from svcsim.rules.engine import _activities, evaluate_all
 from svcsim.rules.prepared import _sort_order, _sorted_packed, prepare
-from svcsim.rules.results import RESULT_COLUMNS, Rows, _merge_runs, to_frame
+from svcsim.rules.results import RESULT_COLUMNS, Rows
 from svcsim.rules.sorting import is_sorted, lexsort_order, time_key
+from svcsim.rules.table import _merge_runs, to_frame
 
 RESULT_DTYPES = {
     "rule_id": "category", "rule_group": "category", "kind": "category", "case_id": "category",
@@ -204,7 +205,7 @@ def test_the_result_table_is_the_sorted_concatenation_of_the_parts(seed):
 @pytest.mark.parametrize("seed", range(5))
 def test_a_table_built_part_by_part_grows_and_sorts_parts_into_rule_order(seed):
     """Room that runs out is grown, and parts added out of rule order land where the sort puts them."""
-    from svcsim.rules.results import TableBuilder
+    from svcsim.rules.table import TableBuilder
 
     case_ids = pd.Index([f"C{i}" for i in range(9)], dtype="str")
     parts, order = _random_parts(np.random.default_rng(seed))
@@ -220,7 +221,7 @@ def test_spread_texts_is_a_take_with_nulls():
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    from svcsim.rules.results import _spread_texts
+    from svcsim.rules.table import _spread_texts
 
     rng = np.random.default_rng(3)
     where = rng.random(1000) < 0.1

@@ -24,9 +24,10 @@ from svcsim.rules.ladder import evaluate_ladder
 from svcsim.rules.load import RuleSet, load_rules
 from svcsim.rules.prepared import PreparedLog, prepare
 from svcsim.rules.recurrence import evaluate_recurrence
-from svcsim.rules.results import STATUSES, Rows, TableBuilder, status_code, to_frame  # noqa: F401 (to_frame: for callers of evaluate_all)
+from svcsim.rules.results import STATUSES, Rows, status_code
 from svcsim.rules.sorting import is_sorted
 from svcsim.rules.spec import DurationRule, LadderRule
+from svcsim.rules.table import TableBuilder, to_frame  # noqa: F401 (to_frame: for callers of evaluate_all)
 
 __all__ = ["CheckResult", "check", "summarise", "escalations", "to_as_of_ns"]
 
