@@ -6,7 +6,8 @@ thousand sorted boundaries again and again, so :class:`SortedLookup` spends
 a little memory once: it cuts the value range into power-of-two buckets and
 remembers, per bucket, the answer for the bucket's lower edge. A key's answer
 is then that remembered answer plus a few steps forward (the values that fall
-inside the key's bucket), taken for all keys at once.
+inside the key's bucket), one compiled loop over the keys
+(:mod:`svcsim.calendar.kernels`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+
+from svcsim.calendar.kernels import searched
 
 __all__ = ["SortedLookup", "NAT_NS"]
 
@@ -60,24 +63,6 @@ class SortedLookup:
         return len(self.padded) - 1
 
     def __call__(self, keys: np.ndarray) -> np.ndarray:
-        """Insertion indices of ``keys`` (an int64 array), like ``np.searchsorted``."""
-        keys = np.asarray(keys, dtype=np.int64)
-        high = self.low + ((len(self.table) << self.shift) - 1)
-        bucket = np.clip(keys, self.low, high)
-        bucket -= self.low
-        bucket >>= self.shift
-        index = self.table[bucket]
-        del bucket
-        step = self._needs_step(self.padded[index], keys)
-        todo = np.flatnonzero(step)
-        del step
-        while todo.size:
-            index[todo] += 1
-            more = self._needs_step(self.padded[index[todo]], keys[todo])
-            todo = todo[more]
-        return index
-
-    def _needs_step(self, value: np.ndarray, key: np.ndarray) -> np.ndarray:
-        if self.side == "right":
-            return value <= key
-        return value < key
+        """Insertion indices of ``keys`` (an int64 array), like ``np.searchsorted`` (int64)."""
+        keys = np.ascontiguousarray(keys, dtype=np.int64)
+        return searched(self.padded, self.table, self.low, self.shift, self.side == "right", keys)

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from svcsim.calendar.hours import Intervals
+from svcsim.calendar.kernels import cumulative, inverse
 from svcsim.calendar.lookup import NAT_NS, SortedLookup
 
 __all__ = ["CalendarTables", "build_tables", "wall_to_utc_ns"]
@@ -120,25 +121,19 @@ class CalendarTables:
         ``cum_before[k] + min(t - open_start[k], open_len[k])``, computed as
         ``min(t + shift_ns[k], cum_end[k])`` to save a gather.
         """
-        k = self.open_lookup(t_ns)
-        k -= 1
-        out = self.shift_ns[k]
-        out += t_ns
-        np.minimum(out, self.cum_end_ns[k], out=out)
-        return out
+        look = self.open_lookup
+        t_ns = np.ascontiguousarray(t_ns, dtype=np.int64)
+        return cumulative(look.padded, look.table, look.low, look.shift, self.shift_ns, self.cum_end_ns, t_ns)
 
     def inverse_ns(self, target_ns: np.ndarray) -> np.ndarray:
         """Earliest instant where the cumulative business time reaches each target (> 0).
 
         Targets past the covered business time give ``NAT_NS``.
         """
-        k = self.cum_lookup(target_ns)
-        beyond = k >= len(self.cum_end_ns)
-        k[beyond] = len(self.cum_end_ns) - 1
-        out = self.open_start_ns[k] + self.open_len_ns[k]
-        out -= self.cum_end_ns[k] - target_ns
-        out[beyond] = NAT_NS
-        return out
+        look = self.cum_lookup
+        target_ns = np.ascontiguousarray(target_ns, dtype=np.int64)
+        return inverse(look.padded, look.table, look.low, look.shift,
+                       self.open_start_ns, self.open_len_ns, self.cum_end_ns, target_ns)
 
     def open_at(self, t_ns: np.ndarray) -> np.ndarray:
         """Whether each (covered) instant lies inside a service interval."""
