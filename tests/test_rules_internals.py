@@ -263,14 +263,29 @@ def test_cases_per_rule_counts_distinct_cases_in_any_order():
             assert _cases_per_rule_sorted(r, c, 4) is None
 
 
-def test_search_right_is_numpy_searchsorted():
-    from svcsim.rules.recurrence import _search_right
+@pytest.mark.parametrize("seed", range(6))
+def test_next_repeat_is_the_first_repeat_on_the_key_strictly_after(seed):
+    """The compiled grouping and search against a brute force, with ties, keyless cases and long groups."""
+    from svcsim.rules.kernels import next_repeat, repeats_by_key
 
-    rng = np.random.default_rng(2)
-    values = np.sort(rng.integers(0, 5000, 3000))
-    for n in (0, 10, 5000):
-        keys = rng.integers(-10, 5010, n)
-        assert np.array_equal(_search_right(values, keys), np.searchsorted(values, keys, side="right"))
+    rng = np.random.default_rng(seed)
+    n_events, n_cases, n_keys = 400, 120, (3, 40)[seed % 2]  # 3 keys: groups far past the insertion sort's 16
+    case_of = np.sort(rng.integers(0, n_cases, n_events)).astype(np.int32)
+    t = rng.integers(0, 30, n_events) * 10**9  # many equal times
+    key_of_case = rng.integers(-1, n_keys, n_cases)
+    rep_pos = np.flatnonzero(rng.random(n_events) < 0.5)
+    fix_case = rng.integers(0, n_cases, 200)
+    fix_t = rng.integers(0, 31, 200) * 10**9
+    bounds, g_t, g_case = repeats_by_key(rep_pos, case_of, t, key_of_case, n_keys)
+    rep_t, rep_case = next_repeat(key_of_case[fix_case], fix_t, bounds, g_t, g_case)
+    for i in range(200):
+        k = key_of_case[fix_case[i]]
+        later = [p for p in rep_pos if k >= 0 and key_of_case[case_of[p]] == k and t[p] > fix_t[i]]
+        if not later:
+            assert (rep_t[i], rep_case[i]) == (np.iinfo(np.int64).min, -1)
+            continue
+        first = min(later, key=lambda p: (t[p], p))  # earliest, then first in position order
+        assert (rep_t[i], rep_case[i]) == (t[first], case_of[first])
 
 
 @pytest.mark.parametrize("seed", range(10))

@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-__all__ = ["clock_cycles"]
+__all__ = ["clock_cycles", "repeats_by_key", "next_repeat"]
 
 START, STOP, PAUSE, RESUME = 1, 2, 3, 4
 NAT = np.iinfo(np.int64).min
@@ -127,3 +127,87 @@ def _close_open(cycle, m, held, p_end, p_open, as_of):  # noqa: ANN001, ANN202
     if held:
         p_end[m - 1] = as_of
         p_open[m - 1] = True
+
+
+@njit(cache=True, nogil=True)
+def repeats_by_key(rep_pos, case_of, t, key_of_case, n_keys):  # noqa: ANN001, ANN201
+    """The repeat events grouped by key, each group in time order (ties in position order).
+
+    ``key_of_case`` is a dense key code per case (-1: no key; such repeats
+    are left out). Returns the group bounds (``n_keys + 1``), and per grouped
+    repeat its time and case: key ``k``'s repeats are ``bounds[k]:bounds[k + 1]``.
+    """
+    rep_key = np.empty(len(rep_pos), dtype=np.int64)  # read once, in order (cases ascend)
+    bounds = np.zeros(n_keys + 1, dtype=np.int64)
+    for i in range(len(rep_pos)):
+        k = key_of_case[case_of[rep_pos[i]]]
+        rep_key[i] = k
+        if k >= 0:
+            bounds[k + 1] += 1
+    for k in range(n_keys):
+        bounds[k + 1] += bounds[k]
+    fill = bounds[:-1].copy()
+    g_t = np.empty(bounds[n_keys], dtype=np.int64)
+    g_case = np.empty(bounds[n_keys], dtype=case_of.dtype)
+    for i in range(len(rep_pos)):  # in position order: by case, then time
+        k = rep_key[i]
+        if k >= 0:
+            p = rep_pos[i]
+            j = fill[k]
+            g_t[j] = t[p]
+            g_case[j] = case_of[p]
+            fill[k] = j + 1
+    for k in range(n_keys):
+        lo, hi = bounds[k], bounds[k + 1]
+        in_order = True
+        for j in range(lo + 1, hi):
+            if g_t[j] < g_t[j - 1]:
+                in_order = False
+                break
+        if in_order:
+            continue
+        if hi - lo <= 16:  # an insertion sort; strict comparison keeps ties in position order
+            for j in range(lo + 1, hi):
+                tj, cj = g_t[j], g_case[j]
+                i = j - 1
+                while i >= lo and g_t[i] > tj:
+                    g_t[i + 1] = g_t[i]
+                    g_case[i + 1] = g_case[i]
+                    i -= 1
+                g_t[i + 1] = tj
+                g_case[i + 1] = cj
+        else:
+            order = np.argsort(g_t[lo:hi], kind="mergesort")  # stable
+            g_t[lo:hi] = g_t[lo:hi][order]
+            g_case[lo:hi] = g_case[lo:hi][order]
+    return bounds, g_t, g_case
+
+
+@njit(cache=True, nogil=True)
+def next_repeat(fix_key, fix_t, bounds, g_t, g_case):  # noqa: ANN001, ANN201
+    """Per fix: time and case of the first repeat on its key strictly after it (NaT and -1 if none).
+
+    The first of the key's repeats (see :func:`repeats_by_key`) whose time is
+    greater than the fix's, found by binary search.
+    """
+    n = len(fix_key)
+    rep_t = np.empty(n, dtype=np.int64)
+    rep_case = np.empty(n, dtype=np.int64)
+    for i in range(n):
+        k = fix_key[i]
+        rep_t[i] = NAT
+        rep_case[i] = -1
+        if k < 0:
+            continue
+        lo, hi = bounds[k], bounds[k + 1]
+        x = fix_t[i]
+        while lo < hi:  # the first position in the group with time > x
+            mid = (lo + hi) >> 1
+            if g_t[mid] <= x:
+                lo = mid + 1
+            else:
+                hi = mid
+        if lo < bounds[k + 1]:
+            rep_t[i] = g_t[lo]
+            rep_case[i] = g_case[lo]
+    return rep_t, rep_case

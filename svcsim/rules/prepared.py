@@ -177,7 +177,7 @@ def prepare(log: EventLog, as_of: int | None, activities: Iterable[str] | None =
     packed = _sorted_packed(case_all, act_all, t_all, keep) if seq is None else None
     memo: dict = {}
     if packed is not None:
-        case, act, t, memo["time_scale"] = packed
+        case, act, t, _scale = packed
     else:
         every = bool(keep.all())
         case, act, t = (case_all, act_all, t_all) if every else (case_all[keep], act_all[keep], t_all[keep])

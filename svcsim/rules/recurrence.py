@@ -16,10 +16,10 @@ import pandas as pd
 
 from svcsim.rules.clocks import number_within
 from svcsim.rules.duration import applies_per_case
+from svcsim.rules.kernels import next_repeat, repeats_by_key
 from svcsim.rules.load import RuleSet
 from svcsim.rules.prepared import PreparedLog
 from svcsim.rules.results import NAT, Rows, status_code
-from svcsim.rules.sorting import is_sorted, lexsort_order, time_key
 from svcsim.rules.spec import RecurrenceRule
 
 __all__ = ["evaluate_recurrence"]
@@ -32,7 +32,7 @@ def evaluate_recurrence(rule: RecurrenceRule, log: PreparedLog, rules: RuleSet) 
     key_cols = [log.case_column(k, source=rules.source, where=where) for k in rule.key]
     key_code = log._memo.get(("key_codes", tuple(rule.key)))
     if key_code is None:  # shared by the rules that match repeats on the same key
-        key_code = log._memo[("key_codes", tuple(rule.key))] = _key_codes(key_cols)
+        key_code = log._memo[("key_codes", tuple(rule.key))] = _dense(_key_codes(key_cols))
 
     applies = applies_per_case(rule, log, rules)
     fix = log.positions([rule.after])
@@ -47,18 +47,15 @@ def evaluate_recurrence(rule: RecurrenceRule, log: PreparedLog, rules: RuleSet) 
     else:
         closes = fix_t + window
 
-    fix_key = key_code[fix_case]
-    found = _next_repeat(log, rule, key_code, fix_key, fix_t)
-    if found is None:
-        rep_t, rep_case = _next_repeat_merged(log, rule, key_code, fix_key, fix_case, fix_t)
-    else:
-        rep_t, rep_case = found
+    dense, n_keys = key_code
+    bounds, g_t, g_case = _repeats(log, rule, dense, n_keys)
+    rep_t, rep_case = next_repeat(dense[fix_case], fix_t, bounds, g_t, g_case)
 
     status = np.full(len(fix), status_code("pending"), dtype=np.int8)
     failed = (rep_t != NAT) & (rep_t < closes)
     status[closes <= log.as_of] = status_code("held")
     status[failed] = status_code("failed")
-    no_key = key_code[fix_case] < 0
+    no_key = dense[fix_case] < 0
     status[no_key] = status_code("not_applicable")
 
     rows = Rows.empty(rule.id, "recurrence", rule.basis, len(fix))
@@ -77,90 +74,27 @@ def evaluate_recurrence(rule: RecurrenceRule, log: PreparedLog, rules: RuleSet) 
     return rows
 
 
-def _next_repeat(log: PreparedLog, rule: RecurrenceRule, key_code: np.ndarray, fix_key: np.ndarray, fix_t: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
-    """Per fix: time and case of the first repeat on its key strictly after it (NaT and -1 if none).
+def _repeats(log: PreparedLog, rule: RecurrenceRule, dense: np.ndarray, n_keys: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The rule's repeat events grouped by key in time order (:func:`~svcsim.rules.kernels.repeats_by_key`).
 
-    The repeats, sorted by (key, time) once and shared by the rules that
-    match the same key, are searched with one packed int64 (key, time) per
-    fix. None when (key, time) does not fit in 63 bits.
+    Shared by the rules that match the same repeat events on the same key.
     """
-    base, unit, t_bits = _time_scale(log)
-    k_bits = int(max(int(key_code.max()) if len(key_code) else 0, 0)).bit_length()
-    if k_bits + t_bits > 62:
-        return None
     memo_key = ("repeats", tuple(rule.key), log.codes(rule.repeat).tobytes())
-    table = log._memo.get(memo_key)
-    if table is None:
-        rep = log.positions(rule.repeat)
-        rep_key = key_code[log.case[rep]]
-        rep = rep[rep_key >= 0]
-        rep_key = rep_key[rep_key >= 0]
-        scaled = (log.t[rep] - base) // unit
-        order = lexsort_order((rep_key, scaled))  # stable: repeats with equal key and time keep their order
-        packed = (rep_key << t_bits) | scaled
-        table = log._memo[memo_key] = (packed[order], log.t[rep][order], log.case[rep][order])
-    packed_rep, rep_t_sorted, rep_case_sorted = table
-    fix_packed = (np.maximum(fix_key, 0) << t_bits) | ((fix_t - base) // unit)
-    j = _search_right(packed_rep, fix_packed)  # the first repeat after (key, time)
-    jj = np.minimum(j, max(len(packed_rep) - 1, 0))
-    if not len(packed_rep):
-        return np.full(len(fix_t), NAT, dtype=np.int64), np.full(len(fix_t), -1, dtype=np.int64)
-    found = (j < len(packed_rep)) & ((packed_rep[jj] >> t_bits) == fix_key) & (fix_key >= 0)
-    return np.where(found, rep_t_sorted[jj], NAT), np.where(found, rep_case_sorted[jj], -1)
-
-
-def _search_right(sorted_values: np.ndarray, keys: np.ndarray) -> np.ndarray:
-    """``np.searchsorted(sorted_values, keys, side="right")``, searching the keys in sorted order.
-
-    numpy's search starts each key where the previous one ended when the keys
-    ascend, so sorting millions of scattered keys first is several times faster.
-    """
-    if len(keys) < 1024 or is_sorted(keys):
-        return np.searchsorted(sorted_values, keys, side="right")
-    order = np.argsort(keys)
-    out = np.empty(len(keys), dtype=np.intp)
-    out[order] = np.searchsorted(sorted_values, keys[order], side="right")
-    return out
-
-
-def _time_scale(log: PreparedLog) -> tuple[int, int, int]:
-    """Event times as ``(t - base) // unit``, exactly: the base, the unit (ns) and the bits they need.
-
-    :func:`~svcsim.rules.prepared.prepare` leaves it in the memo when it sorted by packing times.
-    """
-    found = log._memo.get("time_scale")
+    found = log._memo.get(memo_key)
     if found is None:
-        if not len(log.t):
-            found = (0, 1, 0)
-        else:
-            base = int(log.t.min())
-            d = log.t - base
-            unit = next((u for u in (10**9, 10**6, 10**3) if not (d % u).any()), 1)
-            found = (base, unit, (int(d.max()) // unit).bit_length())
-        log._memo["time_scale"] = found
+        found = log._memo[memo_key] = repeats_by_key(log.positions(rule.repeat), log.case, log.t, dense, n_keys)
     return found
 
 
-def _next_repeat_merged(log: PreparedLog, rule: RecurrenceRule, key_code: np.ndarray, fix_key: np.ndarray, fix_case: np.ndarray, fix_t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`_next_repeat` by sorting fixes and repeats together (any key and time range)."""
-    rep = log.positions(rule.repeat)
-    rep = rep[key_code[log.case[rep]] >= 0]
-    # one sequence of fixes and repeats sorted by key, time, and repeats before fixes at equal times
-    keys = np.concatenate((fix_key, key_code[log.case[rep]]))
-    times = np.concatenate((fix_t, log.t[rep]))
-    is_fix = np.concatenate((np.ones(len(fix_t), bool), np.zeros(len(rep), bool)))
-    order = lexsort_order((keys, time_key(times), is_fix))
-    k_s, t_s, fix_s = keys[order], times[order], is_fix[order]
-    idx = np.arange(len(order))
-    nxt = np.minimum.accumulate(np.where(~fix_s, idx, len(order))[::-1])[::-1]  # next repeat at or after
-    fix_rows = np.flatnonzero(fix_s)
-    j = nxt[fix_rows]
-    found = (j < len(order)) & (k_s[np.minimum(j, len(order) - 1)] == k_s[fix_rows]) & (k_s[fix_rows] >= 0)
-    rep_t = np.where(found, t_s[np.minimum(j, len(order) - 1)], NAT)
-    rep_case = np.where(found, np.concatenate((fix_case, log.case[rep]))[order][np.minimum(j, len(order) - 1)], -1)
-    back = np.empty(len(fix_t), dtype=np.int64)
-    back[order[fix_rows]] = np.arange(len(fix_rows))
-    return rep_t[back], rep_case[back]
+def _dense(code: np.ndarray) -> tuple[np.ndarray, int]:
+    """Key codes renumbered ``0 .. n_keys - 1`` when their range is much wider than the cases (-1 stays)."""
+    top = int(code.max()) + 1 if len(code) else 0
+    if top <= 4 * len(code) + 1024:
+        return code, max(top, 0)
+    has = code >= 0
+    out = np.full(len(code), -1, dtype=np.int64)
+    out[has], uniques = pd.factorize(code[has])
+    return out, len(uniques)
 
 
 def _key_codes(columns: list[pd.Series]) -> np.ndarray:
