@@ -16,8 +16,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from svcsim.calendar.kernels import searched
-
 __all__ = ["SortedLookup", "NAT_NS"]
 
 #: numpy's NaT as an int64 (the smallest int64).
@@ -64,5 +62,7 @@ class SortedLookup:
 
     def __call__(self, keys: np.ndarray) -> np.ndarray:
         """Insertion indices of ``keys`` (an int64 array), like ``np.searchsorted`` (int64)."""
+        from svcsim.calendar.kernels import searched  # numba loads on first use, not at import
+
         keys = np.ascontiguousarray(keys, dtype=np.int64)
         return searched(self.padded, self.table, self.low, self.shift, self.side == "right", keys)

@@ -25,7 +25,6 @@ import numpy as np
 import pandas as pd
 
 from svcsim.calendar.hours import Intervals
-from svcsim.calendar.kernels import cumulative, inverse
 from svcsim.calendar.lookup import NAT_NS, SortedLookup
 
 __all__ = ["CalendarTables", "build_tables", "wall_to_utc_ns"]
@@ -121,6 +120,8 @@ class CalendarTables:
         ``cum_before[k] + min(t - open_start[k], open_len[k])``, computed as
         ``min(t + shift_ns[k], cum_end[k])`` to save a gather.
         """
+        from svcsim.calendar.kernels import cumulative  # numba loads on first use, not at import
+
         look = self.open_lookup
         t_ns = np.ascontiguousarray(t_ns, dtype=np.int64)
         return cumulative(look.padded, look.table, look.low, look.shift, self.shift_ns, self.cum_end_ns, t_ns)
@@ -130,6 +131,8 @@ class CalendarTables:
 
         Targets past the covered business time give ``NAT_NS``.
         """
+        from svcsim.calendar.kernels import inverse
+
         look = self.cum_lookup
         target_ns = np.ascontiguousarray(target_ns, dtype=np.int64)
         return inverse(look.padded, look.table, look.low, look.shift,
