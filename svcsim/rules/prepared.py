@@ -79,10 +79,9 @@ class PreparedLog:
         """Event positions grouped by activity code (each group in position order), and group bounds."""
         found = self._memo.get("by_activity")
         if found is None:
-            n_act = len(self.act_names)
-            small = self.act.astype(np.uint8 if n_act <= 256 else np.uint16 if n_act <= 65536 else np.int64, copy=False)
-            order = np.argsort(small, kind="stable")  # a radix sort on small integers
-            starts = np.concatenate(([0], np.cumsum(np.bincount(self.act, minlength=n_act))))
+            from svcsim.rules.kernels import grouped_by_code  # numba loads on first use
+
+            order, starts = grouped_by_code(self.act, len(self.act_names))
             found = self._memo["by_activity"] = (order, starts)
         return found
 
