@@ -52,9 +52,10 @@ def test_event_sort_is_lexsort(seed):
     order = np.lexsort((t, case))
     packed = _sorted_packed(case, act, t)
     if packed is not None:
-        *columns, (base, unit, bits) = packed
+        *columns, (base, unit, bits), block_end = packed
         assert all(np.array_equal(a, b) for a, b in zip(columns, (case[order], act[order], t[order]), strict=True))
         assert np.all((t - base) % unit == 0) and int(((t - base) // unit).max()).bit_length() <= bits
+        assert np.array_equal(block_end, np.cumsum(np.bincount(case, minlength=int(case.max()) + 1)))
     got = _sort_order(case, t, None)
     assert np.array_equal(np.arange(n) if got is None else got, order)
     seq = rng.integers(0, 3, n).astype(float)
@@ -299,6 +300,7 @@ def test_sorting_only_the_kept_events_is_sorting_them(seed):
     packed = _sorted_packed(case, act, t, keep)
     order = np.lexsort((t[keep], case[keep]))
     if packed is not None:
-        *columns, (base, unit, bits) = packed
+        *columns, (base, unit, bits), block_end = packed
+        assert np.array_equal(block_end, np.cumsum(np.bincount(case[keep], minlength=int(case[keep].max()) + 1)))
         for got, want in zip(columns, (case[keep][order], act[keep][order], t[keep][order]), strict=True):
             assert np.array_equal(got, want)

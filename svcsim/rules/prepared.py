@@ -173,10 +173,9 @@ def prepare(log: EventLog, as_of: int | None, activities: Iterable[str] | None =
     seq = None
     if "seq" in events.columns:
         seq = pd.to_numeric(events["seq"], errors="coerce").fillna(0).to_numpy()
-    packed = _sorted_packed(case_all, act_all, t_all, keep) if seq is None else None
-    memo: dict = {}
+    packed = _sorted_packed(case_all, act_all, t_all, keep, len(case_ids)) if seq is None else None
     if packed is not None:
-        case, act, t, _scale = packed
+        case, act, t, _scale, block_end = packed
     else:
         every = bool(keep.all())
         case, act, t = (case_all, act_all, t_all) if every else (case_all[keep], act_all[keep], t_all[keep])
@@ -185,13 +184,12 @@ def prepare(log: EventLog, as_of: int | None, activities: Iterable[str] | None =
         order = _sort_order(case, t, seq)
         if order is not None:
             case, act, t = case[order], act[order], t[order]
-    case = case.astype(np.int32 if len(case_ids) < 2**31 else np.int64, copy=False)
-    block_end = np.cumsum(np.bincount(case, minlength=len(case_ids)))  # case is sorted: one past each case's block
+        case = case.astype(np.int32 if len(case_ids) < 2**31 else np.int64, copy=False)
+        block_end = np.cumsum(np.bincount(case, minlength=len(case_ids)))  # case is sorted: one past each case's block
     return PreparedLog(
         case=case, act=act, t=t, case_ids=case_ids, act_names=act_names, cases=cases,
         as_of=int(as_of), block_end=block_end, has_any=has_any,
         invalid=invalid, invalid_code=invalid_code, invalid_labels=invalid_labels, case_dtype=case_dtype,
-        _memo=memo,
     )
 
 
@@ -209,70 +207,55 @@ def _known_unique_dtype(categories: pd.Index) -> pd.CategoricalDtype | None:
 
 
 def _sorted_packed(
-    case: np.ndarray, act: np.ndarray, t: np.ndarray, keep: np.ndarray | None = None
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, tuple[int, int, int]] | None:
+    case: np.ndarray, act: np.ndarray, t: np.ndarray, keep: np.ndarray | None = None, n_cases: int | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, tuple[int, int, int], np.ndarray] | None:
     """The ``keep`` rows of ``(case, act, t)`` sorted by case, time, then row, from one sort of packed int64 values.
 
-    Returns the three sorted columns and the time scale ``(base, unit,
-    bits)``: every kept ``t`` is ``base + k * unit`` with ``k < 2**bits``.
+    Returns the three sorted columns, the time scale ``(base, unit, bits)``
+    (every kept ``t`` is ``base + k * unit`` with ``k < 2**bits``) and the
+    block ends: per case code below ``n_cases`` (default: the largest code
+    plus one), one past its last position.
 
     Each event becomes ``case | time | activity`` in one int64 (time less the
     earliest, in whole seconds, ms or us when every time is a whole number of
     them), so a plain ``np.sort`` orders them and the columns are read back
-    from the bits: int64 case codes, small activity codes, int64 times. Events
-    of one case at one instant come out ordered by activity code, so those
-    few are put back in row order. None when the three do not fit in 63 bits.
+    from the bits (:mod:`svcsim.rules.packing`): int32 case codes (int64 past
+    2**31), small activity codes, int64 times. Events of one case at one
+    instant come out ordered by activity code, so those few are put back in
+    row order. None when the three do not fit in 63 bits.
     """
-    if keep is not None and not keep.all():  # the rest is done on the kept rows only
-        case, act, t = case[keep], act[keep], t[keep]
-    if not len(t) or act.min() < 0 or case.min() < 0:
+    from svcsim.rules.packing import key_ranges, packed_keys, unpacked  # numba loads on first use
+
+    keep = np.ones(len(t), dtype=bool) if keep is None else keep
+    n, c_min, c_max, a_min, a_max, t_min, t_max, unit = key_ranges(case, act, t, keep)
+    if not n or a_min < 0 or c_min < 0:
         return None
-    base = int(t.min())
-    tk = t - base
-    unit = 1
-    for u in (10**9, 10**6, 10**3):
-        if (tk[:4096] % u).any():
-            continue
-        whole = tk // u  # a division by a constant: fast, unlike a remainder
-        if np.array_equal(whole * u, tk):
-            tk, unit = whole, u
-            break
-    c_min = int(case.min())
-    c_bits = (int(case.max()) - c_min).bit_length()
-    t_bits = int(tk.max()).bit_length()
-    a_bits = int(act.max()).bit_length()
+    c_bits = int(c_max - c_min).bit_length()
+    t_bits = int((t_max - t_min) // unit).bit_length()
+    a_bits = int(a_max).bit_length()
     if c_bits + t_bits + a_bits > 63:
         return None
-    key = case.astype(np.int64)
-    if c_min:
-        key -= c_min
-    key <<= t_bits
-    key |= tk  # case and time: equal for events of one case at one instant
-    key <<= a_bits
-    key |= act
-    n = len(key)
+    key = packed_keys(case, act, t, keep, n, c_min, t_min, unit, t_bits, a_bits)
     key.sort()
-    s_act = (key & ((1 << a_bits) - 1)).astype(_act_dtype(1 << a_bits))
-    key >>= a_bits  # now the (case, time) of each sorted event
-    tie = key[1:] == key[:-1]
-    if tie.any():  # such events keep their row order, not their activity order
-        moment = ((case.astype(np.int64) - c_min) << t_bits) | tk
+    n_cases = int(c_max) + 1 if n_cases is None else n_cases
+    s_case = np.empty(n, dtype=np.int32 if n_cases < 2**31 else np.int64)
+    s_act = np.empty(n, dtype=_act_dtype(1 << a_bits))
+    s_t, block_end, ties = unpacked(key, c_min, t_min, unit, t_bits, a_bits, n_cases, s_case, s_act)
+    if ties:  # such events keep their row order, not their activity order
+        sorted_moment = key >> a_bits
+        del key
+        tie = sorted_moment[1:] == sorted_moment[:-1]
         slots = np.zeros(n, dtype=bool)
         slots[1:] |= tie
         slots[:-1] |= tie
         slots = np.flatnonzero(slots)
-        rows = np.flatnonzero(np.isin(moment, np.unique(key[slots])))
+        kept = keep.all()
+        k_case, k_act, k_t = (case, act, t) if kept else (case[keep], act[keep], t[keep])
+        moment = ((k_case.astype(np.int64) - c_min) << t_bits) | ((k_t - t_min) // unit)
+        rows = np.flatnonzero(np.isin(moment, np.unique(sorted_moment[slots])))
         rows = rows[lexsort_order((moment[rows],))]  # by instant, then row
-        s_act[slots] = act[rows]
-    del tie
-    s_t = key & ((1 << t_bits) - 1)
-    if unit > 1:
-        s_t *= unit
-    s_t += base
-    key >>= t_bits
-    if c_min:
-        key += c_min
-    return key, s_act, s_t, (base, unit, t_bits)
+        s_act[slots] = k_act[rows]
+    return s_case, s_act, s_t, (int(t_min), int(unit), t_bits), block_end
 
 
 def _sort_order(case: np.ndarray, t: np.ndarray, seq: np.ndarray | None) -> np.ndarray | None:
