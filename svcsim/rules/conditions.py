@@ -29,6 +29,7 @@ class Rows:
     last_pos: np.ndarray | None = None
     start_ns: np.ndarray | None = None
     end_ns: np.ndarray | None = None
+    every_case: bool = False  # one row per case code, in code order (case is arange(n_cases))
 
 
 def evaluate(
@@ -40,19 +41,14 @@ def evaluate(
     source: str,
     where: str,
 ) -> np.ndarray:
-    """Boolean per row: whether ``cond`` holds."""
+    """Boolean per row: whether ``cond`` holds (an array shared with the log's memo: do not modify)."""
     if cond.field is not None:
-        column = log.case_column(cond.field, source=source, where=where)
-        if cond.present is not None:
-            per_case = column.notna().to_numpy() == cond.present
-        elif cond.in_ is not None:
-            per_case = column.isin(cond.in_).to_numpy() & column.notna().to_numpy()
-        else:
-            per_case = column.eq(cond.equals).fillna(False).to_numpy(dtype=bool)
-        return per_case[rows.case]
+        per_case = _field_per_case(cond, log, source=source, where=where)
+        return per_case if rows.every_case else per_case[rows.case]
     if cond.has_event is not None:
         if rows.first_pos is None:
-            return log.has_event(cond.has_event)[rows.case]
+            found = log.has_event(cond.has_event)
+            return found if rows.every_case else found[rows.case]
         return _any_inside(log.positions(cond.has_event), rows.first_pos, rows.last_pos)
     if cond.holiday is not None:
         if rows.start_ns is None or calendar is None:
@@ -70,6 +66,29 @@ def evaluate(
         return out
     assert cond.not_ is not None
     return ~evaluate(cond.not_, log, rows, calendar=calendar, source=source, where=where)
+
+
+def _field_per_case(cond: Condition, log: PreparedLog, *, source: str, where: str) -> np.ndarray:
+    """Per case code: whether the case attribute test holds; computed once per log and test (rules share them)."""
+    column = log.case_column(cond.field, source=source, where=where)
+    typed = lambda v: (type(v).__name__, v)  # noqa: E731 (1, True and "1" are different tests)
+    if cond.present is not None:
+        key = ("field", cond.field, "present", cond.present)
+    elif cond.in_ is not None:
+        key = ("field", cond.field, "in", tuple(map(typed, cond.in_)))
+    else:
+        key = ("field", cond.field, "equals", typed(cond.equals))
+    found = log._memo.get(key)
+    if found is None:
+        if cond.present is not None:
+            found = column.notna().to_numpy() == cond.present
+        elif cond.in_ is not None:
+            found = column.isin(cond.in_).to_numpy() & column.notna().to_numpy()
+        else:
+            found = column.eq(cond.equals).fillna(False).to_numpy(dtype=bool)
+        found.flags.writeable = False
+        log._memo[key] = found
+    return found
 
 
 def _any_inside(pos: np.ndarray, first: np.ndarray, last: np.ndarray) -> np.ndarray:

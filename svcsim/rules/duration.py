@@ -33,7 +33,7 @@ def applies_per_case(rule, log: PreparedLog, rules: RuleSet) -> np.ndarray:  # n
     """Per case code: whether the rule's ``applies_to`` holds (always, when it has none)."""
     if rule.applies_to is None:
         return np.ones(log.n_cases, dtype=bool)
-    rows = SpanRows(case=np.arange(log.n_cases))
+    rows = SpanRows(case=np.arange(log.n_cases), every_case=True)
     return evaluate(rule.applies_to, log, rows, calendar=rules.calendar_for(rule), source=rules.source, where=f"rule '{rule.id}'")
 
 

@@ -92,6 +92,7 @@ class PreparedLog:
         if found is None:
             found = np.zeros(self.n_cases, dtype=bool)
             found[self.case[self.positions(names)]] = True
+            found.flags.writeable = False
             self._memo[key] = found
         return found
 
