@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-__all__ = ["searched", "cumulative", "inverse"]
+__all__ = ["searched", "deadlines", "business_between"]
 
 NAT_NS = np.iinfo(np.int64).min
 
@@ -44,35 +44,55 @@ def searched(padded, table, low, shift, right, keys):  # noqa: ANN001, ANN201
 
 
 @njit(cache=True, nogil=True)
-def cumulative(padded, table, low, shift, shift_ns, cum_end, t):  # noqa: ANN001, ANN201
-    """Business ns from the start of coverage up to each instant: ``min(t + shift[k], cum_end[k])``.
+def deadlines(o_padded, o_table, o_low, o_shift, shift_ns, c_padded, c_table, c_low, c_shift,
+              open_start, open_len, cum_end, start, duration):  # noqa: ANN001, ANN201
+    """Earliest ``t >= start`` with ``duration`` of business time in ``[start, t)``, per pair.
 
-    ``k`` is the last service interval starting at or before ``t`` (a right
-    search of the interval starts).
+    NaT in either gives NaT; a duration of 0 or less gives ``start``. Returns
+    the deadlines and the index of the first one past the covered business
+    time (-1 if none; its deadline is NaT). The running total at the start,
+    plus the duration (at least 1 ns, at most one past all business time),
+    is found among the intervals' running totals.
     """
-    high = low + ((len(table) << shift) - 1)
-    out = np.empty(len(t), dtype=np.int64)
-    for i in range(len(t)):
-        k = _search_one(padded, table, low, high, shift, True, t[i]) - 1
-        out[i] = min(t[i] + shift_ns[k], cum_end[k])
-    return out
+    o_high = o_low + ((len(o_table) << o_shift) - 1)
+    c_high = c_low + ((len(c_table) << c_shift) - 1)
+    total = cum_end[len(cum_end) - 1]
+    n_end = len(cum_end)
+    out = np.empty(len(start), dtype=np.int64)
+    beyond = -1
+    for i in range(len(start)):
+        s, d = start[i], duration[i]
+        if s == NAT_NS or d == NAT_NS:
+            out[i] = NAT_NS
+            continue
+        if d <= 0:
+            out[i] = s
+            continue
+        k = _search_one(o_padded, o_table, o_low, o_high, o_shift, True, s) - 1
+        reached = min(s + shift_ns[k], cum_end[k])
+        step = max(min(d, total - reached + 1), 1) + reached
+        k = _search_one(c_padded, c_table, c_low, c_high, c_shift, False, step)
+        if k >= n_end:
+            out[i] = NAT_NS
+            if beyond < 0:
+                beyond = i
+        else:
+            out[i] = open_start[k] + open_len[k] - (cum_end[k] - step)
+    return out, beyond
 
 
 @njit(cache=True, nogil=True)
-def inverse(padded, table, low, shift, open_start, open_len, cum_end, target):  # noqa: ANN001, ANN201
-    """Earliest instant where the running business total reaches each target; NaT past the last one.
-
-    ``k`` is the first interval whose running total at its end reaches the
-    target (a left search of the running totals); the answer lies
-    ``cum_end[k] - target`` before that interval's end.
-    """
+def business_between(padded, table, low, shift, shift_ns, cum_end, start, end):  # noqa: ANN001, ANN201
+    """Business ns in ``[start, end)`` per pair (negative when end < start); NaT in either gives NaT."""
     high = low + ((len(table) << shift) - 1)
-    n_end = len(cum_end)
-    out = np.empty(len(target), dtype=np.int64)
-    for i in range(len(target)):
-        k = _search_one(padded, table, low, high, shift, False, target[i])
-        if k >= n_end:
+    out = np.empty(len(start), dtype=np.int64)
+    for i in range(len(start)):
+        s, e = start[i], end[i]
+        if s == NAT_NS or e == NAT_NS:
             out[i] = NAT_NS
-        else:
-            out[i] = open_start[k] + open_len[k] - (cum_end[k] - target[i])
+            continue
+        k = _search_one(padded, table, low, high, shift, True, e) - 1
+        at_end = min(e + shift_ns[k], cum_end[k])
+        k = _search_one(padded, table, low, high, shift, True, s) - 1
+        out[i] = at_end - min(s + shift_ns[k], cum_end[k])
     return out

@@ -179,10 +179,17 @@ class ServiceCalendar:
     # -------------------------------------------------------- vectorised answers
     def business_ns(self, start_ns: np.ndarray, end_ns: np.ndarray) -> np.ndarray:
         """Service time in ``[start, end)`` in ns; negative (``-business(end, start)``) if end < start."""
-        (start, end), nat, shape = self._times(start_ns, end_ns)
-        out = self._tables.cumulative_ns(end)
-        out -= self._tables.cumulative_ns(start)
-        return self._answer(out, nat, shape)
+        from svcsim.calendar.kernels import business_between  # numba loads on first use
+
+        start, end = np.broadcast_arrays(np.asarray(start_ns, dtype=np.int64), np.asarray(end_ns, dtype=np.int64))
+        shape = start.shape
+        start, end = np.ascontiguousarray(start.ravel()), np.ascontiguousarray(end.ravel())
+        self.check_covered(start)
+        self.check_covered(end)
+        tables = self._tables
+        look = tables.open_lookup
+        out = business_between(look.padded, look.table, look.low, look.shift, tables.shift_ns, tables.cum_end_ns, start, end)
+        return out.reshape(shape)
 
     def deadline_ns(self, start_ns: np.ndarray, duration_ns: np.ndarray) -> np.ndarray:
         """Earliest instant ``t >= start`` with ``business(start, t) >= duration``.
@@ -191,27 +198,20 @@ class ServiceCalendar:
         the end of an interval gives that end, not the next opening. A deadline
         past the covered years raises :class:`CalendarCoverageError`.
         """
+        from svcsim.calendar.kernels import deadlines  # numba loads on first use
+
         start, duration = np.broadcast_arrays(np.asarray(start_ns, dtype=np.int64),
                                               np.asarray(duration_ns, dtype=np.int64))
-        (start,), nat, shape = self._times(start)
-        duration = duration.ravel()
-        if duration.size and duration.min() == NAT_NS:
-            missing = duration == NAT_NS
-            nat = missing if nat is None else nat | missing
+        shape = start.shape
+        start, duration = np.ascontiguousarray(start.ravel()), np.ascontiguousarray(duration.ravel())
+        self.check_covered(start)
         tables = self._tables
-        reached = tables.cumulative_ns(start)
-        positive = duration > 0
-        if nat is not None:
-            positive &= ~nat
-        step = np.minimum(duration, tables.total_ns - reached + 1)
-        np.maximum(step, 1, out=step)
-        step += reached
-        out = tables.inverse_ns(step)
-        beyond = positive & (out == NAT_NS)
-        if beyond.any():
-            first = int(np.flatnonzero(beyond)[0])
-            self._deadline_uncovered(int(start[first]), int(duration[first]))
-        return self._answer(np.where(positive, out, start), nat, shape)
+        o, c = tables.open_lookup, tables.cum_lookup
+        out, beyond = deadlines(o.padded, o.table, o.low, o.shift, tables.shift_ns, c.padded, c.table, c.low, c.shift,
+                                tables.open_start_ns, tables.open_len_ns, tables.cum_end_ns, start, duration)
+        if beyond >= 0:
+            self._deadline_uncovered(int(start[beyond]), int(duration[beyond]))
+        return out.reshape(shape)
 
     def day_end_ns(self, t_ns: np.ndarray) -> np.ndarray:
         """End of the last service interval of each instant's local date (NaT if none)."""

@@ -113,31 +113,6 @@ class CalendarTables:
         """Index of each instant's local date (instants must be covered)."""
         return self.day_lookup(t_ns) - 1
 
-    def cumulative_ns(self, t_ns: np.ndarray) -> np.ndarray:
-        """Business ns from the start of coverage up to each (covered) instant.
-
-        With ``k`` the last interval starting at or before ``t``, that is
-        ``cum_before[k] + min(t - open_start[k], open_len[k])``, computed as
-        ``min(t + shift_ns[k], cum_end[k])`` to save a gather.
-        """
-        from svcsim.calendar.kernels import cumulative  # numba loads on first use, not at import
-
-        look = self.open_lookup
-        t_ns = np.ascontiguousarray(t_ns, dtype=np.int64)
-        return cumulative(look.padded, look.table, look.low, look.shift, self.shift_ns, self.cum_end_ns, t_ns)
-
-    def inverse_ns(self, target_ns: np.ndarray) -> np.ndarray:
-        """Earliest instant where the cumulative business time reaches each target (> 0).
-
-        Targets past the covered business time give ``NAT_NS``.
-        """
-        from svcsim.calendar.kernels import inverse
-
-        look = self.cum_lookup
-        target_ns = np.ascontiguousarray(target_ns, dtype=np.int64)
-        return inverse(look.padded, look.table, look.low, look.shift,
-                       self.open_start_ns, self.open_len_ns, self.cum_end_ns, target_ns)
-
     def open_at(self, t_ns: np.ndarray) -> np.ndarray:
         """Whether each (covered) instant lies inside a service interval."""
         k = self.open_lookup(t_ns) - 1
