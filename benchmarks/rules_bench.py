@@ -12,7 +12,9 @@ time (median of ``--repeat`` runs)
   (case, activity) pivoted to a cases x activities matrix with
   ``np.minimum.at`` on the categoricals' integer codes, then one 4-hour
   wall-clock verdict ``dispatched - ticket_logged <= 4 h``;
-- the **engine**: ``svcsim.check(log, as_of=...)`` with the whole default rule set;
+- the **engine**: ``svcsim.check(log, as_of=...)`` with the whole default rule set,
+  as a user runs it (rules evaluated on as many threads as ``check`` picks,
+  ``engine_threads``), and again held to one thread (``engine_1thread_s``);
 - the **oracle**: ``svcsim.rules.oracle.check_oracle`` on the first
   ``--oracle-tickets`` tickets and their items (run once: it is slow), and the
   engine on that same slice.
@@ -273,6 +275,14 @@ def _engine_part(log, as_of, repeat, oracle_tickets, tickets, out, rows, notes) 
     notes.append(_statuses_by_rule(results))
     del result, results
     gc.collect()
+    threads = _engine_threads(len(log.events))
+    out["engine_threads"] = threads
+    if threads is not None and threads > 1:  # the same engine held to one thread, for comparison
+        one_s, _ = timed(lambda: check(log, as_of=as_of, threads=1), repeat, "engine, one thread")
+        out["engine_1thread_s"] = round(one_s, 4)
+        out["ratio_1thread"] = round(one_s / out["baseline_s"], 2)
+        rows.append(("  held to one thread", f"{one_s:.3f} s  = {out['ratio_1thread']:.2f}x baseline ({threads} threads above)"))
+        gc.collect()
     phases = _engine_phases(log, as_of)
     out["engine_phases_s"] = phases
     if phases:
@@ -319,6 +329,15 @@ def _engine_part(log, as_of, repeat, oracle_tickets, tickets, out, rows, notes) 
     return 0 if out["goal_met"] else 1
 
 
+def _engine_threads(n_events: int) -> int | None:
+    """How many threads ``check`` uses on ``n_events`` here (None: an engine without the setting)."""
+    try:
+        from svcsim.rules.engine import default_threads
+    except ImportError:
+        return None
+    return default_threads(n_events)
+
+
 def _engine_phases(log, as_of) -> dict[str, float] | None:  # noqa: ANN001
     """Wall time of each phase of one more ``check`` (load_rules, prepare, rules, result frame, summary, escalations).
 
@@ -352,7 +371,8 @@ def _engine_phases(log, as_of) -> dict[str, float] | None:  # noqa: ANN001
         prepared = engine.prepare(log, engine.to_as_of_ns(as_of), wanted) if wanted is not None else engine.prepare(log, engine.to_as_of_ns(as_of))
         lap("prepare")
         if hasattr(engine, "evaluate_into"):  # as check does: rows go into the table rule by rule
-            table = engine.evaluate_into(rules, prepared)
+            threads = _engine_threads(len(prepared.case))
+            table = engine.evaluate_into(rules, prepared, threads=threads) if threads else engine.evaluate_into(rules, prepared)
             lap("rules")
             case_ids, case_dtype, as_of_ns = prepared.case_ids, prepared.case_dtype, prepared.as_of
             del prepared  # the sorted events are freed before the table is put in order

@@ -112,3 +112,43 @@ def test_a_timestamp_the_calendar_does_not_cover_is_an_error():
     log = make_log([("T1", "ticket_logged", "2027-03-01 09:00")], {"T1": {"case_type": "ticket"}})
     with pytest.raises(InputError, match="2027"):
         check(log)
+
+
+def test_threads_give_the_same_result_and_the_same_first_error():
+    """Rules evaluated three at a time: the same table; a failing rule raises as it would alone, in rule order."""
+    from rulesets import rules
+
+    log = field_job()
+    as_of = local("2026-03-31 00:00")
+    one = check(log, as_of=as_of, threads=1)
+    many = check(log, as_of=as_of, threads=3)
+    pd.testing.assert_frame_equal(many.results, one.results)
+    pd.testing.assert_frame_equal(many.summary, one.summary)
+    broken = rules("""
+[[rules]]
+id = "fine"
+kind = "duration"
+start = "ticket_logged"
+stop = "dispatched"
+target = "4h"
+[[rules]]
+id = "first-broken"
+kind = "duration"
+applies_to = { field = "no_such_field", equals = "x" }
+start = "ticket_logged"
+stop = "completed"
+target = "6h"
+[[rules]]
+id = "second-broken"
+kind = "duration"
+applies_to = { field = "nor_this_one", equals = "x" }
+start = "dispatched"
+stop = "completed"
+target = "6h"
+""")
+    messages = []
+    for threads in (1, 3):
+        with pytest.raises(InputError) as caught:
+            check(log, broken, as_of=as_of, threads=threads)
+        messages.append(str(caught.value))
+    assert "no_such_field" in messages[0] and messages[0] == messages[1]

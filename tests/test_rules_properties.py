@@ -149,8 +149,10 @@ def test_engine_equals_oracle_on_the_default_rules(cases, as_of):
     if as_of is None and not len(log.events):
         as_of = START
     rules_ = load_rules()
-    diff = engine_vs_oracle(check(log, rules_, as_of=as_of).results, check_oracle(log, rules_, as_of=as_of))
+    one = check(log, rules_, as_of=as_of, threads=1).results
+    diff = engine_vs_oracle(one, check_oracle(log, rules_, as_of=as_of))
     assert diff.empty, diff.T
+    pd.testing.assert_frame_equal(check(log, rules_, as_of=as_of, threads=3).results, one)  # rules on threads: the same rows
 
 
 MARCH = pd.Timestamp("2026-03-02 00:00", tz="Asia/Shanghai")  # March 2026: no holiday, no make-up day
