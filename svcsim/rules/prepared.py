@@ -128,6 +128,34 @@ def prepare(log: EventLog, as_of: int | None, activities: Iterable[str] | None =
     else:
         codes, raw_ids = pd.factorize(cid, sort=False)
         case_all, raw_ids = codes.astype(np.int64), pd.Index(np.asarray(raw_ids, dtype=object))
+    case_ids, case_dtype, cases = _aligned_cases(log, raw_ids)
+    act_names, act_all, keep_time, keep = _kept(events, t_all, as_of, activities)
+    case, act, t, block_end = _sorted_events(events, case_all, act_all, t_all, keep, len(raw_ids), act_names)
+    if len(case_ids) > len(block_end):  # cases only the cases table knows have no events: empty blocks at the end
+        block_end = np.concatenate((block_end, np.full(len(case_ids) - len(block_end), len(case), dtype=block_end.dtype)))
+    invalid = invalid_code = None
+    invalid_labels: tuple[str, ...] = ()
+    has_any = None
+    if "invalid_reason" in cases.columns:
+        flagged = cases["invalid_reason"].notna().to_numpy()
+        if flagged.any():
+            invalid = flagged
+            codes, uniques = pd.factorize(cases["invalid_reason"].to_numpy(dtype=object)[flagged])
+            invalid_code = np.full(len(flagged), -1, dtype=np.int32)
+            invalid_code[flagged] = codes
+            invalid_labels = tuple(str(u) for u in uniques)
+    if activities is not None and invalid is not None:  # "a case with no events left" counts every activity
+        has_any = np.zeros(len(case_ids), dtype=bool)
+        has_any[case_all[keep_time]] = True
+    return PreparedLog(
+        case=case, act=act, t=t, case_ids=case_ids, act_names=act_names, cases=cases,
+        as_of=int(as_of), block_end=block_end, has_any=has_any,
+        invalid=invalid, invalid_code=invalid_code, invalid_labels=invalid_labels, case_dtype=case_dtype,
+    )
+
+
+def _aligned_cases(log: EventLog, raw_ids: pd.Index) -> tuple[pd.Index, pd.CategoricalDtype | None, pd.DataFrame]:
+    """Case ids as text (event cases in code order, then cases only the table lists), their dtype, the aligned table."""
     case_ids = pd.Index(raw_ids.astype(str))
     # distinct values stay distinct as text when they are text already (then the result's case_id skips a check)
     texts = pd.api.types.is_string_dtype(raw_ids.dtype) and (
@@ -143,55 +171,51 @@ def prepare(log: EventLog, as_of: int | None, activities: Iterable[str] | None =
         if len(extra):
             case_ids = case_ids.append(extra)
     case_dtype = _known_unique_dtype(case_ids) if texts else None
-    act_cat = events["activity"].astype("category") if not isinstance(events["activity"].dtype, pd.CategoricalDtype) else events["activity"]
-    act_all = act_cat.cat.codes.to_numpy()
-    act_names = tuple(map(str, act_cat.cat.categories))
-
-    keep = t_all <= as_of
     if same_ids:  # the table lists exactly the event cases, in code order
         cases = log.cases.drop(columns="case_id").set_axis(case_ids)
     else:
         cases = log.cases.assign(case_id=log_case_ids.astype(str)).set_index("case_id").reindex(case_ids)
-    invalid = invalid_code = None
-    invalid_labels: tuple[str, ...] = ()
-    has_any = None
-    if "invalid_reason" in cases.columns:
-        flagged = cases["invalid_reason"].notna().to_numpy()
-        if flagged.any():
-            invalid = flagged
-            codes, uniques = pd.factorize(cases["invalid_reason"].to_numpy(dtype=object)[flagged])
-            invalid_code = np.full(len(flagged), -1, dtype=np.int32)
-            invalid_code[flagged] = codes
-            invalid_labels = tuple(str(u) for u in uniques)
-    if activities is not None:
-        if invalid is not None:  # "a case with no events left" counts every activity
-            has_any = np.zeros(len(case_ids), dtype=bool)
-            has_any[case_all[keep]] = True
-        wanted = np.zeros(len(act_names) + 1, dtype=bool)
-        index = {n: i for i, n in enumerate(act_names)}
-        wanted[[index[n] for n in set(activities) if n in index]] = True
-        keep &= wanted[act_all]
+    return case_ids, case_dtype, cases
+
+
+def _kept(
+    events: pd.DataFrame, t_all: np.ndarray, as_of: int, activities: Iterable[str] | None,
+) -> tuple[tuple[str, ...], np.ndarray, np.ndarray, np.ndarray]:
+    """Activity names and codes, the events up to ``as_of``, and of those the ones the rules read."""
+    act_cat = events["activity"] if isinstance(events["activity"].dtype, pd.CategoricalDtype) else events["activity"].astype("category")
+    act_all = act_cat.cat.codes.to_numpy()
+    act_names = tuple(map(str, act_cat.cat.categories))
+    keep_time = t_all <= as_of
+    if activities is None:
+        return act_names, act_all, keep_time, keep_time
+    wanted = np.zeros(len(act_names) + 1, dtype=bool)
+    index = {n: i for i, n in enumerate(act_names)}
+    wanted[[index[n] for n in set(activities) if n in index]] = True
+    return act_names, act_all, keep_time, keep_time & wanted[act_all]
+
+
+def _sorted_events(
+    events: pd.DataFrame, case_all: np.ndarray, act_all: np.ndarray, t_all: np.ndarray, keep: np.ndarray,
+    n_cases: int, act_names: tuple[str, ...],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The kept events' case, activity and time sorted by case, time, ``seq`` if any, then row; and the block ends."""
     seq = None
     if "seq" in events.columns:
         seq = pd.to_numeric(events["seq"], errors="coerce").fillna(0).to_numpy()
-    packed = _sorted_packed(case_all, act_all, t_all, keep, len(case_ids)) if seq is None else None
+    packed = _sorted_packed(case_all, act_all, t_all, keep, n_cases) if seq is None else None
     if packed is not None:
         case, act, t, _scale, block_end = packed
-    else:
-        every = bool(keep.all())
-        case, act, t = (case_all, act_all, t_all) if every else (case_all[keep], act_all[keep], t_all[keep])
-        case, act = case.astype(np.int64), act.astype(_act_dtype(len(act_names)))
-        seq = seq if seq is None or every else seq[keep]
-        order = _sort_order(case, t, seq)
-        if order is not None:
-            case, act, t = case[order], act[order], t[order]
-        case = case.astype(np.int32 if len(case_ids) < 2**31 else np.int64, copy=False)
-        block_end = np.cumsum(np.bincount(case, minlength=len(case_ids)))  # case is sorted: one past each case's block
-    return PreparedLog(
-        case=case, act=act, t=t, case_ids=case_ids, act_names=act_names, cases=cases,
-        as_of=int(as_of), block_end=block_end, has_any=has_any,
-        invalid=invalid, invalid_code=invalid_code, invalid_labels=invalid_labels, case_dtype=case_dtype,
-    )
+        return case, act, t, block_end
+    every = bool(keep.all())
+    case, act, t = (case_all, act_all, t_all) if every else (case_all[keep], act_all[keep], t_all[keep])
+    case, act = case.astype(np.int64), act.astype(_act_dtype(len(act_names)))
+    seq = seq if seq is None or every else seq[keep]
+    order = _sort_order(case, t, seq)
+    if order is not None:
+        case, act, t = case[order], act[order], t[order]
+    case = case.astype(np.int32 if n_cases < 2**31 else np.int64, copy=False)
+    block_end = np.cumsum(np.bincount(case, minlength=n_cases))  # case is sorted: one past each case's block
+    return case, act, t, block_end
 
 
 def _act_dtype(n_codes: int) -> type:
