@@ -289,8 +289,13 @@ def test_next_repeat_is_the_first_repeat_on_the_key_strictly_after(seed):
         assert (rep_t[i], rep_case[i]) == (t[first], case_of[first])
 
 
+@pytest.mark.parametrize("split", [False, True])
 @pytest.mark.parametrize("seed", range(10))
-def test_sorting_only_the_kept_events_is_sorting_them(seed):
+def test_sorting_only_the_kept_events_is_sorting_them(seed, split, monkeypatch):
+    """Also with the sort split in two halves by case on two threads (as for large logs)."""
+    import svcsim.rules.prepared as prepared_module
+
+    monkeypatch.setattr(prepared_module, "_SPLIT_SORT_EVENTS", 2 if split else 10**9)
     rng = np.random.default_rng(seed)
     n = int(rng.integers(1, 300))
     case = rng.integers(0, 15, n).astype(np.int32)

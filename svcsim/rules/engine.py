@@ -116,7 +116,7 @@ def evaluate_into(ruleset: RuleSet, log: PreparedLog, threads: int = 1) -> Table
     never written costs no memory; more is made if needed). With ``threads``
     above 1, that many rules are evaluated at once (the compiled kernels and
     numpy's large-array loops release the GIL) while this thread writes the
-    finished ones into the table; at most ``threads`` rules' rows wait to be
+    finished ones into the table; at most twice ``threads`` rules' rows wait to be
     written, and an error is raised for the first failing rule in rule order,
     as when evaluating one at a time.
     """
@@ -130,7 +130,7 @@ def evaluate_into(ruleset: RuleSet, log: PreparedLog, threads: int = 1) -> Table
         rules = iter(ruleset.rules)
         for rule in rules:
             waiting.append(pool.submit(_rule_parts, rule, ruleset, log))
-            if len(waiting) == threads:
+            if len(waiting) == 2 * threads:
                 break
         try:
             while waiting:

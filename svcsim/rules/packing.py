@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-__all__ = ["key_ranges", "packed_keys", "unpacked"]
+__all__ = ["key_ranges", "packed_keys", "unpacked", "filled_block_ends"]
 
 _UNITS = (10**9, 10**6, 10**3)
 
@@ -48,47 +48,65 @@ def key_ranges(case, act, t, keep):  # noqa: ANN001, ANN201
 
 
 @njit(cache=True, nogil=True)
-def packed_keys(case, act, t, keep, n, c_min, base, unit, t_bits, a_bits):  # noqa: ANN001, ANN201
-    """Per kept row: ``(case - c_min) << (t_bits + a_bits) | (t - base) // unit << a_bits | act``."""
+def packed_keys(case, act, t, keep, n, c_min, base, unit, t_bits, a_bits, c_split):  # noqa: ANN001, ANN201
+    """Per kept row: ``(case - c_min) << (t_bits + a_bits) | (t - base) // unit << a_bits | act``.
+
+    Keys of cases below ``c_split`` come first, then the others (each part
+    in row order): the two parts can be sorted apart. Returns the keys and
+    the size of the first part.
+    """
+    n_low = 0
+    for i in range(len(t)):
+        if keep[i] and case[i] < c_split:
+            n_low += 1
     key = np.empty(n, dtype=np.int64)
-    j = 0
+    low, high = 0, n_low
     for i in range(len(t)):
         if keep[i]:
-            key[j] = (((np.int64(case[i]) - c_min) << t_bits | (t[i] - base) // unit) << a_bits) | np.int64(act[i])
-            j += 1
-    return key
+            k = (((np.int64(case[i]) - c_min) << t_bits | (t[i] - base) // unit) << a_bits) | np.int64(act[i])
+            if case[i] < c_split:
+                key[low] = k
+                low += 1
+            else:
+                key[high] = k
+                high += 1
+    return key, n_low
 
 
 @njit(cache=True, nogil=True)
-def unpacked(key, c_min, base, unit, t_bits, a_bits, n_cases, case_out, act_out):  # noqa: ANN001, ANN201
-    """Sorted keys back into columns: fills ``case_out`` and ``act_out``, returns times, block ends, ties.
+def unpacked(key, offset, c_min, base, unit, t_bits, a_bits, case_out, act_out, t_out, block_end):  # noqa: ANN001, ANN201
+    """Sorted keys (positions ``offset`` on) back into columns; returns how many ties there were.
 
-    ``block_end[c]`` is one past the last position of case ``c`` (cases
-    without events share their predecessor's). ``ties`` counts adjacent keys
-    with the same case and time (whose activities came out in code order).
+    Fills ``case_out``, ``act_out``, ``t_out`` (views of the same length as
+    ``key``) and, for each case with events, ``block_end[c]``: one past the
+    position of its last event (see :func:`filled_block_ends` for the
+    others). A tie is two adjacent keys with the same case and time, whose
+    activities came out in code order.
     """
-    n = len(key)
-    t = np.empty(n, dtype=np.int64)
-    block_end = np.zeros(n_cases, dtype=np.int64)
     a_mask = (np.int64(1) << a_bits) - 1
     t_mask = (np.int64(1) << t_bits) - 1
     ties = 0
     previous = np.int64(-1)
-    for i in range(n):
+    for i in range(len(key)):
         k = key[i]
         moment = k >> a_bits
         if moment == previous:
             ties += 1
         previous = moment
         act_out[i] = k & a_mask
-        t[i] = (moment & t_mask) * unit + base
+        t_out[i] = (moment & t_mask) * unit + base
         c = (moment >> t_bits) + c_min
         case_out[i] = c
-        block_end[c] = i + 1
+        block_end[c] = offset + i + 1
+    return ties
+
+
+@njit(cache=True, nogil=True)
+def filled_block_ends(block_end):  # noqa: ANN001, ANN201
+    """Cases without events (``block_end`` 0) end where the case before them ended."""
     end = 0
-    for c in range(n_cases):  # cases without events end where the one before ended
+    for c in range(len(block_end)):
         if block_end[c] == 0:
             block_end[c] = end
         else:
             end = block_end[c]
-    return t, block_end, ties

@@ -9,6 +9,7 @@ which moment. Case attributes are aligned to integer case codes.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -19,6 +20,9 @@ from svcsim.eventlog.log import EventLog
 from svcsim.rules.sorting import is_sorted, lexsort_order, time_key
 
 __all__ = ["PreparedLog", "prepare"]
+
+#: from this many kept events on, the sort is split in two halves by case, sorted on two threads
+_SPLIT_SORT_EVENTS = 500_000
 
 
 @dataclass(frozen=True)
@@ -249,10 +253,10 @@ def _sorted_packed(
     instant come out ordered by activity code, so those few are put back in
     row order. None when the three do not fit in 63 bits.
     """
-    from svcsim.rules.packing import key_ranges, packed_keys, unpacked  # numba loads on first use
+    from svcsim.rules import packing  # numba loads on first use
 
     keep = np.ones(len(t), dtype=bool) if keep is None else keep
-    n, c_min, c_max, a_min, a_max, t_min, t_max, unit = key_ranges(case, act, t, keep)
+    n, c_min, c_max, a_min, a_max, t_min, t_max, unit = packing.key_ranges(case, act, t, keep)
     if not n or a_min < 0 or c_min < 0:
         return None
     c_bits = int(c_max - c_min).bit_length()
@@ -260,12 +264,27 @@ def _sorted_packed(
     a_bits = int(a_max).bit_length()
     if c_bits + t_bits + a_bits > 63:
         return None
-    key = packed_keys(case, act, t, keep, n, c_min, t_min, unit, t_bits, a_bits)
-    key.sort()
     n_cases = int(c_max) + 1 if n_cases is None else n_cases
+    # two halves by case code, each sorted and read back on its own thread (numpy's sort and the kernels
+    # release the GIL), when there are enough events for it to pay
+    c_split = (c_min + c_max + 1) // 2 if n >= _SPLIT_SORT_EVENTS else c_max + 1
+    key, n_low = packing.packed_keys(case, act, t, keep, n, c_min, t_min, unit, t_bits, a_bits, c_split)
     s_case = np.empty(n, dtype=np.int32 if n_cases < 2**31 else np.int64)
     s_act = np.empty(n, dtype=_act_dtype(1 << a_bits))
-    s_t, block_end, ties = unpacked(key, c_min, t_min, unit, t_bits, a_bits, n_cases, s_case, s_act)
+    s_t = np.empty(n, dtype=np.int64)
+    block_end = np.zeros(n_cases, dtype=np.int64)
+
+    def sorted_and_read(lo: int, hi: int) -> int:
+        key[lo:hi].sort()
+        return packing.unpacked(key[lo:hi], lo, c_min, t_min, unit, t_bits, a_bits, s_case[lo:hi], s_act[lo:hi], s_t[lo:hi], block_end)
+
+    parts = [(0, n_low), (n_low, n)] if 0 < n_low < n else [(0, n)]
+    if len(parts) == 1:
+        ties = sorted_and_read(*parts[0])
+    else:
+        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="svcsim-sort") as pool:
+            ties = sum(pool.map(lambda part: sorted_and_read(*part), parts))
+    packing.filled_block_ends(block_end)
     if ties:  # such events keep their row order, not their activity order
         sorted_moment = key >> a_bits
         del key
