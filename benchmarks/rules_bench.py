@@ -3,10 +3,11 @@
 Usage::
 
     python benchmarks/rules_bench.py [--tickets 1000000] [--oracle-tickets 50000]
-                                     [--repeat 3] [--seed 0] [--quick]
+                                     [--repeat 5] [--seed 0] [--quick]
 
 In one process: generate a synthetic log (``benchmarks/synthetic.py``), then
-time (median of ``--repeat`` runs)
+time (median of ``--repeat`` runs; the baseline's runs and the engine's are
+taken in turn, baseline then engine, and the ratio is of those two medians)
 
 - the **baseline**: hand-written numpy on the same log, the first timestamp per
   (case, activity) pivoted to a cases x activities matrix with
@@ -109,6 +110,30 @@ def progress(message: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
+def timed_pairs(first: Callable[[], object], second: Callable[[], object], repeat: int,
+                labels: tuple[str, str]) -> tuple[list[float], list[float], object]:
+    """Wall times of ``repeat`` runs of ``first`` and ``second`` taken in turn (first, second, first, ...).
+
+    On a shared machine whose speed drifts, runs taken in turn see the same
+    conditions, so the ratio of their medians is not skewed by a slow spell
+    that fell on one of them only. Returns both lists of times and the last
+    result of ``second``.
+    """
+    a_times, b_times, result = [], [], None
+    for run in range(1, repeat + 1):
+        for fn, times, label in ((first, a_times, labels[0]), (second, b_times, labels[1])):
+            result = None  # free the previous run's result: peak memory is one run's
+            gc.collect()
+            t0 = time.perf_counter()
+            value = fn()
+            times.append(time.perf_counter() - t0)
+            if fn is second:
+                result = value
+            del value
+            progress(f"{label}, run {run}/{repeat}: {times[-1]:.3f} s")
+    return a_times, b_times, result
+
+
 def timed(fn: Callable[[], object], repeat: int, label: str) -> tuple[float, object]:
     """Median wall time of ``repeat`` calls (after a collection each), and the last result."""
     times, result = [], None
@@ -182,7 +207,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--tickets", type=int, default=None, help="tickets to generate (default 1,000,000)")
     parser.add_argument("--oracle-tickets", type=int, default=None, help="tickets in the oracle slice (default 50,000)")
-    parser.add_argument("--repeat", type=int, default=3, help="runs per timing; the median is reported")
+    parser.add_argument("--repeat", type=int, default=5, help="runs per timing; the median is reported")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--quick", action="store_true", help="100,000 tickets and a 5,000-ticket oracle slice")
     args = parser.parse_args(argv)
@@ -258,16 +283,23 @@ def _engine_part(log, as_of, repeat, oracle_tickets, tickets, out, rows, notes) 
         return 2
 
     engine_phase_reset = reset_peak_rss()
-    engine_s, result = timed(lambda: check(log, as_of=as_of), repeat, "engine")
+    base_times, engine_times, result = timed_pairs(lambda: baseline(log), lambda: check(log, as_of=as_of), repeat,
+                                                   ("baseline (in turn with the engine)", "engine"))
     engine_peak = peak_rss_mib()
+    engine_s = statistics.median(engine_times)
+    out["baseline_alone_s"] = out["baseline_s"]
+    out["baseline_s"] = round(statistics.median(base_times), 4)
     out["engine_s"] = round(engine_s, 4)
     out["ratio_to_baseline"] = round(engine_s / out["baseline_s"], 2)
+    out["ratio_range"] = [round(min(e / b for b, e in zip(base_times, engine_times, strict=True)), 2),
+                          round(max(e / b for b, e in zip(base_times, engine_times, strict=True)), 2)]
     out["engine_peak_mib"] = round(engine_peak, 1) if engine_phase_reset else None
     out["peak_mib"] = round(max(engine_peak, out["peak_before_engine_mib"]), 1)
     out["peak_method"] = "getrusage ru_maxrss" + (" + clear_refs/VmHWM per phase" if engine_phase_reset else "")
     results = result.results
     out["result_rows"] = len(results)
-    rows += [("engine (default rules)", f"{engine_s:.3f} s  = {out['ratio_to_baseline']:.2f}x baseline"),
+    rows += [("engine (default rules)", f"{engine_s:.3f} s  = {out['ratio_to_baseline']:.2f}x baseline "
+              f"{out['baseline_s']:.3f} s (runs in turn; run ratios {out['ratio_range'][0]:.2f}-{out['ratio_range'][1]:.2f})"),
              ("  result rows", f"{len(results):,}"),
              ("peak RSS (process)", f"{out['peak_mib']:,.0f} MiB"),
              ("  engine phase peak", "n/a" if out["engine_peak_mib"] is None else f"{out['engine_peak_mib']:,.0f} MiB"),
