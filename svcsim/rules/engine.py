@@ -10,7 +10,6 @@ touches rather than judged on what is left of it.
 from __future__ import annotations
 
 import os
-from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -110,39 +109,27 @@ def default_threads(n_events: int) -> int:
 
 
 def evaluate_into(ruleset: RuleSet, log: PreparedLog, threads: int = 1) -> TableBuilder:
-    """The result table of every rule, each rule's rows written into it, in rule order, as soon as they are found.
+    """The result table of every rule, its rows in rule order.
 
-    Room is made for about as many rows as there are events and cases (room
-    never written costs no memory; more is made if needed). With ``threads``
-    above 1, that many rules are evaluated at once (the compiled kernels and
-    numpy's large-array loops release the GIL) while this thread writes the
-    finished ones into the table; at most twice ``threads`` rules' rows wait to be
-    written, and an error is raised for the first failing rule in rule order,
-    as when evaluating one at a time.
+    On one thread each rule's rows are written into the table as soon as
+    they are found (room is made for about as many rows as there are events
+    and cases; room never written costs no memory, more is made if needed).
+    With ``threads`` above 1, that many rules are evaluated at once (the
+    compiled kernels and numpy's large-array loops release the GIL), then
+    all rows are copied into a table of their exact size, a column per
+    thread: writing the table while rules still run made the two fight over
+    fresh memory. An error is raised for the first failing rule in rule
+    order, as when evaluating one at a time.
     """
-    table = TableBuilder(ruleset.ids(), log.n_cases, capacity=len(log.case) + log.n_cases)
     if threads <= 1:
+        table = TableBuilder(ruleset.ids(), log.n_cases, capacity=len(log.case) + log.n_cases)
         for part in _each_part(ruleset, log):
             table.add(part)
         return table
     with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="svcsim-rule") as pool:
-        waiting: deque = deque()
-        rules = iter(ruleset.rules)
-        for rule in rules:
-            waiting.append(pool.submit(_rule_parts, rule, ruleset, log))
-            if len(waiting) == 2 * threads:
-                break
-        try:
-            while waiting:
-                parts = waiting.popleft().result()
-                following = next(rules, None)
-                if following is not None:
-                    waiting.append(pool.submit(_rule_parts, following, ruleset, log))
-                for part in parts:
-                    table.add(part)
-        finally:
-            for future in waiting:
-                future.cancel()
+        per_rule = list(pool.map(lambda rule: _rule_parts(rule, ruleset, log), ruleset.rules))
+    table = TableBuilder(ruleset.ids(), log.n_cases)
+    table.add_all([part for parts in per_rule for part in parts], threads=threads)
     return table
 
 
