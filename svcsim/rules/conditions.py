@@ -78,8 +78,8 @@ def _field_per_case(cond: Condition, log: PreparedLog, *, source: str, where: st
         key = ("field", cond.field, "in", tuple(map(typed, cond.in_)))
     else:
         key = ("field", cond.field, "equals", typed(cond.equals))
-    found = log._memo.get(key)
-    if found is None:
+
+    def compute() -> np.ndarray:
         if cond.present is not None:
             found = column.notna().to_numpy() == cond.present
         elif cond.in_ is not None:
@@ -87,8 +87,9 @@ def _field_per_case(cond: Condition, log: PreparedLog, *, source: str, where: st
         else:
             found = column.eq(cond.equals).fillna(False).to_numpy(dtype=bool)
         found.flags.writeable = False
-        log._memo[key] = found
-    return found
+        return found
+
+    return log.memoized(key, compute)
 
 
 def _any_inside(pos: np.ndarray, first: np.ndarray, last: np.ndarray) -> np.ndarray:

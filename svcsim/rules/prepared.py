@@ -8,7 +8,8 @@ which moment. Case attributes are aligned to integer case codes.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import threading
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -48,16 +49,34 @@ class PreparedLog:
     invalid_labels: tuple[str, ...] = ()
     case_dtype: pd.CategoricalDtype | None = None  # the categorical dtype over case_ids, when known distinct
     _memo: dict = field(default_factory=dict, repr=False, compare=False)
+    _locks: dict = field(default_factory=dict, repr=False, compare=False)  # memo key -> lock while it is computed
+    _guard: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     @property
     def n_cases(self) -> int:
         return len(self.case_ids)
 
+    def memoized(self, key: object, compute: Callable[[], object]) -> object:
+        """The value kept under ``key``, computed by ``compute()`` the first time it is asked for.
+
+        Rules evaluated on several threads ask for the same things (positions
+        of an activity, repeats grouped by key): each is computed once, the
+        other threads waiting for it, while different keys compute at once.
+        """
+        found = self._memo.get(key)
+        if found is not None:
+            return found
+        with self._guard:
+            lock = self._locks.setdefault(key, threading.Lock())
+        with lock:
+            found = self._memo.get(key)
+            if found is None:
+                found = self._memo[key] = compute()
+        return found
+
     def codes(self, names: Iterable[str]) -> np.ndarray:
         """Activity codes of ``names`` (names absent from the log are skipped)."""
-        index = self._memo.get("act_index")
-        if index is None:
-            index = self._memo["act_index"] = {n: i for i, n in enumerate(self.act_names)}
+        index = self.memoized("act_index", lambda: {n: i for i, n in enumerate(self.act_names)})
         return np.array(sorted(index[n] for n in set(names) if n in index), dtype=np.int32)
 
     def lookup(self, names: Iterable[str], value: int = 1, table: np.ndarray | None = None) -> np.ndarray:
@@ -69,36 +88,32 @@ class PreparedLog:
     def positions(self, names: Iterable[str]) -> np.ndarray:
         """Sorted positions of the events whose activity is one of ``names`` (do not modify)."""
         codes = self.codes(names)
-        key = ("positions", codes.tobytes())
-        found = self._memo.get(key)
-        if found is None:
+
+        def compute() -> np.ndarray:
             order, starts = self._by_activity()
             pieces = [order[starts[c]:starts[c + 1]] for c in codes]
             # each piece is sorted: the stable sort (a merge of runs) of their concatenation is fast
-            found = np.sort(np.concatenate(pieces), kind="stable") if len(pieces) > 1 else (pieces[0] if pieces else order[:0])
-            self._memo[key] = found
-        return found
+            return np.sort(np.concatenate(pieces), kind="stable") if len(pieces) > 1 else (pieces[0] if pieces else order[:0])
+
+        return self.memoized(("positions", codes.tobytes()), compute)
 
     def _by_activity(self) -> tuple[np.ndarray, np.ndarray]:
         """Event positions grouped by activity code (each group in position order), and group bounds."""
-        found = self._memo.get("by_activity")
-        if found is None:
-            from svcsim.rules.kernels import grouped_by_code  # numba loads on first use
+        from svcsim.rules.kernels import grouped_by_code  # numba loads on first use
 
-            order, starts = grouped_by_code(self.act, len(self.act_names))
-            found = self._memo["by_activity"] = (order, starts)
-        return found
+        return self.memoized("by_activity", lambda: grouped_by_code(self.act, len(self.act_names)))
 
     def has_event(self, names: Iterable[str]) -> np.ndarray:
         """Per case code: whether any of ``names`` happened (up to ``as_of``) (do not modify)."""
-        key = ("has_event", self.codes(names).tobytes())
-        found = self._memo.get(key)
-        if found is None:
+        names = list(names)
+
+        def compute() -> np.ndarray:
             found = np.zeros(self.n_cases, dtype=bool)
             found[self.case[self.positions(names)]] = True
             found.flags.writeable = False
-            self._memo[key] = found
-        return found
+            return found
+
+        return self.memoized(("has_event", self.codes(names).tobytes()), compute)
 
     def no_events(self) -> np.ndarray:
         """Per case code: whether the case has no event at all up to ``as_of``."""

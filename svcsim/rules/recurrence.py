@@ -30,9 +30,8 @@ def evaluate_recurrence(rule: RecurrenceRule, log: PreparedLog, rules: RuleSet) 
     cal = rules.calendar_for(rule) if rule.basis == "calendar" else None
     where = f"rule '{rule.id}'"
     key_cols = [log.case_column(k, source=rules.source, where=where) for k in rule.key]
-    key_code = log._memo.get(("key_codes", tuple(rule.key)))
-    if key_code is None:  # shared by the rules that match repeats on the same key
-        key_code = log._memo[("key_codes", tuple(rule.key))] = _dense(_key_codes(key_cols))
+    # shared by the rules that match repeats on the same key
+    key_code = log.memoized(("key_codes", tuple(rule.key)), lambda: _dense(_key_codes(key_cols)))
 
     applies = applies_per_case(rule, log, rules)
     fix = log.positions([rule.after])
@@ -80,10 +79,7 @@ def _repeats(log: PreparedLog, rule: RecurrenceRule, dense: np.ndarray, n_keys: 
     Shared by the rules that match the same repeat events on the same key.
     """
     memo_key = ("repeats", tuple(rule.key), log.codes(rule.repeat).tobytes())
-    found = log._memo.get(memo_key)
-    if found is None:
-        found = log._memo[memo_key] = repeats_by_key(log.positions(rule.repeat), log.case, log.t, dense, n_keys)
-    return found
+    return log.memoized(memo_key, lambda: repeats_by_key(log.positions(rule.repeat), log.case, log.t, dense, n_keys))
 
 
 def _dense(code: np.ndarray) -> tuple[np.ndarray, int]:
