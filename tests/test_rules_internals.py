@@ -246,22 +246,31 @@ def test_number_within_counts_runs():
 
 
 def test_cases_per_rule_counts_distinct_cases_in_any_order():
-    from svcsim.rules.engine import _cases_per_rule, _cases_per_rule_sorted
+    from svcsim.rules.engine import _cases_per_rule
+    from svcsim.rules.kernels import counted_by_rule
 
     rng = np.random.default_rng(8)
     for _ in range(100):
         n = int(rng.integers(1, 60))
         r = rng.integers(-1, 4, n).astype(np.int8)
         c = rng.integers(-1, 7, n).astype(np.int32)
+        s = rng.integers(-1, 3, n).astype(np.int8)
         expected = [len({int(cc) for rr, cc in zip(r, c, strict=True) if rr == k and cc >= 0}) for k in range(4)]
         assert list(_cases_per_rule(r, c, 4, 7)) == expected
+        counts = np.zeros((4, 3), dtype=np.int64)
+        for rr, ss in zip(r, s, strict=True):
+            if rr >= 0 and ss >= 0:
+                counts[rr, ss] += 1
         order = np.lexsort((c, r))
-        sorted_answer = _cases_per_rule_sorted(r[order], c[order], 4)
-        if (r >= 0).all() and (c >= 0).all():
-            assert list(sorted_answer) == expected
-        assert sorted_answer is None or list(sorted_answer) == expected
-        if not is_sorted(r, c):
-            assert _cases_per_rule_sorted(r, c, 4) is None
+        for rows in (order, np.arange(n)):  # in the result's order, and as drawn
+            got_counts, got_cases, in_order = counted_by_rule(r[rows], s[rows], c[rows], 4, 3)
+            assert np.array_equal(got_counts, counts)
+            if rows is order and (r >= 0).all() and (c >= 0).all():
+                assert in_order
+            if in_order:
+                assert list(got_cases) == expected
+            if not is_sorted(r[rows], c[rows]):
+                assert not in_order
 
 
 @pytest.mark.parametrize("seed", range(6))

@@ -220,8 +220,8 @@ def _counts(results: pd.DataFrame, rules: RuleSet) -> tuple[pd.DataFrame, pd.Ser
     """Rows per rule id and status (rules x STATUSES, int64), and distinct cases per rule id.
 
     On the result of :func:`check` (categorical rule_id over the rule ids,
-    status over STATUSES, case_id categorical) this counts integer codes with
-    ``np.bincount``; any other frame goes through ``crosstab`` / ``nunique``.
+    status over STATUSES, case_id categorical) this counts integer codes in
+    one compiled pass; any other frame goes through ``crosstab`` / ``nunique``.
     """
     ids = rules.ids()
     rule, status, case = results["rule_id"], results["status"], results["case_id"]
@@ -236,36 +236,13 @@ def _counts(results: pd.DataFrame, rules: RuleSet) -> tuple[pd.DataFrame, pd.Ser
         return counts.astype(np.int64), cases
     r, s, c = rule.cat.codes.to_numpy(), status.cat.codes.to_numpy(), case.cat.codes.to_numpy()
     n_rules, n_status = len(ids), len(STATUSES)
-    ok = (r >= 0) & (s >= 0)
-    pair = r.astype(np.int16 if n_rules * n_status < 2**15 else np.int64)
-    pair *= n_status
-    pair += s
-    table = np.bincount(pair if ok.all() else pair[ok], minlength=n_rules * n_status).reshape(n_rules, n_status)
-    counts = pd.DataFrame(table.astype(np.int64), index=pd.Index(ids, name="rule_id"), columns=pd.Index(list(STATUSES), name="status"))
-    per_rule = _cases_per_rule_sorted(r, c, n_rules)
-    if per_rule is None:
+    from svcsim.rules.kernels import counted_by_rule  # numba loads on first use
+
+    table, per_rule, in_order = counted_by_rule(r, s, c, n_rules, n_status)
+    counts = pd.DataFrame(table, index=pd.Index(ids, name="rule_id"), columns=pd.Index(list(STATUSES), name="status"))
+    if not in_order:
         per_rule = _cases_per_rule(r, c, n_rules, len(case.cat.categories))
     return counts, pd.Series(per_rule.astype(np.int64), index=counts.index)
-
-
-def _cases_per_rule_sorted(r: np.ndarray, c: np.ndarray, n_rules: int) -> np.ndarray | None:
-    """Distinct case codes per rule code, for rows in check's own order (by rule, then case); None otherwise.
-
-    Each rule's rows are then one range with its cases in runs, so counting
-    the places where the case changes needs no sort and no wide integers.
-    """
-    if not len(r) or r[0] < 0 or not np.all(r[1:] >= r[:-1]):
-        return None
-    bounds = np.searchsorted(r, np.arange(n_rules + 1))
-    out = np.zeros(n_rules, dtype=np.int64)
-    for i in range(n_rules):
-        cases = c[bounds[i]:bounds[i + 1]]
-        if not len(cases):
-            continue
-        if cases[0] < 0 or not np.all(cases[1:] >= cases[:-1]):
-            return None
-        out[i] = 1 + np.count_nonzero(cases[1:] != cases[:-1])
-    return out
 
 
 def _cases_per_rule(r: np.ndarray, c: np.ndarray, n_rules: int, n_cases: int) -> np.ndarray:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-__all__ = ["clock_cycles", "grouped_by_code", "repeats_by_key", "next_repeat"]
+__all__ = ["clock_cycles", "counted_by_rule", "grouped_by_code", "repeats_by_key", "next_repeat"]
 
 START, STOP, PAUSE, RESUME = 1, 2, 3, 4
 NAT = np.iinfo(np.int64).min
@@ -232,3 +232,35 @@ def grouped_by_code(codes, n_codes):  # noqa: ANN001, ANN201
         order[fill[c]] = i
         fill[c] += 1
     return order, bounds
+
+
+@njit(cache=True, nogil=True)
+def counted_by_rule(rule, status, case, n_rules, n_status):  # noqa: ANN001, ANN201
+    """Rows per (rule, status) code and distinct cases per rule code, in one pass over the result's codes.
+
+    Distinct cases are counted as changes of case code within a rule, which
+    is right when the rows come by rule, then case (the result's order);
+    ``in_order`` says whether they did (if not, the case counts are not
+    usable). Rows with a rule or status code below 0 are not counted.
+    """
+    counts = np.zeros((n_rules, n_status), dtype=np.int64)
+    cases = np.zeros(n_rules, dtype=np.int64)
+    in_order = True
+    prev_rule, prev_case = -1, -1
+    for i in range(len(rule)):
+        r, s, c = rule[i], status[i], case[i]
+        if r < 0:
+            in_order = False
+            continue
+        if s >= 0:
+            counts[r, s] += 1
+        if r != prev_rule:
+            if r < prev_rule:
+                in_order = False
+            prev_rule, prev_case = r, -1
+        if c != prev_case:
+            if c < prev_case or c < 0:
+                in_order = False
+            cases[r] += 1
+            prev_case = c
+    return counts, cases, in_order
