@@ -126,8 +126,16 @@ def evaluate_into(ruleset: RuleSet, log: PreparedLog, threads: int = 1) -> Table
         for part in _each_part(ruleset, log):
             table.add(part)
         return table
+    # the rules reading the most events start first, so no long rule is left running alone at the end
+    events_per_activity = np.bincount(log.act, minlength=len(log.act_names))
+    load = [int(events_per_activity[log.codes(rule.activities())].sum()) for rule in ruleset.rules]
     with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="svcsim-rule") as pool:
-        per_rule = list(pool.map(lambda rule: _rule_parts(rule, ruleset, log), ruleset.rules))
+        started = {i: pool.submit(_rule_parts, ruleset.rules[i], ruleset, log) for i in sorted(range(len(load)), key=lambda i: -load[i])}
+        try:
+            per_rule = [started[i].result() for i in range(len(load))]  # the first failing rule in rule order raises
+        except BaseException:
+            pool.shutdown(wait=True, cancel_futures=True)  # rules not started yet are dropped
+            raise
     table = TableBuilder(ruleset.ids(), log.n_cases)
     table.add_all([part for parts in per_rule for part in parts], threads=threads)
     return table
