@@ -114,8 +114,9 @@ def evaluate_into(ruleset: RuleSet, log: PreparedLog, threads: int = 1) -> Table
     On one thread each rule's rows are written into the table as soon as
     they are found (room is made for about as many rows as there are events
     and cases; room never written costs no memory, more is made if needed).
-    With ``threads`` above 1, that many rules are evaluated at once (the
-    compiled kernels and numpy's large-array loops release the GIL), then
+    With ``threads`` above 1, that many rules are evaluated at once, those
+    reading the most events first (the compiled kernels and numpy's
+    large-array loops release the GIL), then
     all rows are copied into a table of their exact size, a column per
     thread: writing the table while rules still run made the two fight over
     fresh memory. An error is raised for the first failing rule in rule
