@@ -152,3 +152,13 @@ target = "6h"
             check(log, broken, as_of=as_of, threads=threads)
         messages.append(str(caught.value))
     assert "no_such_field" in messages[0] and messages[0] == messages[1]
+
+
+def test_importing_svcsim_does_not_load_the_compiled_kernels():
+    """numba costs about half a second to import: only a check (or a calendar computation) loads it."""
+    import subprocess
+    import sys
+
+    code = "import sys, svcsim, svcsim.rules, svcsim.calendar; print('numba' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from svcsim.rules.kernels import clock_cycles
 from svcsim.rules.prepared import PreparedLog
 
 __all__ = ["Cycles", "find_cycles", "number_within"]
@@ -63,6 +62,8 @@ def find_cycles(
     if pause:
         log.lookup(pause, _PAUSE, table)
         log.lookup(resume, _RESUME, table)
+    from svcsim.rules.kernels import clock_cycles  # numba loads on first use
+
     # only the events the clock reads: the positions of its activities, one compiled pass over them
     sel = log.positions([*start, *stop, *pause, *resume])
     (case, number, start_pos, end_pos, start_ns, stop_ns, closed,

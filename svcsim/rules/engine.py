@@ -116,11 +116,11 @@ def evaluate_into(ruleset: RuleSet, log: PreparedLog, threads: int = 1) -> Table
     and cases; room never written costs no memory, more is made if needed).
     With ``threads`` above 1, that many rules are evaluated at once, those
     reading the most events first (the compiled kernels and numpy's
-    large-array loops release the GIL), then
-    all rows are copied into a table of their exact size, a column per
-    thread: writing the table while rules still run made the two fight over
-    fresh memory. An error is raised for the first failing rule in rule
-    order, as when evaluating one at a time.
+    large-array loops release the GIL), then all rows are copied into a
+    table of their exact size, a column per thread: writing the table while
+    rules still ran made the two fight over fresh memory. An error is raised
+    for the first failing rule in rule order, as when evaluating one at a
+    time.
     """
     if threads <= 1:
         table = TableBuilder(ruleset.ids(), log.n_cases, capacity=len(log.case) + log.n_cases)

@@ -16,7 +16,6 @@ import pandas as pd
 
 from svcsim.rules.clocks import number_within
 from svcsim.rules.duration import applies_per_case
-from svcsim.rules.kernels import next_repeat, repeats_by_key
 from svcsim.rules.load import RuleSet
 from svcsim.rules.prepared import PreparedLog
 from svcsim.rules.results import NAT, Rows, status_code
@@ -45,6 +44,8 @@ def evaluate_recurrence(rule: RecurrenceRule, log: PreparedLog, rules: RuleSet) 
         closes = cal.deadline_ns(fix_t, np.full(len(fix_t), window, dtype=np.int64))
     else:
         closes = fix_t + window
+
+    from svcsim.rules.kernels import next_repeat  # numba loads on first use
 
     dense, n_keys = key_code
     bounds, g_t, g_case = _repeats(log, rule, dense, n_keys)
@@ -78,6 +79,8 @@ def _repeats(log: PreparedLog, rule: RecurrenceRule, dense: np.ndarray, n_keys: 
 
     Shared by the rules that match the same repeat events on the same key.
     """
+    from svcsim.rules.kernels import repeats_by_key  # numba loads on first use
+
     memo_key = ("repeats", tuple(rule.key), log.codes(rule.repeat).tobytes())
     return log.memoized(memo_key, lambda: repeats_by_key(log.positions(rule.repeat), log.case, log.t, dense, n_keys))
 
