@@ -318,3 +318,15 @@ def test_sorting_only_the_kept_events_is_sorting_them(seed, split, monkeypatch):
         assert np.array_equal(block_end, np.cumsum(np.bincount(case[keep], minlength=int(case[keep].max()) + 1)))
         for got, want in zip(columns, (case[keep][order], act[keep][order], t[keep][order]), strict=True):
             assert np.array_equal(got, want)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_grouping_by_code_is_a_stable_argsort(seed):
+    from svcsim.rules.kernels import grouped_by_code
+
+    rng = np.random.default_rng(seed)
+    n_codes = int(rng.integers(1, 30))
+    codes = rng.integers(0, n_codes, int(rng.integers(0, 500))).astype(np.uint8)
+    order, bounds = grouped_by_code(codes, n_codes)
+    assert np.array_equal(order, np.argsort(codes, kind="stable"))
+    assert np.array_equal(bounds, np.concatenate(([0], np.cumsum(np.bincount(codes, minlength=n_codes)))))

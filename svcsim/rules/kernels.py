@@ -1,11 +1,14 @@
-"""Compiled loops (numba) for the steps that are one pass over sorted events.
+"""Compiled loops (numba) for the engine's steps that are one pass over whole columns.
 
 A step that walks each case's events once, keeping a little state (is the
-clock running, is it held), takes a dozen or more whole-array numpy passes
-when written without a loop; compiled, it is one pass that touches each
-event once. Each kernel here has the semantics of the numpy code it
-replaced, stated in its docstring; the per-case oracle
-(:mod:`svcsim.rules.oracle`) checks them on random logs.
+clock running, is it held), or that groups and counts codes, takes a dozen
+or more whole-array numpy passes when written without a loop; compiled, it
+is one call over the whole columns that touches each value once. Each
+kernel has the semantics of the numpy code it replaced, stated in its
+docstring; the per-case oracle (:mod:`svcsim.rules.oracle`) checks the
+engine built on them on random logs (pauses and repeated starts included),
+and tests/test_rules_internals.py checks the grouping, counting and repeat
+kernels against plain numpy or a brute force.
 
 Kernels are compiled on first use and cached on disk (``cache=True``), and
 release the GIL.
@@ -71,7 +74,7 @@ def clock_cycles(sel, case_of, kind_of_act, act, t, applies, block_end, as_of): 
         c = case_of[pos]
         if c != current_case:
             if running:
-                _close_open(n - 1, m, held, p_end, p_open, as_of)
+                _close_open(m, held, p_end, p_open, as_of)
             current_case = c
             running = False
             held = False
@@ -114,7 +117,7 @@ def clock_cycles(sel, case_of, kind_of_act, act, t, applies, block_end, as_of): 
             p_end[m - 1] = t[pos]
             held = False
     if running:
-        _close_open(n - 1, m, held, p_end, p_open, as_of)
+        _close_open(m, held, p_end, p_open, as_of)
     return (
         cyc_case[:n], number[:n], start_pos[:n], end_pos[:n], start_ns[:n], stop_ns[:n], closed[:n],
         p_cycle[:m], p_begin[:m], p_end[:m], p_open[:m],
@@ -122,7 +125,7 @@ def clock_cycles(sel, case_of, kind_of_act, act, t, applies, block_end, as_of): 
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _close_open(cycle, m, held, p_end, p_open, as_of):  # noqa: ANN001, ANN202
+def _close_open(m, held, p_end, p_open, as_of):  # noqa: ANN001, ANN202
     """A case's last cycle is still running at the end of its events: a held interval ends at ``as_of``."""
     if held:
         p_end[m - 1] = as_of
