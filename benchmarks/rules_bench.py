@@ -400,11 +400,12 @@ def _engine_phases(log, as_of) -> dict[str, float] | None:  # noqa: ANN001
         rules = engine.load_rules(None)
         lap("load_rules")
         wanted = engine._activities(rules) if hasattr(engine, "_activities") else None
-        prepared = engine.prepare(log, engine.to_as_of_ns(as_of), wanted) if wanted is not None else engine.prepare(log, engine.to_as_of_ns(as_of))
+        threads = _engine_threads(len(log.events))  # as check picks them; None for an engine without threads
+        on_threads = {"threads": threads} if threads else {}
+        prepared = engine.prepare(log, engine.to_as_of_ns(as_of), wanted, **on_threads) if wanted is not None else engine.prepare(log, engine.to_as_of_ns(as_of))
         lap("prepare")
         if hasattr(engine, "evaluate_into"):  # as check does: rows go into the table rule by rule
-            threads = _engine_threads(len(prepared.case))
-            table = engine.evaluate_into(rules, prepared, threads=threads) if threads else engine.evaluate_into(rules, prepared)
+            table = engine.evaluate_into(rules, prepared, **on_threads)
             lap("rules")
             case_ids, case_dtype, as_of_ns = prepared.case_ids, prepared.case_dtype, prepared.as_of
             del prepared  # the sorted events are freed before the table is put in order

@@ -304,14 +304,14 @@ def test_sorting_only_the_kept_events_is_sorting_them(seed, split, monkeypatch):
     """Also with the sort split in two halves by case on two threads (as for large logs)."""
     import svcsim.rules.prepared as prepared_module
 
-    monkeypatch.setattr(prepared_module, "_SPLIT_SORT_EVENTS", 2 if split else 10**9)
+    monkeypatch.setattr(prepared_module, "_SPLIT_SORT_EVENTS", 2)
     rng = np.random.default_rng(seed)
     n = int(rng.integers(1, 300))
     case = rng.integers(0, 15, n).astype(np.int32)
     t = 1_770_000_000 * 10**9 + rng.integers(0, 40, n) * 10**9
     act = rng.integers(0, 27, n).astype(np.int8)
     keep = rng.random(n) < 0.6
-    packed = _sorted_packed(case, act, t, keep)
+    packed = _sorted_packed(case, act, t, keep, threads=2 if split else 1)
     order = np.lexsort((t[keep], case[keep]))
     if packed is not None:
         *columns, (base, unit, bits), block_end = packed

@@ -14,9 +14,9 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-__all__ = ["searched", "deadlines", "business_between"]
+from svcsim.calendar.lookup import NAT_NS
 
-NAT_NS = np.iinfo(np.int64).min
+__all__ = ["searched", "deadlines", "business_between"]
 
 
 @njit(cache=True, nogil=True, inline="always")

@@ -157,9 +157,7 @@ class ServiceCalendar:
         Returns the flat arrays, their NaT mask (``None`` when there is no NaT)
         and the broadcast shape the answer takes.
         """
-        values = np.broadcast_arrays(*(np.asarray(a, dtype=np.int64) for a in arrays))
-        shape = values[0].shape
-        values = [value.ravel() for value in values]
+        values, shape = _flat(*arrays)
         nat = None
         for value in values:
             self.check_covered(value, what=what)
@@ -181,9 +179,7 @@ class ServiceCalendar:
         """Service time in ``[start, end)`` in ns; negative (``-business(end, start)``) if end < start."""
         from svcsim.calendar.kernels import business_between  # numba loads on first use
 
-        start, end = np.broadcast_arrays(np.asarray(start_ns, dtype=np.int64), np.asarray(end_ns, dtype=np.int64))
-        shape = start.shape
-        start, end = np.ascontiguousarray(start.ravel()), np.ascontiguousarray(end.ravel())
+        (start, end), shape = _flat(start_ns, end_ns)
         self.check_covered(start)
         self.check_covered(end)
         tables = self._tables
@@ -200,10 +196,7 @@ class ServiceCalendar:
         """
         from svcsim.calendar.kernels import deadlines  # numba loads on first use
 
-        start, duration = np.broadcast_arrays(np.asarray(start_ns, dtype=np.int64),
-                                              np.asarray(duration_ns, dtype=np.int64))
-        shape = start.shape
-        start, duration = np.ascontiguousarray(start.ravel()), np.ascontiguousarray(duration.ravel())
+        (start, duration), shape = _flat(start_ns, duration_ns)
         self.check_covered(start)
         tables = self._tables
         o, c = tables.open_lookup, tables.cum_lookup
@@ -251,3 +244,9 @@ class ServiceCalendar:
         start_ns, index = utc_ns(start, what="start")
         out = self.deadline_ns(start_ns, duration_ns(duration, len(start_ns)))
         return pd.Series(ns_to_local(out, self.timezone), index=index, name="business_deadline")
+
+
+def _flat(*arrays: object) -> tuple[list[np.ndarray], tuple[int, ...]]:
+    """Inputs as int64, broadcast together and flattened (contiguous), and the shape an answer takes."""
+    values = np.broadcast_arrays(*(np.asarray(a, dtype=np.int64) for a in arrays))
+    return [np.ascontiguousarray(value.ravel()) for value in values], values[0].shape

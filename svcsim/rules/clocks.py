@@ -22,8 +22,6 @@ from svcsim.rules.prepared import PreparedLog
 
 __all__ = ["Cycles", "find_cycles", "number_within"]
 
-_START, _STOP, _PAUSE, _RESUME = 1, 2, 3, 4
-
 
 @dataclass(frozen=True)
 class Cycles:
@@ -45,8 +43,6 @@ class Cycles:
         return len(self.case)
 
 
-NAT = np.iinfo(np.int64).min
-
 
 def find_cycles(
     log: PreparedLog,
@@ -57,17 +53,18 @@ def find_cycles(
     resume: list[str] = (),
 ) -> Cycles:
     """The cycles of a start/stop clock (with pauses) in every case where ``applies`` (per case code)."""
-    table = log.lookup(start, _START)
-    log.lookup(stop, _STOP, table)
+    from svcsim.rules import kernels  # numba loads on first use
+
+    table = log.lookup(start, kernels.START)
+    log.lookup(stop, kernels.STOP, table)
     if pause:
-        log.lookup(pause, _PAUSE, table)
-        log.lookup(resume, _RESUME, table)
-    from svcsim.rules.kernels import clock_cycles  # numba loads on first use
+        log.lookup(pause, kernels.PAUSE, table)
+        log.lookup(resume, kernels.RESUME, table)
 
     # only the events the clock reads: the positions of its activities, one compiled pass over them
     sel = log.positions([*start, *stop, *pause, *resume])
     (case, number, start_pos, end_pos, start_ns, stop_ns, closed,
-     p_cycle, p_begin, p_end, p_open) = clock_cycles(sel, log.case, table, log.act, log.t, applies, log.block_end, log.as_of)
+     p_cycle, p_begin, p_end, p_open) = kernels.clock_cycles(sel, log.case, table, log.act, log.t, applies, log.block_end, log.as_of)
     return Cycles(
         case=case, number=number, start_pos=start_pos, end_pos=end_pos,
         start_ns=start_ns, stop_ns=stop_ns, closed=closed,

@@ -55,14 +55,15 @@ def check(
     """Evaluate ``rules`` (a RuleSet, a rules file, or None for the built-in rules) on ``log`` at ``as_of``.
 
     ``as_of`` must be time-zone aware; None means the last event in the log.
-    ``threads``: how many rules are evaluated at once (None: one per core,
-    up to 4, for logs of 100,000 events or more, else 1). The result does not
-    depend on it.
+    ``threads``: how many threads sort the events and evaluate rules at once
+    (None: one per core, up to 4, for logs of 100,000 events or more, else
+    1). The result does not depend on it.
     """
     ruleset = rules if isinstance(rules, RuleSet) else load_rules(rules)
     as_of_ns = to_as_of_ns(as_of)
-    prepared = prepare(log, as_of_ns, activities=_activities(ruleset))
-    table = evaluate_into(ruleset, prepared, threads=default_threads(len(prepared.case)) if threads is None else threads)
+    threads = default_threads(len(log.events)) if threads is None else threads
+    prepared = prepare(log, as_of_ns, activities=_activities(ruleset), threads=threads)
+    table = evaluate_into(ruleset, prepared, threads=threads)
     case_ids, case_dtype, stamp = prepared.case_ids, prepared.case_dtype, pd.Timestamp(prepared.as_of, unit="ns", tz="UTC")
     del prepared  # the sorted events are done with: free them before the table is put in order
     results = table.frame(case_ids, case_dtype)
@@ -128,8 +129,7 @@ def evaluate_into(ruleset: RuleSet, log: PreparedLog, threads: int = 1) -> Table
             table.add(part)
         return table
     # the rules reading the most events start first, so no long rule is left running alone at the end
-    events_per_activity = np.bincount(log.act, minlength=len(log.act_names))
-    load = [int(events_per_activity[log.codes(rule.activities())].sum()) for rule in ruleset.rules]
+    load = [log.n_events(rule.activities()) for rule in ruleset.rules]
     with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="svcsim-rule") as pool:
         started = {i: pool.submit(_rule_parts, ruleset.rules[i], ruleset, log) for i in sorted(range(len(load)), key=lambda i: -load[i])}
         try:

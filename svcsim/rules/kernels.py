@@ -19,10 +19,12 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from svcsim.rules.results import NAT
+
 __all__ = ["clock_cycles", "counted_by_rule", "grouped_by_code", "repeats_by_key", "next_repeat"]
 
+#: what an activity is to a clock (0: not read by it)
 START, STOP, PAUSE, RESUME = 1, 2, 3, 4
-NAT = np.iinfo(np.int64).min
 
 
 @njit(cache=True, nogil=True)

@@ -97,6 +97,12 @@ class PreparedLog:
 
         return self.memoized(("positions", codes.tobytes()), compute)
 
+    def n_events(self, names: Iterable[str]) -> int:
+        """How many events have one of ``names`` as their activity."""
+        codes = self.codes(names)
+        starts = self._by_activity()[1]
+        return int((starts[codes + 1] - starts[codes]).sum())
+
     def _by_activity(self) -> tuple[np.ndarray, np.ndarray]:
         """Event positions grouped by activity code (each group in position order), and group bounds."""
         from svcsim.rules.kernels import grouped_by_code  # numba loads on first use
@@ -130,11 +136,12 @@ class PreparedLog:
         return self.cases[name]
 
 
-def prepare(log: EventLog, as_of: int | None, activities: Iterable[str] | None = None) -> PreparedLog:
+def prepare(log: EventLog, as_of: int | None, activities: Iterable[str] | None = None, *, threads: int = 1) -> PreparedLog:
     """Sort and encode ``log`` for evaluation at ``as_of`` (UTC epoch ns; None = the last event).
 
     With ``activities`` (the names every rule reads), only those events are
-    kept: sorting fewer rows is faster and the rules see nothing else.
+    kept: sorting fewer rows is faster and the rules see nothing else. With
+    ``threads`` above 1, a large log is sorted as two halves on two threads.
     """
     events = log.events
     t_all = events["timestamp"].to_numpy(dtype="datetime64[ns]").view(np.int64)
@@ -149,7 +156,7 @@ def prepare(log: EventLog, as_of: int | None, activities: Iterable[str] | None =
         case_all, raw_ids = codes.astype(np.int64), pd.Index(np.asarray(raw_ids, dtype=object))
     case_ids, case_dtype, cases = _aligned_cases(log, raw_ids)
     act_names, act_all, keep_time, keep = _kept(events, t_all, as_of, activities)
-    case, act, t, block_end = _sorted_events(events, case_all, act_all, t_all, keep, len(raw_ids), act_names)
+    case, act, t, block_end = _sorted_events(events, case_all, act_all, t_all, keep, len(raw_ids), act_names, threads)
     if len(case_ids) > len(block_end):  # cases only the cases table knows have no events: empty blocks at the end
         block_end = np.concatenate((block_end, np.full(len(case_ids) - len(block_end), len(case), dtype=block_end.dtype)))
     invalid = invalid_code = None
@@ -215,13 +222,13 @@ def _kept(
 
 def _sorted_events(
     events: pd.DataFrame, case_all: np.ndarray, act_all: np.ndarray, t_all: np.ndarray, keep: np.ndarray,
-    n_cases: int, act_names: tuple[str, ...],
+    n_cases: int, act_names: tuple[str, ...], threads: int = 1,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The kept events' case, activity and time sorted by case, time, ``seq`` if any, then row; and the block ends."""
     seq = None
     if "seq" in events.columns:
         seq = pd.to_numeric(events["seq"], errors="coerce").fillna(0).to_numpy()
-    packed = _sorted_packed(case_all, act_all, t_all, keep, n_cases) if seq is None else None
+    packed = _sorted_packed(case_all, act_all, t_all, keep, n_cases, threads) if seq is None else None
     if packed is not None:
         case, act, t, _scale, block_end = packed
         return case, act, t, block_end
@@ -252,6 +259,7 @@ def _known_unique_dtype(categories: pd.Index) -> pd.CategoricalDtype | None:
 
 def _sorted_packed(
     case: np.ndarray, act: np.ndarray, t: np.ndarray, keep: np.ndarray | None = None, n_cases: int | None = None,
+    threads: int = 1,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, tuple[int, int, int], np.ndarray] | None:
     """The ``keep`` rows of ``(case, act, t)`` sorted by case, time, then row, from one sort of packed int64 values.
 
@@ -266,7 +274,9 @@ def _sorted_packed(
     from the bits (:mod:`svcsim.rules.packing`): int32 case codes (int64 past
     2**31), small activity codes, int64 times. Events of one case at one
     instant come out ordered by activity code, so those few are put back in
-    row order. None when the three do not fit in 63 bits.
+    row order. None when the three do not fit in 63 bits. With ``threads``
+    above 1 and ``_SPLIT_SORT_EVENTS`` kept events or more, the lower and
+    upper halves of the case codes are sorted and read back on two threads.
     """
     from svcsim.rules import packing  # numba loads on first use
 
@@ -282,7 +292,7 @@ def _sorted_packed(
     n_cases = int(c_max) + 1 if n_cases is None else n_cases
     # two halves by case code, each sorted and read back on its own thread (numpy's sort and the kernels
     # release the GIL), when there are enough events for it to pay
-    c_split = (c_min + c_max + 1) // 2 if n >= _SPLIT_SORT_EVENTS else c_max + 1
+    c_split = (c_min + c_max + 1) // 2 if threads > 1 and n >= _SPLIT_SORT_EVENTS else c_max + 1
     key, n_low = packing.packed_keys(case, act, t, keep, n, c_min, t_min, unit, t_bits, a_bits, c_split)
     s_case = np.empty(n, dtype=np.int32 if n_cases < 2**31 else np.int64)
     s_act = np.empty(n, dtype=_act_dtype(1 << a_bits))

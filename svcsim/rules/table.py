@@ -27,9 +27,8 @@ def to_frame(parts: list[Rows], case_ids: pd.Index, rule_order: list[str], case_
     The order is that of a stable sort of the concatenated parts by (rule,
     case, cycle, repeat). The parts are spent (see :class:`TableBuilder`).
     """
-    table = TableBuilder(rule_order, len(case_ids), capacity=sum(len(p) for p in parts))
-    for part in parts:
-        table.add(part)
+    table = TableBuilder(rule_order, len(case_ids))
+    table.add_all(parts)
     return table.frame(case_ids, case_dtype)
 
 
