@@ -87,6 +87,26 @@ def test_naive_timestamps_in_a_frame_are_refused():
         EventLog.from_frames(frame)
 
 
+def test_case_ids_become_text_once_at_construction():
+    """Categorical case ids of any kind end up with text categories, the cases table's ids too (prepare relies on it)."""
+    at = pd.to_datetime(["2026-03-02 09:00+08:00"] * 4, utc=True)
+    events = pd.DataFrame({
+        "case_id": pd.Categorical([2, 1, 2, 3], categories=pd.Index([3, 1, 2], dtype=object)),
+        "activity": ["ticket_logged"] * 4, "timestamp": at,
+    })
+    log = EventLog.from_frames(events)
+    ids = log.events["case_id"]
+    assert isinstance(ids.cat.categories.dtype, pd.StringDtype)
+    assert ids.astype(str).tolist() == ["2", "1", "2", "3"]
+    assert isinstance(log.cases["case_id"].dtype, pd.StringDtype)
+    assert log.cases["case_id"].tolist() == ["2", "1", "3"]  # order of first appearance
+
+    clash = events.assign(case_id=pd.Categorical([1, "1", 2, 2], categories=pd.Index([1, "1", 2], dtype=object)))
+    merged = EventLog.from_frames(clash)
+    assert merged.events["case_id"].astype(str).tolist() == ["1", "1", "2", "2"]
+    assert merged.cases["case_id"].tolist() == ["1", "2"]
+
+
 def test_to_pm4py_names():
     flat = story().to_pm4py()
     assert {"case:concept:name", "concept:name", "time:timestamp"} <= set(flat.columns)

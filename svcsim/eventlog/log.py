@@ -208,17 +208,47 @@ def _normalised_events(events: pd.DataFrame, source: str | None) -> pd.DataFrame
     out = events.copy(deep=False)
     out["timestamp"] = ts.dt.tz_convert("UTC").astype("datetime64[ns, UTC]")
     cid = out["case_id"]
-    if not (isinstance(cid.dtype, pd.CategoricalDtype) or pd.api.types.is_string_dtype(cid.dtype)):
+    if isinstance(cid.dtype, pd.CategoricalDtype):
+        out["case_id"] = _text_categories(cid)
+    elif not pd.api.types.is_string_dtype(cid.dtype):
         out["case_id"] = cid.astype(str)
     if not isinstance(out["activity"].dtype, pd.CategoricalDtype):
         out["activity"] = out["activity"].astype(str).astype("category")
     return out
 
 
+def _text_categories(case_id: pd.Series) -> pd.Series:
+    """A categorical of case ids with text categories (pandas' ``str``), made once here, not at every check.
+
+    Categories that are other objects are turned into their text; if two
+    become the same text (``1`` and ``"1"``), the values are re-encoded.
+    """
+    categories = case_id.cat.categories
+    if _is_text(categories.dtype):
+        return case_id
+    texts = categories.astype(str)
+    if not texts.is_unique:
+        return case_id.astype(str).astype("category")
+    dtype = pd.CategoricalDtype(texts, ordered=case_id.cat.ordered)
+    return pd.Series(pd.Categorical.from_codes(case_id.cat.codes.to_numpy(), dtype=dtype), index=case_id.index, name=case_id.name)
+
+
+def _is_text(dtype: object) -> bool:
+    """Whether ``dtype`` is a pandas text dtype (``str`` or ``string``), not plain objects."""
+    return isinstance(dtype, pd.StringDtype)
+
+
+def _event_case_ids(case_id: pd.Series) -> pd.Index:
+    """The distinct case ids of the events, in order of first appearance."""
+    if isinstance(case_id.dtype, pd.CategoricalDtype):
+        return case_id.cat.categories.take(pd.unique(case_id.cat.codes.to_numpy()))
+    return pd.Index(pd.unique(case_id))
+
+
 def _normalised_cases(events: pd.DataFrame, cases: pd.DataFrame | None, source: str | None) -> pd.DataFrame:
-    event_ids = pd.Index(pd.unique(events["case_id"].astype(object) if isinstance(events["case_id"].dtype, pd.CategoricalDtype) else events["case_id"]))
+    event_ids = _event_case_ids(events["case_id"])
     if cases is None:
-        cases = pd.DataFrame({"case_id": np.asarray(event_ids, dtype=object)})
+        cases = pd.DataFrame({"case_id": event_ids.astype(str)})
     else:
         _require_columns(cases, ("case_id",), source)
         cases = cases.reset_index(drop=True).copy()
@@ -228,7 +258,7 @@ def _normalised_cases(events: pd.DataFrame, cases: pd.DataFrame | None, source: 
                 "empty case id in the cases table", file=source, field="case_id",
                 row=_first_bad_row(null), expected="a case id on every row",
             )
-        cases["case_id"] = cases["case_id"].astype(str).astype(object)
+        cases["case_id"] = cases["case_id"].astype(str)
         dup = cases["case_id"].duplicated().to_numpy()
         if dup.any():
             raise InputError(
@@ -237,7 +267,7 @@ def _normalised_cases(events: pd.DataFrame, cases: pd.DataFrame | None, source: 
             )
         missing = event_ids.difference(pd.Index(cases["case_id"]))
         if len(missing):
-            cases = pd.concat([cases, pd.DataFrame({"case_id": np.asarray(missing, dtype=object)})], ignore_index=True)
+            cases = pd.concat([cases, pd.DataFrame({"case_id": missing.astype(str)})], ignore_index=True)
     for column in CASE_ATTRIBUTES:
         if column not in cases.columns:
             cases[column] = pd.Series(pd.NA, index=cases.index, dtype="object")

@@ -182,16 +182,15 @@ def prepare(log: EventLog, as_of: int | None, activities: Iterable[str] | None =
 
 def _aligned_cases(log: EventLog, raw_ids: pd.Index) -> tuple[pd.Index, pd.CategoricalDtype | None, pd.DataFrame]:
     """Case ids as text (event cases in code order, then cases only the table lists), their dtype, the aligned table."""
-    case_ids = pd.Index(raw_ids.astype(str))
+    # a log's case ids are text already (EventLog makes them so); other ids are turned into text
+    case_ids = raw_ids if isinstance(raw_ids.dtype, pd.StringDtype) else pd.Index(raw_ids.astype(str))
     # distinct values stay distinct as text when they are text already (then the result's case_id skips a check)
     texts = pd.api.types.is_string_dtype(raw_ids.dtype) and (
         raw_ids.dtype != object or pd.api.types.infer_dtype(raw_ids, skipna=False) == "string"
     )
     # cases known only to the cases table still get codes, so invalid cases with no events are seen
     log_case_ids = log.cases["case_id"]
-    same_ids = texts and len(log_case_ids) == len(raw_ids) and np.array_equal(
-        np.asarray(log_case_ids, dtype=object), np.asarray(raw_ids, dtype=object)
-    )
+    same_ids = texts and len(log_case_ids) == len(raw_ids) and _same_values(pd.Index(log_case_ids), raw_ids)
     if not same_ids:
         extra = pd.Index(log_case_ids.astype(str)).difference(case_ids)
         if len(extra):
@@ -202,6 +201,13 @@ def _aligned_cases(log: EventLog, raw_ids: pd.Index) -> tuple[pd.Index, pd.Categ
     else:
         cases = log.cases.assign(case_id=log_case_ids.astype(str)).set_index("case_id").reindex(case_ids)
     return case_ids, case_dtype, cases
+
+
+def _same_values(a: pd.Index, b: pd.Index) -> bool:
+    """Whether ``a`` and ``b`` hold equal values in the same order (compared as text buffers when both are text)."""
+    if a.dtype == b.dtype:
+        return a.equals(b)
+    return np.array_equal(np.asarray(a, dtype=object), np.asarray(b, dtype=object))
 
 
 def _kept(
