@@ -310,8 +310,10 @@ def test_sorting_only_the_kept_events_is_sorting_them(seed, split, monkeypatch):
     case = rng.integers(0, 15, n).astype(np.int32)
     t = 1_770_000_000 * 10**9 + rng.integers(0, 40, n) * 10**9
     act = rng.integers(0, 27, n).astype(np.int8)
-    keep = rng.random(n) < 0.6
-    packed = _sorted_packed(case, act, t, keep, threads=2 if split else 1)
+    as_of = int(np.quantile(t, rng.uniform(0.3, 1.0)))
+    wanted = np.append(rng.random(27) < 0.7, False)
+    keep = (t <= as_of) & wanted[act]
+    packed = _sorted_packed(case, act, t, as_of=as_of, wanted=wanted, threads=2 if split else 1)
     order = np.lexsort((t[keep], case[keep]))
     if packed is not None:
         *columns, (base, unit, bits), block_end = packed

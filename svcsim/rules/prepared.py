@@ -155,8 +155,8 @@ def prepare(log: EventLog, as_of: int | None, activities: Iterable[str] | None =
         codes, raw_ids = pd.factorize(cid, sort=False)
         case_all, raw_ids = codes.astype(np.int64), pd.Index(np.asarray(raw_ids, dtype=object))
     case_ids, case_dtype, cases = _aligned_cases(log, raw_ids)
-    act_names, act_all, keep_time, keep = _kept(events, t_all, as_of, activities)
-    case, act, t, block_end = _sorted_events(events, case_all, act_all, t_all, keep, len(raw_ids), act_names, threads)
+    act_names, act_all, wanted = _activity_codes(events, activities)
+    case, act, t, block_end = _sorted_events(events, case_all, act_all, t_all, as_of, wanted, len(raw_ids), act_names, threads)
     if len(case_ids) > len(block_end):  # cases only the cases table knows have no events: empty blocks at the end
         block_end = np.concatenate((block_end, np.full(len(case_ids) - len(block_end), len(case), dtype=block_end.dtype)))
     invalid = invalid_code = None
@@ -172,7 +172,7 @@ def prepare(log: EventLog, as_of: int | None, activities: Iterable[str] | None =
             invalid_labels = tuple(str(u) for u in uniques)
     if activities is not None and invalid is not None:  # "a case with no events left" counts every activity
         has_any = np.zeros(len(case_ids), dtype=bool)
-        has_any[case_all[keep_time]] = True
+        has_any[case_all[t_all <= as_of]] = True
     return PreparedLog(
         case=case, act=act, t=t, case_ids=case_ids, act_names=act_names, cases=cases,
         as_of=int(as_of), block_end=block_end, has_any=has_any,
@@ -210,34 +210,38 @@ def _same_values(a: pd.Index, b: pd.Index) -> bool:
     return np.array_equal(np.asarray(a, dtype=object), np.asarray(b, dtype=object))
 
 
-def _kept(
-    events: pd.DataFrame, t_all: np.ndarray, as_of: int, activities: Iterable[str] | None,
-) -> tuple[tuple[str, ...], np.ndarray, np.ndarray, np.ndarray]:
-    """Activity names and codes, the events up to ``as_of``, and of those the ones the rules read."""
+def _activity_codes(events: pd.DataFrame, activities: Iterable[str] | None) -> tuple[tuple[str, ...], np.ndarray, np.ndarray | None]:
+    """Activity names, the code of each event's activity, and per code whether the rules read it (None: all)."""
     act_cat = events["activity"] if isinstance(events["activity"].dtype, pd.CategoricalDtype) else events["activity"].astype("category")
     act_all = act_cat.cat.codes.to_numpy()
     act_names = tuple(map(str, act_cat.cat.categories))
-    keep_time = t_all <= as_of
     if activities is None:
-        return act_names, act_all, keep_time, keep_time
-    wanted = np.zeros(len(act_names) + 1, dtype=bool)
+        return act_names, act_all, None
+    wanted = np.zeros(len(act_names) + 1, dtype=bool)  # the last entry is code -1's
     index = {n: i for i, n in enumerate(act_names)}
     wanted[[index[n] for n in set(activities) if n in index]] = True
-    return act_names, act_all, keep_time, keep_time & wanted[act_all]
+    return act_names, act_all, wanted
 
 
 def _sorted_events(
-    events: pd.DataFrame, case_all: np.ndarray, act_all: np.ndarray, t_all: np.ndarray, keep: np.ndarray,
-    n_cases: int, act_names: tuple[str, ...], threads: int = 1,
+    events: pd.DataFrame, case_all: np.ndarray, act_all: np.ndarray, t_all: np.ndarray, as_of: int,
+    wanted: np.ndarray | None, n_cases: int, act_names: tuple[str, ...], threads: int = 1,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The kept events' case, activity and time sorted by case, time, ``seq`` if any, then row; and the block ends."""
+    """The kept events' case, activity and time sorted by case, time, ``seq`` if any, then row; and the block ends.
+
+    Kept are the events up to ``as_of`` whose activity code is ``wanted`` (all, if None).
+    """
     seq = None
     if "seq" in events.columns:
         seq = pd.to_numeric(events["seq"], errors="coerce").fillna(0).to_numpy()
-    packed = _sorted_packed(case_all, act_all, t_all, keep, n_cases, threads) if seq is None else None
-    if packed is not None:
-        case, act, t, _scale, block_end = packed
-        return case, act, t, block_end
+    else:
+        packed = _sorted_packed(case_all, act_all, t_all, as_of=as_of, wanted=wanted, n_cases=n_cases, threads=threads)
+        if packed is not None:
+            case, act, t, _scale, block_end = packed
+            return case, act, t, block_end
+    keep = t_all <= as_of
+    if wanted is not None:
+        keep &= wanted[act_all]
     every = bool(keep.all())
     case, act, t = (case_all, act_all, t_all) if every else (case_all[keep], act_all[keep], t_all[keep])
     case, act = case.astype(np.int64), act.astype(_act_dtype(len(act_names)))
@@ -264,15 +268,16 @@ def _known_unique_dtype(categories: pd.Index) -> pd.CategoricalDtype | None:
 
 
 def _sorted_packed(
-    case: np.ndarray, act: np.ndarray, t: np.ndarray, keep: np.ndarray | None = None, n_cases: int | None = None,
-    threads: int = 1,
+    case: np.ndarray, act: np.ndarray, t: np.ndarray, *, as_of: int | None = None, wanted: np.ndarray | None = None,
+    n_cases: int | None = None, threads: int = 1,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, tuple[int, int, int], np.ndarray] | None:
-    """The ``keep`` rows of ``(case, act, t)`` sorted by case, time, then row, from one sort of packed int64 values.
+    """The kept rows of ``(case, act, t)`` sorted by case, time, then row, from one sort of packed int64 values.
 
-    Returns the three sorted columns, the time scale ``(base, unit, bits)``
-    (every kept ``t`` is ``base + k * unit`` with ``k < 2**bits``) and the
-    block ends: per case code below ``n_cases`` (default: the largest code
-    plus one), one past its last position.
+    Kept are the rows up to ``as_of`` (all, if None) whose activity code is
+    ``wanted`` (all, if None). Returns the three sorted columns, the time
+    scale ``(base, unit, bits)`` (every kept ``t`` is ``base + k * unit`` with
+    ``k < 2**bits``) and the block ends: per case code below ``n_cases``
+    (default: the largest code plus one), one past its last position.
 
     Each event becomes ``case | time | activity`` in one int64 (time less the
     earliest, in whole seconds, ms or us when every time is a whole number of
@@ -280,41 +285,52 @@ def _sorted_packed(
     from the bits (:mod:`svcsim.rules.packing`): int32 case codes (int64 past
     2**31), small activity codes, int64 times. Events of one case at one
     instant come out ordered by activity code, so those few are put back in
-    row order. None when the three do not fit in 63 bits. With ``threads``
-    above 1 and ``_SPLIT_SORT_EVENTS`` kept events or more, the lower and
-    upper halves of the case codes are sorted and read back on two threads.
+    row order. None when the three do not fit in 63 bits (or a code is
+    negative). With ``threads`` above 1 and ``_SPLIT_SORT_EVENTS`` rows or
+    more, each pass runs on two threads: the filtering and packing over two
+    halves of the rows, the sort and the reading back over the lower and
+    upper halves of the case codes.
     """
     from svcsim.rules import packing  # numba loads on first use
 
-    keep = np.ones(len(t), dtype=bool) if keep is None else keep
-    n, c_min, c_max, a_min, a_max, t_min, t_max, unit = packing.key_ranges(case, act, t, keep)
-    if not n or a_min < 0 or c_min < 0:
-        return None
-    c_bits = int(c_max - c_min).bit_length()
-    t_bits = int((t_max - t_min) // unit).bit_length()
-    a_bits = int(a_max).bit_length()
-    if c_bits + t_bits + a_bits > 63:
-        return None
-    n_cases = int(c_max) + 1 if n_cases is None else n_cases
-    # two halves by case code, each sorted and read back on its own thread (numpy's sort and the kernels
-    # release the GIL), when there are enough events for it to pay
-    c_split = (c_min + c_max + 1) // 2 if threads > 1 and n >= _SPLIT_SORT_EVENTS else c_max + 1
-    key, n_low = packing.packed_keys(case, act, t, keep, n, c_min, t_min, unit, t_bits, a_bits, c_split)
-    s_case = np.empty(n, dtype=np.int32 if n_cases < 2**31 else np.int64)
-    s_act = np.empty(n, dtype=_act_dtype(1 << a_bits))
-    s_t = np.empty(n, dtype=np.int64)
-    block_end = np.zeros(n_cases, dtype=np.int64)
+    n_rows = len(t)
+    if n_cases is None:
+        n_cases = int(case.max()) + 1 if n_rows else 0
+    split = threads > 1 and n_rows >= _SPLIT_SORT_EVENTS
+    c_split = (n_cases + 1) // 2 if split else np.iinfo(np.int64).max
+    as_of = np.iinfo(np.int64).max if as_of is None else int(as_of)
+    wanted = np.zeros(0, dtype=bool) if wanted is None else wanted
+    keep = np.empty(n_rows, dtype=bool)
+    rows = [(0, n_rows // 2), (n_rows // 2, n_rows)] if split else [(0, n_rows)]
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="svcsim-sort") as pool:
+        def each(fn: Callable, items: list) -> list:  # numba's kernels and numpy's sort release the GIL
+            return list(pool.map(fn, items)) if len(items) > 1 else [fn(items[0])]
 
-    def sorted_and_read(lo: int, hi: int) -> int:
-        key[lo:hi].sort()
-        return packing.unpacked(key[lo:hi], lo, c_min, t_min, unit, t_bits, a_bits, s_case[lo:hi], s_act[lo:hi], s_t[lo:hi], block_end)
+        found = each(lambda r: packing.kept_ranges(case, act, t, r[0], r[1], as_of, wanted, c_split, keep), rows)
+        n, n_low, c_min, c_max, a_min, a_max, t_min, t_max, unit = packing.combined_ranges(found)
+        if not n or a_min < 0 or c_min < 0:
+            return None
+        c_bits = int(c_max - c_min).bit_length()
+        t_bits = int((t_max - t_min) // unit).bit_length()
+        a_bits = int(a_max).bit_length()
+        if c_bits + t_bits + a_bits > 63:
+            return None
+        key = np.empty(n, dtype=np.int64)
+        low_at = np.cumsum([0] + [int(f[1]) for f in found])
+        high_at = n_low + np.cumsum([0] + [int(f[0] - f[1]) for f in found])
+        each(lambda h: packing.packed_into(case, act, t, keep, *rows[h], int(low_at[h]), int(high_at[h]), c_min, t_min,
+                                           unit, t_bits, a_bits, c_split, key), list(range(len(rows))))
+        s_case = np.empty(n, dtype=np.int32 if n_cases < 2**31 else np.int64)
+        s_act = np.empty(n, dtype=_act_dtype(1 << a_bits))
+        s_t = np.empty(n, dtype=np.int64)
+        block_end = np.zeros(n_cases, dtype=np.int64)
 
-    parts = [(0, n_low), (n_low, n)] if 0 < n_low < n else [(0, n)]
-    if len(parts) == 1:
-        ties = sorted_and_read(*parts[0])
-    else:
-        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="svcsim-sort") as pool:
-            ties = sum(pool.map(lambda part: sorted_and_read(*part), parts))
+        def sorted_and_read(part: tuple[int, int]) -> int:
+            lo, hi = part
+            key[lo:hi].sort()
+            return packing.unpacked(key[lo:hi], lo, c_min, t_min, unit, t_bits, a_bits, s_case[lo:hi], s_act[lo:hi], s_t[lo:hi], block_end)
+
+        ties = sum(each(sorted_and_read, [(0, n_low), (n_low, n)] if 0 < n_low < n else [(0, n)]))
     packing.filled_block_ends(block_end)
     if ties:  # such events keep their row order, not their activity order
         sorted_moment = key >> a_bits
@@ -327,9 +343,9 @@ def _sorted_packed(
         kept = keep.all()
         k_case, k_act, k_t = (case, act, t) if kept else (case[keep], act[keep], t[keep])
         moment = ((k_case.astype(np.int64) - c_min) << t_bits) | ((k_t - t_min) // unit)
-        rows = np.flatnonzero(np.isin(moment, np.unique(sorted_moment[slots])))
-        rows = rows[lexsort_order((moment[rows],))]  # by instant, then row
-        s_act[slots] = k_act[rows]
+        rows_at = np.flatnonzero(np.isin(moment, np.unique(sorted_moment[slots])))
+        rows_at = rows_at[lexsort_order((moment[rows_at],))]  # by instant, then row
+        s_act[slots] = k_act[rows_at]
     return s_case, s_act, s_t, (int(t_min), int(unit), t_bits), block_end
 
 
