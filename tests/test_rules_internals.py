@@ -322,13 +322,16 @@ def test_sorting_only_the_kept_events_is_sorting_them(seed, split, monkeypatch):
             assert np.array_equal(got, want)
 
 
+@pytest.mark.parametrize("threads", [1, 2])
 @pytest.mark.parametrize("seed", range(5))
-def test_grouping_by_code_is_a_stable_argsort(seed):
-    from svcsim.rules.kernels import grouped_by_code
+def test_grouping_by_code_is_a_stable_argsort(seed, threads, monkeypatch):
+    """Also in two halves on two threads (as for large logs)."""
+    import svcsim.rules.prepared as prepared_module
 
+    monkeypatch.setattr(prepared_module, "_SPLIT_SORT_EVENTS", 2)
     rng = np.random.default_rng(seed)
     n_codes = int(rng.integers(1, 30))
     codes = rng.integers(0, n_codes, int(rng.integers(0, 500))).astype(np.uint8)
-    order, bounds = grouped_by_code(codes, n_codes)
+    order, bounds = prepared_module._grouped_by_code(codes, n_codes, threads)
     assert np.array_equal(order, np.argsort(codes, kind="stable"))
     assert np.array_equal(bounds, np.concatenate(([0], np.cumsum(np.bincount(codes, minlength=n_codes)))))

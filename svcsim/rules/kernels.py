@@ -21,7 +21,7 @@ from numba import njit
 
 from svcsim.rules.results import NAT
 
-__all__ = ["clock_cycles", "counted_by_rule", "grouped_by_code", "repeats_by_key", "next_repeat"]
+__all__ = ["clock_cycles", "counted_by_rule", "grouped_by_code", "code_counts", "grouped_into", "repeats_by_key", "next_repeat"]
 
 #: what an activity is to a clock (0: not read by it)
 START, STOP, PAUSE, RESUME = 1, 2, 3, 4
@@ -225,18 +225,31 @@ def grouped_by_code(codes, n_codes):  # noqa: ANN001, ANN201
     The same as ``np.argsort(codes, kind="stable")`` with ``np.bincount``'s
     running total, in two passes.
     """
+    counts = code_counts(codes, 0, len(codes), n_codes)
     bounds = np.zeros(n_codes + 1, dtype=np.int64)
-    for c in codes:
-        bounds[c + 1] += 1
     for c in range(n_codes):
-        bounds[c + 1] += bounds[c]
-    fill = bounds[:-1].copy()
+        bounds[c + 1] = bounds[c] + counts[c]
     order = np.empty(len(codes), dtype=np.int64)
-    for i in range(len(codes)):
+    grouped_into(codes, 0, len(codes), bounds[:-1].copy(), order)
+    return order, bounds
+
+
+@njit(cache=True, nogil=True)
+def code_counts(codes, lo, hi, n_codes):  # noqa: ANN001, ANN201
+    """How many of ``codes[lo:hi]`` are each code below ``n_codes``."""
+    counts = np.zeros(n_codes, dtype=np.int64)
+    for i in range(lo, hi):
+        counts[codes[i]] += 1
+    return counts
+
+
+@njit(cache=True, nogil=True)
+def grouped_into(codes, lo, hi, fill, order):  # noqa: ANN001, ANN201
+    """Each position ``i`` of ``lo:hi`` written to ``order[fill[codes[i]]]``, that slot then moved on (``fill`` changes)."""
+    for i in range(lo, hi):
         c = codes[i]
         order[fill[c]] = i
         fill[c] += 1
-    return order, bounds
 
 
 @njit(cache=True, nogil=True)

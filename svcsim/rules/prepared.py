@@ -48,6 +48,7 @@ class PreparedLog:
     invalid_code: np.ndarray | None = None  # per case code: index into invalid_labels, -1 if valid
     invalid_labels: tuple[str, ...] = ()
     case_dtype: pd.CategoricalDtype | None = None  # the categorical dtype over case_ids, when known distinct
+    threads: int = 1  # threads its own large passes may use
     _memo: dict = field(default_factory=dict, repr=False, compare=False)
     _locks: dict = field(default_factory=dict, repr=False, compare=False)  # memo key -> lock while it is computed
     _guard: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
@@ -105,9 +106,7 @@ class PreparedLog:
 
     def _by_activity(self) -> tuple[np.ndarray, np.ndarray]:
         """Event positions grouped by activity code (each group in position order), and group bounds."""
-        from svcsim.rules.kernels import grouped_by_code  # numba loads on first use
-
-        return self.memoized("by_activity", lambda: grouped_by_code(self.act, len(self.act_names)))
+        return self.memoized("by_activity", lambda: _grouped_by_code(self.act, len(self.act_names), self.threads))
 
     def has_event(self, names: Iterable[str]) -> np.ndarray:
         """Per case code: whether any of ``names`` happened (up to ``as_of``) (do not modify)."""
@@ -176,8 +175,31 @@ def prepare(log: EventLog, as_of: int | None, activities: Iterable[str] | None =
     return PreparedLog(
         case=case, act=act, t=t, case_ids=case_ids, act_names=act_names, cases=cases,
         as_of=int(as_of), block_end=block_end, has_any=has_any,
-        invalid=invalid, invalid_code=invalid_code, invalid_labels=invalid_labels, case_dtype=case_dtype,
+        invalid=invalid, invalid_code=invalid_code, invalid_labels=invalid_labels, case_dtype=case_dtype, threads=threads,
     )
+
+
+def _grouped_by_code(codes: np.ndarray, n_codes: int, threads: int) -> tuple[np.ndarray, np.ndarray]:
+    """Positions grouped by code, each group in position order, and the group bounds.
+
+    :func:`~svcsim.rules.kernels.grouped_by_code`; with ``threads`` above 1
+    and ``_SPLIT_SORT_EVENTS`` codes or more, the counting and the placing
+    each run over two halves of the positions on two threads (the first
+    half's positions go first in every group).
+    """
+    from svcsim.rules import kernels  # numba loads on first use
+
+    n = len(codes)
+    if threads <= 1 or n < _SPLIT_SORT_EVENTS:
+        return kernels.grouped_by_code(codes, n_codes)
+    halves = [(0, n // 2), (n // 2, n)]
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="svcsim-group") as pool:
+        counts = list(pool.map(lambda h: kernels.code_counts(codes, h[0], h[1], n_codes), halves))
+        bounds = np.concatenate(([0], np.cumsum(counts[0] + counts[1])))
+        fills = [bounds[:-1].copy(), bounds[:-1] + counts[0]]
+        order = np.empty(n, dtype=np.int64)
+        list(pool.map(lambda h: kernels.grouped_into(codes, *halves[h], fills[h], order), [0, 1]))
+    return order, bounds
 
 
 def _aligned_cases(log: EventLog, raw_ids: pd.Index) -> tuple[pd.Index, pd.CategoricalDtype | None, pd.DataFrame]:
