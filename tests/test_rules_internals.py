@@ -273,29 +273,44 @@ def test_cases_per_rule_counts_distinct_cases_in_any_order():
                 assert not in_order
 
 
+@pytest.mark.parametrize("bounds_dtype", [np.int32, np.int64])
 @pytest.mark.parametrize("seed", range(6))
-def test_next_repeat_is_the_first_repeat_on_the_key_strictly_after(seed):
-    """The compiled grouping and search against a brute force, with ties, keyless cases and long groups."""
-    from svcsim.rules.kernels import next_repeat, repeats_by_key
+def test_next_repeat_is_the_first_repeat_on_the_key_strictly_after(seed, bounds_dtype):
+    """The compiled grouping and search against a brute force, with ties, keyless cases and long groups;
+    and the outcome of each fix (:func:`recurrence_outcomes`) from that repeat."""
+    from svcsim.rules.kernels import next_repeat, recurrence_outcomes, repeats_by_key
 
     rng = np.random.default_rng(seed)
     n_events, n_cases, n_keys = 400, 120, (3, 40)[seed % 2]  # 3 keys: groups far past the insertion sort's 16
     case_of = np.sort(rng.integers(0, n_cases, n_events)).astype(np.int32)
     t = rng.integers(0, 30, n_events) * 10**9  # many equal times
-    key_of_case = rng.integers(-1, n_keys, n_cases)
+    key_of_case = rng.integers(-1, n_keys, n_cases).astype(bounds_dtype)
     rep_pos = np.flatnonzero(rng.random(n_events) < 0.5)
-    fix_case = rng.integers(0, n_cases, 200)
+    fix_case = np.sort(rng.integers(0, n_cases, 200)).astype(np.int32)
     fix_t = rng.integers(0, 31, 200) * 10**9
-    bounds, g_t, g_case = repeats_by_key(rep_pos, case_of, t, key_of_case, n_keys)
+    bounds, g_t, g_case = repeats_by_key(rep_pos, case_of, t, key_of_case, np.zeros(n_keys + 1, dtype=bounds_dtype))
     rep_t, rep_case = next_repeat(key_of_case[fix_case], fix_t, bounds, g_t, g_case)
+    closes = fix_t + rng.integers(0, 10, 200) * 10**9
+    as_of = 20 * 10**9
+    codes = np.array([0, 1, 2, 3, -1, 7, 8])  # pending, held, failed, not_applicable; no reason, no key, came back
+    status, number, stop, elapsed, related, level, reason = recurrence_outcomes(
+        fix_case, fix_t, closes, key_of_case, bounds, g_t, g_case, as_of, codes,
+    )
+    nat = np.iinfo(np.int64).min
     for i in range(200):
         k = key_of_case[fix_case[i]]
+        assert number[i] == 1 + sum(fix_case[j] == fix_case[i] for j in range(i))
         later = [p for p in rep_pos if k >= 0 and key_of_case[case_of[p]] == k and t[p] > fix_t[i]]
         if not later:
-            assert (rep_t[i], rep_case[i]) == (np.iinfo(np.int64).min, -1)
-            continue
-        first = min(later, key=lambda p: (t[p], p))  # earliest, then first in position order
-        assert (rep_t[i], rep_case[i]) == (t[first], case_of[first])
+            assert (rep_t[i], rep_case[i]) == (nat, -1)
+        else:
+            first = min(later, key=lambda p: (t[p], p))  # earliest, then first in position order
+            assert (rep_t[i], rep_case[i]) == (t[first], case_of[first])
+        failed = k >= 0 and bool(later) and rep_t[i] < closes[i]
+        want = 3 if k < 0 else 2 if failed else 1 if closes[i] <= as_of else 0
+        assert (status[i], level[i], reason[i]) == (want, int(failed), 7 if k < 0 else 8 if failed else -1)
+        assert (stop[i], related[i]) == ((rep_t[i], rep_case[i]) if failed else (nat, -1))
+        assert elapsed[i] == (rep_t[i] if failed else min(as_of, closes[i])) - fix_t[i]
 
 
 @pytest.mark.parametrize("split", [False, True])

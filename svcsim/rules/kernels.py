@@ -21,7 +21,7 @@ from numba import njit
 
 from svcsim.rules.results import NAT
 
-__all__ = ["clock_cycles", "counted_by_rule", "grouped_by_code", "code_counts", "grouped_into", "repeats_by_key", "next_repeat"]
+__all__ = ["clock_cycles", "counted_by_rule", "grouped_by_code", "code_counts", "grouped_into", "repeats_by_key", "next_repeat", "fixes_inside", "recurrence_outcomes"]
 
 #: what an activity is to a clock (0: not read by it)
 START, STOP, PAUSE, RESUME = 1, 2, 3, 4
@@ -135,15 +135,18 @@ def _close_open(m, held, p_end, p_open, as_of):  # noqa: ANN001, ANN202
 
 
 @njit(cache=True, nogil=True)
-def repeats_by_key(rep_pos, case_of, t, key_of_case, n_keys):  # noqa: ANN001, ANN201
+def repeats_by_key(rep_pos, case_of, t, key_of_case, bounds):  # noqa: ANN001, ANN201
     """The repeat events grouped by key, each group in time order (ties in position order).
 
     ``key_of_case`` is a dense key code per case (-1: no key; such repeats
-    are left out). Returns the group bounds (``n_keys + 1``), and per grouped
-    repeat its time and case: key ``k``'s repeats are ``bounds[k]:bounds[k + 1]``.
+    are left out). ``bounds`` (zeros, one more than there are keys, of an
+    integer type that holds the number of repeats: int32 halves the memory
+    the grouping jumps around in) becomes the group bounds. Returns them,
+    and per grouped repeat its time and case: key ``k``'s repeats are
+    ``bounds[k]:bounds[k + 1]``.
     """
+    n_keys = len(bounds) - 1
     rep_key = np.empty(len(rep_pos), dtype=np.int64)  # read once, in order (cases ascend)
-    bounds = np.zeros(n_keys + 1, dtype=np.int64)
     for i in range(len(rep_pos)):
         k = key_of_case[case_of[rep_pos[i]]]
         rep_key[i] = k
@@ -216,6 +219,75 @@ def next_repeat(fix_key, fix_t, bounds, g_t, g_case):  # noqa: ANN001, ANN201
             rep_t[i] = g_t[lo]
             rep_case[i] = g_case[lo]
     return rep_t, rep_case
+
+
+@njit(cache=True, nogil=True)
+def fixes_inside(fix, case_of, t, applies):  # noqa: ANN001, ANN201
+    """The case and time of each fix event (positions ``fix``) whose case ``applies``, in position order."""
+    n = 0
+    for i in range(len(fix)):
+        if applies[case_of[fix[i]]]:
+            n += 1
+    fix_case = np.empty(n, dtype=case_of.dtype)
+    fix_t = np.empty(n, dtype=np.int64)
+    j = 0
+    for i in range(len(fix)):
+        c = case_of[fix[i]]
+        if applies[c]:
+            fix_case[j] = c
+            fix_t[j] = t[fix[i]]
+            j += 1
+    return fix_case, fix_t
+
+
+@njit(cache=True, nogil=True)
+def recurrence_outcomes(fix_case, fix_t, closes, key_of_case, bounds, g_t, g_case, as_of, codes):  # noqa: ANN001, ANN201
+    """Per fix: the first repeat on its key after it (:func:`next_repeat`) and what it means for the fix.
+
+    ``codes`` are the status codes (pending, held, failed, not_applicable)
+    then the reason codes (none, no key, came back). A fix whose case has no
+    key (code -1) is not_applicable; one with a repeat before its window
+    ``closes`` failed; else held once the window closed by ``as_of``, or
+    pending. Returns per fix: status, number within its case (1, 2, ...),
+    stop (the repeat, if failed), wall time elapsed (to the repeat, or to the
+    window's close or ``as_of``, whichever is first), related case (-1 if
+    none), level (1 if failed) and reason code.
+    """
+    pending, held, failed, not_applicable, no_reason, no_key_reason, failed_reason = codes
+    n = len(fix_case)
+    fix_key = np.empty(n, dtype=np.int64)
+    for i in range(n):
+        fix_key[i] = key_of_case[fix_case[i]]
+    # the searches first, in a loop of their own: its memory reads overlap, not held up by the branches below
+    rep_t, rep_case = next_repeat(fix_key, fix_t, bounds, g_t, g_case)
+    status = np.empty(n, dtype=np.int8)
+    number = np.empty(n, dtype=np.int32)
+    stop = np.full(n, NAT, dtype=np.int64)
+    elapsed = np.empty(n, dtype=np.int64)
+    related = np.full(n, -1, dtype=np.int64)
+    level = np.zeros(n, dtype=np.int8)
+    reason = np.full(n, no_reason, dtype=np.int32)
+    for i in range(n):
+        number[i] = number[i - 1] + 1 if i > 0 and fix_case[i - 1] == fix_case[i] else 1
+        x = fix_t[i]
+        close = closes[i]
+        rep = rep_t[i]
+        elapsed[i] = min(as_of, close) - x
+        if fix_key[i] < 0:
+            status[i] = not_applicable
+            reason[i] = no_key_reason
+        elif rep != NAT and rep < close:
+            status[i] = failed
+            stop[i] = rep
+            elapsed[i] = rep - x
+            related[i] = rep_case[i]
+            level[i] = 1
+            reason[i] = failed_reason
+        elif close <= as_of:
+            status[i] = held
+        else:
+            status[i] = pending
+    return status, number, stop, elapsed, related, level, reason
 
 
 @njit(cache=True, nogil=True)

@@ -14,11 +14,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from svcsim.rules.clocks import number_within
 from svcsim.rules.duration import applies_per_case
 from svcsim.rules.load import RuleSet
 from svcsim.rules.prepared import PreparedLog
-from svcsim.rules.results import NAT, Rows, status_code
+from svcsim.rules.results import Rows, status_code
 from svcsim.rules.spec import RecurrenceRule
 
 __all__ = ["evaluate_recurrence"]
@@ -33,11 +32,9 @@ def evaluate_recurrence(rule: RecurrenceRule, log: PreparedLog, rules: RuleSet) 
     key_code = log.memoized(("key_codes", tuple(rule.key)), lambda: _dense(_key_codes(key_cols)))
 
     applies = applies_per_case(rule, log, rules)
-    fix = log.positions([rule.after])
-    fix_case = log.case[fix]
-    inside = applies[fix_case]
-    fix, fix_case = fix[inside], fix_case[inside]
-    fix_t = log.t[fix]
+    from svcsim.rules.kernels import fixes_inside, recurrence_outcomes  # numba loads on first use
+
+    fix_case, fix_t = fixes_inside(log.positions([rule.after]), log.case, log.t, applies)
     window = int(round(rule.window.total_seconds() * 1e9))
     if cal is not None:
         cal.check_covered(fix_t, what=f"fix of rule '{rule.id}'")
@@ -45,32 +42,21 @@ def evaluate_recurrence(rule: RecurrenceRule, log: PreparedLog, rules: RuleSet) 
     else:
         closes = fix_t + window
 
-    from svcsim.rules.kernels import next_repeat  # numba loads on first use
-
+    rows = Rows.empty(rule.id, "recurrence", rule.basis, len(fix_t))
     dense, n_keys = key_code
     bounds, g_t, g_case = _repeats(log, rule, dense, n_keys)
-    rep_t, rep_case = next_repeat(dense[fix_case], fix_t, bounds, g_t, g_case)
-
-    status = np.full(len(fix), status_code("pending"), dtype=np.int8)
-    failed = (rep_t != NAT) & (rep_t < closes)
-    status[closes <= log.as_of] = status_code("held")
-    status[failed] = status_code("failed")
-    no_key = dense[fix_case] < 0
-    status[no_key] = status_code("not_applicable")
-
-    rows = Rows.empty(rule.id, "recurrence", rule.basis, len(fix))
-    rows.case = fix_case
-    rows.cycle = number_within(fix_case)
-    rows.status = status
-    rows.start, rows.due = fix_t, closes
-    rows.stop = np.where(failed, rep_t, NAT)
-    rows.elapsed = np.where(failed, rep_t - fix_t, np.minimum(log.as_of, closes) - fix_t)
-    rows.target = np.broadcast_to(np.int64(window), (len(fix),))
+    codes = np.array([
+        *(status_code(s) for s in ("pending", "held", "failed", "not_applicable")), -1,
+        rows.label(f"no {' / '.join(rule.key)} to match repeats on"), rows.label("the same fault came back within the window"),
+    ], dtype=np.int64)
+    status, number, stop, elapsed, related, level, reason = recurrence_outcomes(
+        fix_case, fix_t, closes, dense, bounds, g_t, g_case, log.as_of, codes,
+    )
+    rows.case, rows.cycle, rows.status = fix_case, number, status
+    rows.start, rows.due, rows.stop, rows.elapsed = fix_t, closes, stop, elapsed
+    rows.target = np.broadcast_to(np.int64(window), (len(fix_t),))
     rows.set_target_reason(slice(None), "window")
-    rows.related_case = np.where(failed, rep_case, -1)
-    rows.level = failed.view(np.int8)  # 1 for a failed fix; widened in the result table
-    rows.set_reason(no_key, f"no {' / '.join(rule.key)} to match repeats on")
-    rows.set_reason(failed, "the same fault came back within the window")
+    rows.related_case, rows.level, rows.reason = related, level, reason
     return rows
 
 
@@ -82,16 +68,22 @@ def _repeats(log: PreparedLog, rule: RecurrenceRule, dense: np.ndarray, n_keys: 
     from svcsim.rules.kernels import repeats_by_key  # numba loads on first use
 
     memo_key = ("repeats", tuple(rule.key), log.codes(rule.repeat).tobytes())
-    return log.memoized(memo_key, lambda: repeats_by_key(log.positions(rule.repeat), log.case, log.t, dense, n_keys))
+    def compute() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        positions = log.positions(rule.repeat)
+        bounds = np.zeros(n_keys + 1, dtype=np.int32 if len(positions) < 2**31 else np.int64)
+        return repeats_by_key(positions, log.case, log.t, dense, bounds)
+
+    return log.memoized(memo_key, compute)
 
 
 def _dense(code: np.ndarray) -> tuple[np.ndarray, int]:
     """Key codes renumbered ``0 .. n_keys - 1`` when their range is much wider than the cases (-1 stays)."""
     top = int(code.max()) + 1 if len(code) else 0
+    narrow = np.int32 if max(top, len(code)) < 2**31 else np.int64  # half the bytes of every lookup
     if top <= 4 * len(code) + 1024:
-        return code, max(top, 0)
+        return code.astype(narrow), max(top, 0)
     has = code >= 0
-    out = np.full(len(code), -1, dtype=np.int64)
+    out = np.full(len(code), -1, dtype=narrow)
     out[has], uniques = pd.factorize(code[has])
     return out, len(uniques)
 
