@@ -41,7 +41,11 @@ class TableBuilder:
     part's rows go after the rows added before (room is doubled, by a copy,
     when it runs out), and its own arrays are dropped as they are copied (the
     part is spent), so the rows never exist twice over, as parts and as the
-    table. Text columns are stored as codes into labels shared by all parts.
+    table. Text columns are stored as codes into labels shared by all parts;
+    when :meth:`add_all` fills an empty table, straight as the codes of the
+    final categoricals instead (all labels are known then), so that
+    :meth:`frame` need not translate them. Related cases are stored one up
+    (0: none), so the parts without any are not written.
 
     :meth:`frame` puts the rows in the result's order, the stable sort by
     (rule, case, cycle, repeat): parts out of rule order are moved (check
@@ -53,7 +57,7 @@ class TableBuilder:
         self.rule_order = list(rule_order)
         self._position = {rid: i for i, rid in enumerate(self.rule_order)}
         self._dtypes = {
-            "case": _code_dtype(n_cases), "status": np.int8, "related_case": _code_dtype(n_cases + 1),
+            "case": _code_dtype(n_cases), "status": np.int8, "related_case": _code_dtype(n_cases + 2),
             "target_reason": np.int32, "reason": np.int32,
             **{name: np.int64 for name in ("cycle", "repeat", "start", "stop", "due", "elapsed", "business_elapsed", "paused", "target", "level")},
         }
@@ -62,6 +66,7 @@ class TableBuilder:
         self._segments: list[tuple[int, int, int, str, str, str]] = []  # rule position, rows lo:hi, group, kind, basis
         self._labels: dict[str, int] = {}
         self._used: dict[str, set[int]] = {"target_reason": set(), "reason": set()}
+        self._final: dict[str, list[str]] = {}  # text column -> its final categories, when codes are written as theirs
 
     def add(self, rows: Rows) -> None:
         """Append ``rows`` (of a rule in ``rule_order``: KeyError otherwise), spending them."""
@@ -75,8 +80,13 @@ class TableBuilder:
 
         Room for all of them is made at once, then each thread fills whole
         columns (numpy's copies release the GIL; the pages of the new room
-        are first touched on both cores at once).
+        are first touched on both cores at once). Into an empty table, text
+        codes go in as those of the final categoricals.
         """
+        if not self.n and not self._labels and not self._final:
+            self._final = {name: _final_categories(parts, name) for name in self._used}
+            for name, kept in self._final.items():
+                self._columns[name] = np.zeros(len(self._columns[name]), dtype=_code_dtype(len(kept)))
         self._reserve(self.n + sum(len(rows) for rows in parts))
         placed = [found for found in map(self._place, parts) if found is not None]
         if threads <= 1:
@@ -95,7 +105,8 @@ class TableBuilder:
         lo, hi = self.n, self.n + n
         self._reserve(hi)
         for name in self._used:
-            setattr(rows, name, self._shared_codes(rows, name, rows.release(name)))
+            codes = rows.release(name)
+            setattr(rows, name, self._final_codes(rows, name, codes) if self._final else self._shared_codes(rows, name, codes))
         self._segments.append((position, lo, hi, rows.group, rows.kind, rows.basis))
         self.n = hi
         return rows, lo, hi
@@ -103,10 +114,16 @@ class TableBuilder:
     def _write(self, name: str, placed: list[tuple[Rows, int, int]]) -> None:
         """Copy column ``name`` of each placed part into its room, spending it (zeros are there already)."""
         out = self._columns[name]
+        up = _STORED_UP.get(name, 0)
         for rows, lo, hi in placed:
             values = rows.release(name)
-            if not (_is_constant(values) and values[0] == 0):
-                out[lo:hi] = values[0] if _is_constant(values) else values
+            if _is_constant(values):
+                if values[0] + up != 0:
+                    out[lo:hi] = values[0] + up
+            elif up:
+                np.add(values, up, out=out[lo:hi], casting="unsafe")
+            else:
+                out[lo:hi] = values
 
     def _reserve(self, n: int) -> None:
         """Room for ``n`` rows in every column (at least double the room, when it grows)."""
@@ -123,6 +140,14 @@ class TableBuilder:
         """``codes`` into ``rows.labels`` as codes into the labels of the table (-1 stays -1)."""
         remap = np.array([self._labels.setdefault(text, len(self._labels)) for text in rows.labels] + [-1], dtype=np.int32)
         self._used[name].update(int(remap[c]) for c in _codes_used(codes, len(rows.labels)))
+        if _is_constant(codes):
+            return np.broadcast_to(remap[codes[:1]], codes.shape)
+        return remap[codes]
+
+    def _final_codes(self, rows: Rows, name: str, codes: np.ndarray) -> np.ndarray:
+        """``codes`` into ``rows.labels`` as codes into the final categories of column ``name`` (-1 stays -1)."""
+        rank = {text: r for r, text in enumerate(self._final[name])}
+        remap = np.array([rank.get(text, -1) for text in rows.labels] + [-1], dtype=self._columns[name].dtype)
         if _is_constant(codes):
             return np.broadcast_to(remap[codes[:1]], codes.shape)
         return remap[codes]
@@ -179,6 +204,10 @@ class TableBuilder:
 
     def _text_column(self, name: str, codes: np.ndarray) -> pd.Categorical:
         """Shared label codes as a categorical over the labels that occur, sorted (as ``pd.Categorical`` of the texts)."""
+        if name in self._final:
+            kept = self._final[name]
+            categories = pd.Index(kept, dtype="str") if kept else pd.Index([], dtype=object)
+            return pd.Categorical.from_codes(codes, categories=categories, validate=False)
         labels = list(self._labels)
         kept = sorted(labels[c] for c in self._used[name])
         if not kept:
@@ -186,6 +215,18 @@ class TableBuilder:
         rank = {text: r for r, text in enumerate(kept)}
         remap = np.array([rank.get(text, -1) for text in labels] + [-1], dtype=_code_dtype(len(kept)))  # code -1 picks the trailing -1
         return pd.Categorical.from_codes(remap[codes], categories=pd.Index(kept, dtype="str"))
+
+
+#: columns stored this much above their values (so that the common value, -1 for none, is stored as 0)
+_STORED_UP = {"related_case": 1}
+
+
+def _final_categories(parts: list[Rows], name: str) -> list[str]:
+    """The labels the text column ``name`` of ``parts`` uses, sorted (as ``pd.Categorical`` of the texts orders them)."""
+    used: set[str] = set()
+    for rows in parts:
+        used.update(rows.labels[c] for c in _codes_used(getattr(rows, name), len(rows.labels)))
+    return sorted(used)
 
 
 def _repeat_codes(codes: list[int], n_per: list[int], n_categories: int) -> np.ndarray:
@@ -303,19 +344,19 @@ def _packed(keys: tuple[np.ndarray, ...]) -> np.ndarray | None:
 
 
 def _related_ids(related: np.ndarray, case_ids: pd.Index) -> pd.Series | np.ndarray:
-    """Case ids of the related cases (missing where the code is -1), as a ``str`` column.
+    """Case ids of the related cases (codes stored one up: missing where 0), as a ``str`` column.
 
     Only the few ids that occur are looked up; the column is laid out around
     them (:func:`_spread_texts`), not through an object array or a take of
     millions of mostly missing values.
     """
-    used = related >= 0
+    used = related > 0  # stored one up: 0 is none
     if not used.any():
         return np.full(len(related), None, dtype=object)
     import pyarrow as pa
 
     text = pd.StringDtype(storage="pyarrow", na_value=np.nan)
-    ids = case_ids.take(related[used])
+    ids = case_ids.take(related[used].astype(np.int64) - 1)
     if ids.dtype == text:  # the ids' own Arrow strings
         texts = pa.array(ids.array).cast(pa.large_string())
     else:
