@@ -350,3 +350,27 @@ def test_grouping_by_code_is_a_stable_argsort(seed, threads, monkeypatch):
     order, bounds = prepared_module._grouped_by_code(codes, n_codes, threads)
     assert np.array_equal(order, np.argsort(codes, kind="stable"))
     assert np.array_equal(bounds, np.concatenate(([0], np.cumsum(np.bincount(codes, minlength=n_codes)))))
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_escalation_order_and_dedup_match_pandas(seed):
+    """The escalation list's sort (level, overdue, both descending, NaT last, stable) and first-per-pair match pandas."""
+    from svcsim.rules.engine import _first_per_pair, _worst_first
+
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(1, 200))
+    overdue = pd.to_timedelta(rng.integers(-5, 5, n), unit="h").to_numpy().copy()
+    overdue[rng.random(n) < 0.1] = np.timedelta64("NaT")
+    frame = pd.DataFrame({
+        "level": rng.integers(0, 4, n), "overdue": overdue,
+        "case_id": pd.Categorical(rng.choice(["T1", "T2", "T3", None], n)),
+        "rule_group": pd.Categorical(rng.choice(["a", "b"], n)),
+    })
+    want = frame.sort_values(["level", "overdue"], ascending=[False, False], kind="stable")
+    got = frame.take(_worst_first(frame["level"].to_numpy(), frame["overdue"].to_numpy()))
+    pd.testing.assert_frame_equal(got, want)
+    kept = want.drop_duplicates(["case_id", "rule_group"], keep="first")
+    pd.testing.assert_frame_equal(want[_first_per_pair(want["case_id"], want["rule_group"])], kept)
+    as_text = want.astype({"case_id": object, "rule_group": object})
+    pd.testing.assert_frame_equal(as_text[_first_per_pair(as_text["case_id"], as_text["rule_group"])],
+                                  as_text.drop_duplicates(["case_id", "rule_group"], keep="first"))

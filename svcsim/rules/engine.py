@@ -286,13 +286,33 @@ def escalations(results: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
     ordered by escalation level, then by how long overdue.
     """
     cols = ["case_id", "rule_id", "rule_group", "kind", "level", "start", "due", "target", "target_reason"]
-    open_bad = results[cols][(results["status"] == "breached_open").to_numpy()]  # only the columns shown are filtered
+    status = results["status"]
+    if isinstance(status.dtype, pd.CategoricalDtype) and "breached_open" in status.cat.categories:
+        found = status.cat.codes.to_numpy() == status.cat.categories.get_loc("breached_open")
+    else:
+        found = (status == "breached_open").to_numpy()
+    open_bad = results[cols].take(np.flatnonzero(found))  # only the columns shown are gathered
     if open_bad.empty:
         out = open_bad.copy()
         out["overdue"] = pd.Series([], dtype="timedelta64[ns]")
         return out.reset_index(drop=True)
     frame = open_bad.copy()
     frame["overdue"] = as_of - frame["due"]
-    frame = frame.sort_values(["level", "overdue"], ascending=[False, False], kind="stable")
-    frame = frame.drop_duplicates(["case_id", "rule_group"], keep="first")
-    return frame.reset_index(drop=True)
+    frame = frame.take(_worst_first(frame["level"].to_numpy(), frame["overdue"].to_numpy()))
+    return frame[_first_per_pair(frame["case_id"], frame["rule_group"])].reset_index(drop=True)
+
+
+def _worst_first(level: np.ndarray, overdue: np.ndarray) -> np.ndarray:
+    """The order of ``sort_values(["level", "overdue"], ascending=False, kind="stable")``: NaT last, ties as they came."""
+    late = overdue.view(np.int64)
+    nat = overdue != overdue  # NaT
+    late_key = np.where(nat, np.iinfo(np.int64).max, -np.where(nat, 0, late))  # descending, NaT after every time
+    return np.lexsort((late_key, -level.astype(np.int64)))  # stable: equal keys keep their order
+
+
+def _first_per_pair(a: pd.Series, b: pd.Series) -> np.ndarray:
+    """Whether each row is the first with its pair of values (``~duplicated(keep="first")``; missing equals missing)."""
+    if isinstance(a.dtype, pd.CategoricalDtype) and isinstance(b.dtype, pd.CategoricalDtype):
+        pair = (a.cat.codes.to_numpy().astype(np.int64) + 1) * (len(b.cat.categories) + 1) + b.cat.codes.to_numpy() + 1
+        return ~pd.Series(pair).duplicated(keep="first").to_numpy()
+    return ~pd.DataFrame({"a": a.to_numpy(), "b": b.to_numpy()}).duplicated(keep="first").to_numpy()
