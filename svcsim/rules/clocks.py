@@ -33,6 +33,7 @@ class Cycles:
     end_pos: np.ndarray  # position of the stop event, or the case's last position if open
     start_ns: np.ndarray
     stop_ns: np.ndarray  # NaT (int64 min) when open
+    end_ns: np.ndarray  # the stop, or as_of when open
     closed: np.ndarray  # bool
     pause_cycle: np.ndarray  # per held interval: index of its cycle
     pause_ns: np.ndarray  # per held interval: when it began
@@ -63,11 +64,11 @@ def find_cycles(
 
     # only the events the clock reads: the positions of its activities, one compiled pass over them
     sel = log.positions([*start, *stop, *pause, *resume])
-    (case, number, start_pos, end_pos, start_ns, stop_ns, closed,
+    (case, number, start_pos, end_pos, start_ns, stop_ns, end_ns, closed,
      p_cycle, p_begin, p_end, p_open) = kernels.clock_cycles(sel, log.case, table, log.act, log.t, applies, log.block_end, log.as_of)
     return Cycles(
         case=case, number=number, start_pos=start_pos, end_pos=end_pos,
-        start_ns=start_ns, stop_ns=stop_ns, closed=closed,
+        start_ns=start_ns, stop_ns=stop_ns, end_ns=end_ns, closed=closed,
         pause_cycle=p_cycle, pause_ns=p_begin, resume_ns=p_end, pause_open=p_open,
     )
 

@@ -44,7 +44,7 @@ def evaluate_duration(rule: DurationRule, log: PreparedLog, rules: RuleSet) -> R
     applies = applies_per_case(rule, log, rules)
     cyc = find_cycles(log, applies, rule.start, rule.stop, rule.pause, rule.resume)
     n = len(cyc)
-    end = np.where(cyc.closed, cyc.stop_ns, log.as_of)
+    end = cyc.end_ns
     if cal is not None:
         cal.check_covered(cyc.start_ns, what=f"start of rule '{rule.id}'")
         cal.check_covered(end, what=f"end of rule '{rule.id}'")
@@ -86,7 +86,7 @@ def evaluate_duration(rule: DurationRule, log: PreparedLog, rules: RuleSet) -> R
     open_ = ~cyc.closed
     status[open_ & ~on_time] = status_code("breached_open")
     if rule.warn_at:
-        warn = open_ & on_time & (elapsed >= (target * rule.warn_at[0]).astype(np.int64))
+        warn = open_ & on_time & (elapsed >= _fraction_of(target, rule.warn_at[0]))
         status[warn] = status_code("at_risk")
 
     rows.case, rows.cycle, rows.status = cyc.case, cyc.number, status
@@ -100,6 +100,13 @@ def evaluate_duration(rule: DurationRule, log: PreparedLog, rules: RuleSet) -> R
 def _constant(n: int, value: int, dtype: type) -> np.ndarray:
     """``n`` copies of ``value`` as one read-only value broadcast (no memory per row)."""
     return np.broadcast_to(np.array(value, dtype=dtype), (n,))
+
+
+def _fraction_of(target: np.ndarray, fraction: float) -> np.ndarray:
+    """``(target * fraction).astype(int64)``, worked out once when ``target`` is one value broadcast."""
+    if target.ndim == 1 and len(target) and target.strides[0] == 0:
+        return _constant(len(target), int(np.int64(target[0] * fraction)), np.int64)
+    return (target * fraction).astype(np.int64)
 
 
 def _per_cycle(n: int, cycle: np.ndarray, values: np.ndarray) -> np.ndarray:

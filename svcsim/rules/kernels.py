@@ -41,7 +41,7 @@ def clock_cycles(sel, case_of, kind_of_act, act, t, applies, block_end, as_of): 
     ``as_of`` while open) and is marked still held.
 
     Returns per cycle (case, number, start_pos, end_pos, start_ns, stop_ns,
-    closed) and per held interval (cycle, begin_ns, end_ns, still_held).
+    end_ns (the stop, or ``as_of`` while open), closed) and per held interval (cycle, begin_ns, end_ns, still_held).
     """
     n_sel = len(sel)
     # an upper bound on cycles and held intervals: the starts and the pauses
@@ -59,6 +59,7 @@ def clock_cycles(sel, case_of, kind_of_act, act, t, applies, block_end, as_of): 
     end_pos = np.empty(n_start, dtype=np.int64)
     start_ns = np.empty(n_start, dtype=np.int64)
     stop_ns = np.empty(n_start, dtype=np.int64)
+    end_ns = np.empty(n_start, dtype=np.int64)
     closed = np.empty(n_start, dtype=np.bool_)
     p_cycle = np.empty(n_pause, dtype=np.int64)
     p_begin = np.empty(n_pause, dtype=np.int64)
@@ -93,6 +94,7 @@ def clock_cycles(sel, case_of, kind_of_act, act, t, applies, block_end, as_of): 
                 end_pos[n] = block_end[c] - 1
                 start_ns[n] = t[pos]
                 stop_ns[n] = NAT
+                end_ns[n] = as_of
                 closed[n] = False
                 n += 1
                 running = True
@@ -100,6 +102,7 @@ def clock_cycles(sel, case_of, kind_of_act, act, t, applies, block_end, as_of): 
         elif k == STOP:
             if running:
                 stop_ns[n - 1] = t[pos]
+                end_ns[n - 1] = t[pos]
                 end_pos[n - 1] = pos
                 closed[n - 1] = True
                 if held:
@@ -121,7 +124,7 @@ def clock_cycles(sel, case_of, kind_of_act, act, t, applies, block_end, as_of): 
     if running:
         _close_open(m, held, p_end, p_open, as_of)
     return (
-        cyc_case[:n], number[:n], start_pos[:n], end_pos[:n], start_ns[:n], stop_ns[:n], closed[:n],
+        cyc_case[:n], number[:n], start_pos[:n], end_pos[:n], start_ns[:n], stop_ns[:n], end_ns[:n], closed[:n],
         p_cycle[:m], p_begin[:m], p_end[:m], p_open[:m],
     )
 

@@ -37,7 +37,7 @@ def evaluate_ladder(rule: LadderRule, log: PreparedLog, rules: RuleSet) -> list[
     applies = applies_per_case(rule, log, rules)
     cyc = find_cycles(log, applies, rule.start, rule.stop)
     n = len(cyc)
-    end = np.where(cyc.closed, cyc.stop_ns, log.as_of)
+    end = cyc.end_ns
     if cal is not None:
         cal.check_covered(cyc.start_ns, what=f"start of rule '{rule.id}'")
         cal.check_covered(end, what=f"end of rule '{rule.id}'")
