@@ -63,9 +63,19 @@ def check(
     as_of_ns = to_as_of_ns(as_of)
     threads = default_threads(len(log.events)) if threads is None else threads
     prepared = prepare(log, as_of_ns, activities=_activities(ruleset), threads=threads)
-    table = evaluate_into(ruleset, prepared, threads=threads)
     case_ids, case_dtype, stamp = prepared.case_ids, prepared.case_dtype, pd.Timestamp(prepared.as_of, unit="ns", tz="UTC")
-    del prepared  # the sorted events are done with: free them before the table is put in order
+    if threads > 1:
+        parts = evaluated_parts(ruleset, prepared, threads)
+        n_cases = prepared.n_cases
+        # the sorted events and every shared intermediate are freed before the table is made: its
+        # fresh memory then comes from pages just given back, not from pages the host may have reclaimed
+        del prepared
+        table = TableBuilder(ruleset.ids(), n_cases)
+        table.add_all(parts, threads=threads)
+        del parts
+    else:
+        table = evaluate_into(ruleset, prepared, threads=threads)
+        del prepared  # the sorted events are done with: free them before the table is put in order
     results = table.frame(case_ids, case_dtype)
     del table
     return CheckResult(
@@ -128,6 +138,13 @@ def evaluate_into(ruleset: RuleSet, log: PreparedLog, threads: int = 1) -> Table
         for part in _each_part(ruleset, log):
             table.add(part)
         return table
+    table = TableBuilder(ruleset.ids(), log.n_cases)
+    table.add_all(evaluated_parts(ruleset, log, threads), threads=threads)
+    return table
+
+
+def evaluated_parts(ruleset: RuleSet, log: PreparedLog, threads: int) -> list[Rows]:
+    """The rows of every rule in rule order, ``threads`` rules evaluated at once (see :func:`evaluate_into`)."""
     # the rules reading the most events start first, so no long rule is left running alone at the end
     load = [log.n_events(rule.activities()) for rule in ruleset.rules]
     with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="svcsim-rule") as pool:
@@ -137,9 +154,7 @@ def evaluate_into(ruleset: RuleSet, log: PreparedLog, threads: int = 1) -> Table
         except BaseException:
             pool.shutdown(wait=True, cancel_futures=True)  # rules not started yet are dropped
             raise
-    table = TableBuilder(ruleset.ids(), log.n_cases)
-    table.add_all([part for parts in per_rule for part in parts], threads=threads)
-    return table
+    return [part for parts in per_rule for part in parts]
 
 
 def evaluate_all(ruleset: RuleSet, log: PreparedLog) -> list[Rows]:
