@@ -21,7 +21,7 @@ from numba import njit
 
 from svcsim.rules.results import NAT
 
-__all__ = ["clock_cycles", "counted_by_rule", "grouped_by_code", "code_counts", "grouped_into", "repeats_by_key", "next_repeat", "fixes_inside", "recurrence_outcomes"]
+__all__ = ["clock_cycles", "counted_by_rule", "code_counts", "grouped_into", "repeats_by_key", "next_repeat", "fixes_inside", "recurrence_outcomes"]
 
 #: what an activity is to a clock (0: not read by it)
 START, STOP, PAUSE, RESUME = 1, 2, 3, 4
@@ -291,22 +291,6 @@ def recurrence_outcomes(fix_case, fix_t, closes, key_of_case, bounds, g_t, g_cas
         else:
             status[i] = pending
     return status, number, stop, elapsed, related, level, reason
-
-
-@njit(cache=True, nogil=True)
-def grouped_by_code(codes, n_codes):  # noqa: ANN001, ANN201
-    """Positions grouped by code, each group in position order, and the group bounds (a counting sort).
-
-    The same as ``np.argsort(codes, kind="stable")`` with ``np.bincount``'s
-    running total, in two passes.
-    """
-    counts = code_counts(codes, 0, len(codes), n_codes)
-    bounds = np.zeros(n_codes + 1, dtype=np.int64)
-    for c in range(n_codes):
-        bounds[c + 1] = bounds[c] + counts[c]
-    order = np.empty(len(codes), dtype=np.int64)
-    grouped_into(codes, 0, len(codes), bounds[:-1].copy(), order)
-    return order, bounds
 
 
 @njit(cache=True, nogil=True)

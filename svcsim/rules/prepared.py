@@ -180,26 +180,36 @@ def prepare(log: EventLog, as_of: int | None, activities: Iterable[str] | None =
 
 
 def _grouped_by_code(codes: np.ndarray, n_codes: int, threads: int) -> tuple[np.ndarray, np.ndarray]:
-    """Positions grouped by code, each group in position order, and the group bounds.
+    """Positions grouped by code, each group in position order, and the group bounds (a counting sort).
 
-    :func:`~svcsim.rules.kernels.grouped_by_code`; with ``threads`` above 1
-    and ``_SPLIT_SORT_EVENTS`` codes or more, the counting and the placing
-    each run over two halves of the positions on two threads (the first
+    The same as ``np.argsort(codes, kind="stable")`` with ``np.bincount``'s
+    running total: a counting pass and a placing pass
+    (:func:`~svcsim.rules.kernels.code_counts`, :func:`~svcsim.rules.kernels.grouped_into`).
+    With ``threads`` above 1 and ``_SPLIT_SORT_EVENTS`` codes or more, each
+    pass runs over two halves of the positions on two threads (the first
     half's positions go first in every group).
     """
     from svcsim.rules import kernels  # numba loads on first use
 
-    n = len(codes)
-    if threads <= 1 or n < _SPLIT_SORT_EVENTS:
-        return kernels.grouped_by_code(codes, n_codes)
-    halves = [(0, n // 2), (n // 2, n)]
+    halves = _row_halves(len(codes), threads)
+    order = np.empty(len(codes), dtype=np.int64)
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="svcsim-group") as pool:
-        counts = list(pool.map(lambda h: kernels.code_counts(codes, h[0], h[1], n_codes), halves))
-        bounds = np.concatenate(([0], np.cumsum(counts[0] + counts[1])))
-        fills = [bounds[:-1].copy(), bounds[:-1] + counts[0]]
-        order = np.empty(n, dtype=np.int64)
-        list(pool.map(lambda h: kernels.grouped_into(codes, *halves[h], fills[h], order), [0, 1]))
+        counts = _each(pool, lambda h: kernels.code_counts(codes, h[0], h[1], n_codes), halves)
+        bounds = np.zeros(n_codes + 1, dtype=np.int64)
+        np.cumsum(np.sum(counts, axis=0), out=bounds[1:])
+        fills = [bounds[:-1] + sum(counts[:h], np.zeros(n_codes, dtype=np.int64)) for h in range(len(halves))]
+        _each(pool, lambda h: kernels.grouped_into(codes, *halves[h], fills[h], order), list(range(len(halves))))
     return order, bounds
+
+
+def _row_halves(n: int, threads: int) -> list[tuple[int, int]]:
+    """Rows ``0:n`` as two halves when ``threads`` above 1 and ``n`` reaches ``_SPLIT_SORT_EVENTS``, else one range."""
+    return [(0, n // 2), (n // 2, n)] if threads > 1 and n >= _SPLIT_SORT_EVENTS else [(0, n)]
+
+
+def _each(pool: ThreadPoolExecutor, fn: Callable, items: list) -> list:
+    """``[fn(item) for item in items]``, on the pool's threads when there is more than one (the kernels release the GIL)."""
+    return list(pool.map(fn, items)) if len(items) > 1 else [fn(item) for item in items]
 
 
 def _aligned_cases(log: EventLog, raw_ids: pd.Index) -> tuple[pd.Index, pd.CategoricalDtype | None, pd.DataFrame]:
@@ -318,17 +328,13 @@ def _sorted_packed(
     n_rows = len(t)
     if n_cases is None:
         n_cases = int(case.max()) + 1 if n_rows else 0
-    split = threads > 1 and n_rows >= _SPLIT_SORT_EVENTS
-    c_split = (n_cases + 1) // 2 if split else np.iinfo(np.int64).max
+    rows = _row_halves(n_rows, threads)
+    c_split = (n_cases + 1) // 2 if len(rows) > 1 else np.iinfo(np.int64).max
     as_of = np.iinfo(np.int64).max if as_of is None else int(as_of)
     wanted = np.zeros(0, dtype=bool) if wanted is None else wanted
     keep = np.empty(n_rows, dtype=bool)
-    rows = [(0, n_rows // 2), (n_rows // 2, n_rows)] if split else [(0, n_rows)]
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="svcsim-sort") as pool:
-        def each(fn: Callable, items: list) -> list:  # numba's kernels and numpy's sort release the GIL
-            return list(pool.map(fn, items)) if len(items) > 1 else [fn(items[0])]
-
-        found = each(lambda r: packing.kept_ranges(case, act, t, r[0], r[1], as_of, wanted, c_split, keep), rows)
+        found = _each(pool, lambda r: packing.kept_ranges(case, act, t, r[0], r[1], as_of, wanted, c_split, keep), rows)
         n, n_low, c_min, c_max, a_min, a_max, t_min, t_max, unit = packing.combined_ranges(found)
         if not n or a_min < 0 or c_min < 0:
             return None
@@ -340,8 +346,8 @@ def _sorted_packed(
         key = np.empty(n, dtype=np.int64)
         low_at = np.cumsum([0] + [int(f[1]) for f in found])
         high_at = n_low + np.cumsum([0] + [int(f[0] - f[1]) for f in found])
-        each(lambda h: packing.packed_into(case, act, t, keep, *rows[h], int(low_at[h]), int(high_at[h]), c_min, t_min,
-                                           unit, t_bits, a_bits, c_split, key), list(range(len(rows))))
+        _each(pool, lambda h: packing.packed_into(case, act, t, keep, *rows[h], int(low_at[h]), int(high_at[h]), c_min, t_min,
+                                                 unit, t_bits, a_bits, c_split, key), list(range(len(rows))))
         s_case = np.empty(n, dtype=np.int32 if n_cases < 2**31 else np.int64)
         s_act = np.empty(n, dtype=_act_dtype(1 << a_bits))
         s_t = np.empty(n, dtype=np.int64)
@@ -352,7 +358,7 @@ def _sorted_packed(
             key[lo:hi].sort()
             return packing.unpacked(key[lo:hi], lo, c_min, t_min, unit, t_bits, a_bits, s_case[lo:hi], s_act[lo:hi], s_t[lo:hi], block_end)
 
-        ties = sum(each(sorted_and_read, [(0, n_low), (n_low, n)] if 0 < n_low < n else [(0, n)]))
+        ties = sum(_each(pool, sorted_and_read, [(0, n_low), (n_low, n)] if 0 < n_low < n else [(0, n)]))
     packing.filled_block_ends(block_end)
     if ties:  # such events keep their row order, not their activity order
         sorted_moment = key >> a_bits
