@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from svcsim.calendar.lookup import NAT_NS
+from svcsim.eventlog.time import NAT_NS
 
 __all__ = ["searched", "deadlines", "business_between"]
 

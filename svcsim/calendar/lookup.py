@@ -16,10 +16,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from svcsim.eventlog.time import NAT_NS
+
 __all__ = ["SortedLookup", "NAT_NS"]
 
 #: numpy's NaT as an int64 (the smallest int64).
-NAT_NS: int = int(np.iinfo(np.int64).min)
 
 _INT64_MAX = int(np.iinfo(np.int64).max)
 

@@ -21,16 +21,16 @@ import pyarrow.compute as pc
 
 from svcsim.errors import InputError
 from svcsim.eventlog.log import EventLog
+from svcsim.eventlog.time import NAT_NS as NAT
+from svcsim.eventlog.time import to_as_of_ns
 from svcsim.eventlog.vocabulary import ACTIVITY_NAMES
 from svcsim.live.mapping import Mapping, canonical_mapping, load_mapping
 from svcsim.live.report import HARMLESS, ISSUE_COLUMNS, ValidationReport
 from svcsim.live.source import read_source
 from svcsim.live.timestamps import parse_times
-from svcsim.rules.engine import to_as_of_ns
 
 __all__ = ["load_events"]
 
-NAT = np.iinfo(np.int64).min
 
 
 class _Issues:

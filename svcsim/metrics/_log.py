@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from svcsim.eventlog.log import EventLog
-from svcsim.rules.engine import to_as_of_ns
+from svcsim.eventlog.time import to_as_of_ns
 
 __all__ = [
     "DEFAULT_ZONE",

@@ -28,6 +28,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from svcsim.rules.results import BAD_STATUSES, GOOD_STATUSES
+
 __all__ = ["METRICS_VERSION", "TIDY_COLUMNS", "run_metrics", "scenario_hash", "scenario_json", "tidy_types"]
 
 #: Bump when a metric's definition changes: cached replications of older versions are not reused.
@@ -38,9 +40,6 @@ TIDY_COLUMNS = ["scenario", "scenario_hash", "seed", "replication", "days", "war
                 "metric", "kind", "subject", "value"]
 
 _MINUTES_PER_DAY = 1440.0
-# As CheckResult.summary: good over decided; open breaches are decided, running and pending cases are not.
-_GOOD = ("met", "held")
-_BAD = ("breached", "breached_open", "failed")
 
 
 def scenario_json(scenario: Any) -> str:
@@ -103,8 +102,8 @@ def _rule_metrics(run: Any, kept: set[str] | None) -> list[tuple[str, str, float
         results = results[results["case_id"].astype(str).isin(kept)]
     rule_ids = results["rule_id"].astype(str).to_numpy()
     status = results["status"].astype(str)
-    good = status.isin(_GOOD).to_numpy()
-    decided = good | status.isin(_BAD).to_numpy()
+    good = status.isin(GOOD_STATUSES).to_numpy()
+    decided = good | status.isin(BAD_STATUSES).to_numpy()
     counts = pd.DataFrame({"good": good, "decided": decided}).groupby(rule_ids).sum()
     rows = []
     for rule_id in rules.ids():

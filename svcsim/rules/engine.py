@@ -19,19 +19,19 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from svcsim.errors import InputError
 from svcsim.eventlog.log import EventLog
+from svcsim.eventlog.time import to_as_of_ns
 from svcsim.rules.duration import evaluate_duration
 from svcsim.rules.ladder import evaluate_ladder
 from svcsim.rules.load import RuleSet, load_rules
 from svcsim.rules.prepared import PreparedLog, prepare
 from svcsim.rules.recurrence import evaluate_recurrence
-from svcsim.rules.results import STATUSES, Rows, status_code
+from svcsim.rules.results import BAD_STATUSES, GOOD_STATUSES, STATUSES, Rows, status_code
 from svcsim.rules.sorting import is_sorted
 from svcsim.rules.spec import DurationRule, LadderRule
 from svcsim.rules.table import TableBuilder, to_frame  # noqa: F401 (to_frame: for callers of evaluate_all)
 
-__all__ = ["CheckResult", "check", "summarise", "escalations", "to_as_of_ns", "default_threads"]
+__all__ = ["CheckResult", "check", "summarise", "escalations", "default_threads"]
 
 
 @dataclass(frozen=True)
@@ -85,19 +85,6 @@ def check(
         as_of=stamp,
         rules=ruleset,
     )
-
-
-def to_as_of_ns(as_of: datetime | pd.Timestamp | str | None) -> int | None:
-    """An aware moment (or ISO text with an offset) as UTC epoch ns; None stays None."""
-    if as_of is None:
-        return None
-    try:
-        stamp = pd.Timestamp(as_of)
-    except (ValueError, TypeError):
-        raise InputError(f"{as_of!r} is not a date-time", field="as_of", expected="ISO 8601 with an offset, e.g. 2026-03-31T18:00:00+08:00") from None
-    if stamp.tzinfo is None:
-        raise InputError(f"{as_of!r} has no time zone", field="as_of", expected="a time-zone-aware moment, e.g. 2026-03-31T18:00:00+08:00 (no zone is assumed)")
-    return int(stamp.tz_convert("UTC").value)
 
 
 def _activities(ruleset: RuleSet) -> set[str]:
@@ -216,10 +203,6 @@ def _reason_codes(rows: Rows, log: PreparedLog) -> np.ndarray:
     return np.array([rows.label(text) for text in log.invalid_labels], dtype=np.int32)
 
 
-_DECIDED_GOOD = {"met", "held"}
-_DECIDED_BAD = {"breached", "breached_open", "failed"}
-
-
 def summarise(results: pd.DataFrame, rules: RuleSet) -> pd.DataFrame:
     """Per rule id: counts of each status and attainment % (good / decided; open breaches count as decided).
 
@@ -227,8 +210,8 @@ def summarise(results: pd.DataFrame, rules: RuleSet) -> pd.DataFrame:
     percentage; so do not_applicable and invalid rows.
     """
     counts, cases = _counts(results, rules)
-    good = counts[list(_DECIDED_GOOD)].sum(axis=1)
-    decided = good + counts[list(_DECIDED_BAD)].sum(axis=1)
+    good = counts[list(GOOD_STATUSES)].sum(axis=1)
+    decided = good + counts[list(BAD_STATUSES)].sum(axis=1)
     summary = counts.copy()
     summary.insert(0, "cases", cases)
     summary.insert(1, "rows", counts.sum(axis=1))

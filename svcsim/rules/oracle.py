@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from svcsim.eventlog.log import EventLog
-from svcsim.rules.engine import to_as_of_ns
+from svcsim.eventlog.time import to_as_of_ns
 from svcsim.rules.load import RuleSet, load_rules
 from svcsim.rules.results import NAT, STATUSES
 from svcsim.rules.spec import Condition, DurationRule, LadderRule, RecurrenceRule, to_ns

@@ -14,9 +14,12 @@ from dataclasses import dataclass, field, fields
 import numpy as np
 import pandas as pd
 
-__all__ = ["STATUSES", "RESULT_COLUMNS", "Rows", "NAT", "status_code"]
+from svcsim.eventlog.time import NAT_NS
 
-NAT = np.iinfo(np.int64).min
+__all__ = ["STATUSES", "GOOD_STATUSES", "BAD_STATUSES", "DECIDED_STATUSES", "RESULT_COLUMNS", "Rows", "NAT",
+           "status_code"]
+
+NAT = NAT_NS  # the one sentinel, from svcsim.eventlog.time
 STATUSES: tuple[str, ...] = (
     "met",
     "breached",
@@ -29,6 +32,12 @@ STATUSES: tuple[str, ...] = (
     "not_applicable",
     "invalid",
 )
+#: The statuses that decide a target: attainment is good over decided. Open breaches are decided
+#: (the target is already missed); running, at-risk and pending rows are not yet, and
+#: not_applicable and invalid rows never are.
+GOOD_STATUSES: tuple[str, ...] = ("met", "held")
+BAD_STATUSES: tuple[str, ...] = ("breached", "breached_open", "failed")
+DECIDED_STATUSES: tuple[str, ...] = GOOD_STATUSES + BAD_STATUSES
 _CODE = {s: i for i, s in enumerate(STATUSES)}
 _UTC = pd.DatetimeTZDtype("ns", "UTC")
 _SPENT = np.empty(0, dtype=np.int64)
