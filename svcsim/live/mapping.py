@@ -10,15 +10,24 @@ attributes that change between rows. See ``docs/reference/mapping.md``.
 
 from __future__ import annotations
 
+import codecs
 import tomllib
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from svcsim.calendar.config import check_timezone
 from svcsim.errors import InputError
 from svcsim.eventlog.log import CASE_ATTRIBUTES
+from svcsim.textfiles import read_user_text
 
 __all__ = ["Mapping", "load_mapping", "canonical_mapping"]
 
@@ -37,8 +46,26 @@ class SourceSpec(_Closed):
     member: str | None = None  # the CSV inside a .zip (default: its only .csv)
     sheet: str | int = 0  # Excel sheet
     missing: Annotated[list[str], BeforeValidator(_as_list)] = [""]  # cells meaning "no value", e.g. "?"
-    encoding: str = "utf-8"
-    delimiter: str = ","
+    encoding: str = "utf-8"  # any codec Python knows; UTF-8 accepts a byte-order mark
+    delimiter: str = ","  # one character
+
+    @field_validator("encoding")
+    @classmethod
+    def _known_encoding(cls, value: str) -> str:
+        try:
+            codecs.lookup(value)
+        except LookupError:
+            raise ValueError(f"unknown encoding {value!r}; expected a codec name such as 'utf-8', "
+                             "'latin-1', 'cp1252' or 'gb18030'") from None
+        return value
+
+    @field_validator("delimiter")
+    @classmethod
+    def _one_character(cls, value: str) -> str:
+        if len(value) != 1:
+            raise ValueError(f"the delimiter {value!r} is {len(value)} characters; expected exactly one, "
+                             "such as ',' ';' or '\\t'")
+        return value
 
 
 class ColumnsSpec(_Closed):
@@ -116,10 +143,9 @@ class Mapping(_Closed):
 def load_mapping(path: str | Path) -> Mapping:
     """Read and validate a mapping file; a mistake is one InputError naming the file and the field."""
     path = Path(path)
-    if not path.is_file():
-        raise InputError("no such file", file=path, expected="a mapping file (TOML)")
+    text = read_user_text(path, what="a mapping file (TOML)")
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"not valid TOML ({exc})", file=path, expected="a TOML mapping file") from None
     try:

@@ -116,10 +116,26 @@ def _localised(local: pd.Series, spec: TimestampSpec, code: np.ndarray, mixed: n
 
 
 def _odd_offsets(offsets: pd.Series, aware: pd.Series, zone: str | None) -> np.ndarray:
-    """Rows whose written offset differs from the stated zone's, or from the source's usual one."""
-    written = offsets.str.replace("Z", "+00:00", regex=False).str.replace(r"^([+-]\d{2})(\d{2})$", r"\1:\2", regex=True)
+    """Rows whose written offset differs from the stated zone's, or from the source's usual one.
+
+    Offsets are compared as minutes east of UTC (``Z``, ``+08:00`` and ``+0800`` alike).
+    """
+    if len(aware) == 0:
+        return np.zeros(0, dtype=bool)
+    written = _offset_minutes(offsets)
     if zone is not None:
-        expected = aware.dt.tz_convert(zone).map(lambda t: t.strftime("%z")).str.replace(r"^([+-]\d{2})(\d{2})$", r"\1:\2", regex=True)
-        return (written.to_numpy() != expected.to_numpy())
-    usual = written.mode().iloc[0]
-    return (written != usual).to_numpy()
+        utc = aware.dt.tz_convert("UTC").dt.tz_localize(None)
+        local = aware.dt.tz_convert(zone).dt.tz_localize(None)
+        expected = ((local - utc).dt.total_seconds() // 60).to_numpy(dtype=np.int64)
+        return written != expected
+    values, counts = np.unique(written, return_counts=True)
+    return written != values[np.argmax(counts)]
+
+
+def _offset_minutes(offsets: pd.Series) -> np.ndarray:
+    """``Z`` / ``+HH:MM`` / ``+HHMM`` as minutes east of UTC."""
+    text = offsets.astype("string").str.replace("Z", "+00:00", regex=False).str.replace(":", "", regex=False)
+    sign = np.where(text.str.startswith("-").to_numpy(dtype=bool), -1, 1)
+    hours = text.str.slice(1, 3).astype(int).to_numpy()
+    minutes = text.str.slice(3, 5).astype(int).to_numpy()
+    return (sign * (60 * hours + minutes)).astype(np.int64)
