@@ -8,11 +8,11 @@ import pytest
 from logs import local, make_log
 
 from svcsim.rules import check, load_rules
+from svcsim.rules.columnar.prepared import _sort_order, _sorted_packed, prepare
+from svcsim.rules.columnar.sorting import is_sorted, lexsort_order, time_key
+from svcsim.rules.columnar.table import _merge_runs, to_frame
 from svcsim.rules.engine import _activities, evaluate_all
-from svcsim.rules.prepared import _sort_order, _sorted_packed, prepare
 from svcsim.rules.results import RESULT_COLUMNS, Rows
-from svcsim.rules.sorting import is_sorted, lexsort_order, time_key
-from svcsim.rules.table import _merge_runs, to_frame
 
 RESULT_DTYPES = {
     "rule_id": "category", "rule_group": "category", "kind": "category", "case_id": "category",
@@ -206,7 +206,7 @@ def test_the_result_table_is_the_sorted_concatenation_of_the_parts(seed):
 @pytest.mark.parametrize("seed", range(5))
 def test_a_table_built_part_by_part_grows_and_sorts_parts_into_rule_order(seed):
     """Room that runs out is grown, and parts added out of rule order land where the sort puts them."""
-    from svcsim.rules.table import TableBuilder
+    from svcsim.rules.columnar.table import TableBuilder
 
     case_ids = pd.Index([f"C{i}" for i in range(9)], dtype="str")
     parts, order = _random_parts(np.random.default_rng(seed))
@@ -222,7 +222,7 @@ def test_spread_texts_is_a_take_with_nulls():
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    from svcsim.rules.table import _spread_texts
+    from svcsim.rules.columnar.table import _spread_texts
 
     rng = np.random.default_rng(3)
     where = rng.random(1000) < 0.1
@@ -246,8 +246,8 @@ def test_number_within_counts_runs():
 
 
 def test_cases_per_rule_counts_distinct_cases_in_any_order():
+    from svcsim.rules.columnar.kernels import counted_by_rule
     from svcsim.rules.engine import _cases_per_rule
-    from svcsim.rules.kernels import counted_by_rule
 
     rng = np.random.default_rng(8)
     for _ in range(100):
@@ -278,7 +278,7 @@ def test_cases_per_rule_counts_distinct_cases_in_any_order():
 def test_next_repeat_is_the_first_repeat_on_the_key_strictly_after(seed, bounds_dtype):
     """The compiled grouping and search against a brute force, with ties, keyless cases and long groups;
     and the outcome of each fix (:func:`recurrence_outcomes`) from that repeat."""
-    from svcsim.rules.kernels import next_repeat, recurrence_outcomes, repeats_by_key
+    from svcsim.rules.columnar.kernels import next_repeat, recurrence_outcomes, repeats_by_key
 
     rng = np.random.default_rng(seed)
     n_events, n_cases, n_keys = 400, 120, (3, 40)[seed % 2]  # 3 keys: groups far past the insertion sort's 16
@@ -317,7 +317,7 @@ def test_next_repeat_is_the_first_repeat_on_the_key_strictly_after(seed, bounds_
 @pytest.mark.parametrize("seed", range(10))
 def test_sorting_only_the_kept_events_is_sorting_them(seed, split, monkeypatch):
     """Also with the sort split in two halves by case on two threads (as for large logs)."""
-    import svcsim.rules.prepared as prepared_module
+    import svcsim.rules.columnar.prepared as prepared_module
 
     monkeypatch.setattr(prepared_module, "_SPLIT_SORT_EVENTS", 2)
     rng = np.random.default_rng(seed)
@@ -341,7 +341,7 @@ def test_sorting_only_the_kept_events_is_sorting_them(seed, split, monkeypatch):
 @pytest.mark.parametrize("seed", range(5))
 def test_grouping_by_code_is_a_stable_argsort(seed, threads, monkeypatch):
     """Also in two halves on two threads (as for large logs)."""
-    import svcsim.rules.prepared as prepared_module
+    import svcsim.rules.columnar.prepared as prepared_module
 
     monkeypatch.setattr(prepared_module, "_SPLIT_SORT_EVENTS", 2)
     rng = np.random.default_rng(seed)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from svcsim.calendar import ServiceCalendar
-from svcsim.rules.prepared import PreparedLog
+from svcsim.rules.columnar.prepared import PreparedLog
 from svcsim.rules.spec import Condition
 
 __all__ = ["Rows", "evaluate"]

@@ -20,10 +20,10 @@ import numpy as np
 
 from svcsim.calendar import ServiceCalendar
 from svcsim.rules.clocks import Cycles, find_cycles
+from svcsim.rules.columnar.prepared import PreparedLog
 from svcsim.rules.conditions import Rows as SpanRows
 from svcsim.rules.conditions import evaluate
 from svcsim.rules.load import RuleSet
-from svcsim.rules.prepared import PreparedLog
 from svcsim.rules.results import NAT, Rows, status_code
 from svcsim.rules.spec import DurationRule, to_ns
 

@@ -21,15 +21,15 @@ import pandas as pd
 
 from svcsim.eventlog.log import EventLog
 from svcsim.eventlog.time import to_as_of_ns
+from svcsim.rules.columnar.prepared import PreparedLog, prepare
+from svcsim.rules.columnar.sorting import is_sorted
+from svcsim.rules.columnar.table import TableBuilder, to_frame  # noqa: F401 (to_frame: for callers of evaluate_all)
 from svcsim.rules.duration import evaluate_duration
 from svcsim.rules.ladder import evaluate_ladder
 from svcsim.rules.load import RuleSet, load_rules
-from svcsim.rules.prepared import PreparedLog, prepare
 from svcsim.rules.recurrence import evaluate_recurrence
 from svcsim.rules.results import BAD_STATUSES, GOOD_STATUSES, STATUSES, Rows, status_code
-from svcsim.rules.sorting import is_sorted
 from svcsim.rules.spec import DurationRule, LadderRule
-from svcsim.rules.table import TableBuilder, to_frame  # noqa: F401 (to_frame: for callers of evaluate_all)
 
 __all__ = ["CheckResult", "check", "summarise", "escalations", "default_threads"]
 
@@ -243,7 +243,7 @@ def _counts(results: pd.DataFrame, rules: RuleSet) -> tuple[pd.DataFrame, pd.Ser
         return counts.astype(np.int64), cases
     r, s, c = rule.cat.codes.to_numpy(), status.cat.codes.to_numpy(), case.cat.codes.to_numpy()
     n_rules, n_status = len(ids), len(STATUSES)
-    from svcsim.rules.kernels import counted_by_rule  # numba loads on first use
+    from svcsim.rules.columnar.kernels import counted_by_rule  # numba loads on first use
 
     table, per_rule, in_order = counted_by_rule(r, s, c, n_rules, n_status)
     counts = pd.DataFrame(table, index=pd.Index(ids, name="rule_id"), columns=pd.Index(list(STATUSES), name="status"))

@@ -21,9 +21,9 @@ from __future__ import annotations
 import numpy as np
 
 from svcsim.rules.clocks import find_cycles
+from svcsim.rules.columnar.prepared import PreparedLog
 from svcsim.rules.duration import applies_per_case
 from svcsim.rules.load import RuleSet
-from svcsim.rules.prepared import PreparedLog
 from svcsim.rules.results import NAT, Rows, status_code
 from svcsim.rules.spec import LadderRule, to_ns
 

@@ -14,9 +14,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from svcsim.rules.columnar.prepared import PreparedLog
 from svcsim.rules.duration import applies_per_case
 from svcsim.rules.load import RuleSet
-from svcsim.rules.prepared import PreparedLog
 from svcsim.rules.results import Rows, status_code
 from svcsim.rules.spec import RecurrenceRule
 
@@ -32,9 +32,9 @@ def evaluate_recurrence(rule: RecurrenceRule, log: PreparedLog, rules: RuleSet) 
     key_code = log.memoized(("key_codes", tuple(rule.key)), lambda: _dense(_key_codes(key_cols)))
 
     applies = applies_per_case(rule, log, rules)
-    from svcsim.rules.kernels import fixes_inside, recurrence_outcomes  # numba loads on first use
+    from svcsim.rules.columnar import kernels  # numba loads on first use
 
-    fix_case, fix_t = fixes_inside(log.positions([rule.after]), log.case, log.t, applies)
+    fix_case, fix_t = kernels.fixes_inside(log.positions([rule.after]), log.case, log.t, applies)
     window = int(round(rule.window.total_seconds() * 1e9))
     if cal is not None:
         cal.check_covered(fix_t, what=f"fix of rule '{rule.id}'")
@@ -49,7 +49,7 @@ def evaluate_recurrence(rule: RecurrenceRule, log: PreparedLog, rules: RuleSet) 
         *(status_code(s) for s in ("pending", "held", "failed", "not_applicable")), -1,
         rows.label(f"no {' / '.join(rule.key)} to match repeats on"), rows.label("the same fault came back within the window"),
     ], dtype=np.int64)
-    status, number, stop, elapsed, related, level, reason = recurrence_outcomes(
+    status, number, stop, elapsed, related, level, reason = kernels.recurrence_outcomes(
         fix_case, fix_t, closes, dense, bounds, g_t, g_case, log.as_of, codes,
     )
     rows.case, rows.cycle, rows.status = fix_case, number, status
@@ -61,11 +61,11 @@ def evaluate_recurrence(rule: RecurrenceRule, log: PreparedLog, rules: RuleSet) 
 
 
 def _repeats(log: PreparedLog, rule: RecurrenceRule, dense: np.ndarray, n_keys: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The rule's repeat events grouped by key in time order (:func:`~svcsim.rules.kernels.repeats_by_key`).
+    """The rule's repeat events grouped by key in time order (:func:`~svcsim.rules.columnar.kernels.repeats_by_key`).
 
     Shared by the rules that match the same repeat events on the same key.
     """
-    from svcsim.rules.kernels import repeats_by_key  # numba loads on first use
+    from svcsim.rules.columnar.kernels import repeats_by_key  # numba loads on first use
 
     memo_key = ("repeats", tuple(rule.key), log.codes(rule.repeat).tobytes())
     def compute() -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -2,7 +2,7 @@
 
 Rule evaluators return :class:`Rows` of plain numpy arrays (int64 ns for times
 and durations, ``NAT`` when absent, status codes; a column that is one value
-throughout is that value broadcast). :mod:`svcsim.rules.table` copies each
+throughout is that value broadcast). :mod:`svcsim.rules.columnar.table` copies each
 rule's rows into the final columns as they come and makes one DataFrame with
 categoricals and tz-aware timestamps of them.
 """

@@ -15,8 +15,8 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import pandas as pd
 
+from svcsim.rules.columnar.sorting import is_sorted, lexsort_order
 from svcsim.rules.results import _UTC, STATUSES, Rows
-from svcsim.rules.sorting import is_sorted, lexsort_order
 
 __all__ = ["TableBuilder", "to_frame"]
 

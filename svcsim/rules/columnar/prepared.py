@@ -18,7 +18,7 @@ import pandas as pd
 
 from svcsim.errors import InputError
 from svcsim.eventlog.log import EventLog
-from svcsim.rules.sorting import is_sorted, lexsort_order, time_key
+from svcsim.rules.columnar.sorting import is_sorted, lexsort_order, time_key
 
 __all__ = ["PreparedLog", "prepare"]
 
@@ -184,12 +184,12 @@ def _grouped_by_code(codes: np.ndarray, n_codes: int, threads: int) -> tuple[np.
 
     The same as ``np.argsort(codes, kind="stable")`` with ``np.bincount``'s
     running total: a counting pass and a placing pass
-    (:func:`~svcsim.rules.kernels.code_counts`, :func:`~svcsim.rules.kernels.grouped_into`).
+    (:func:`~svcsim.rules.columnar.kernels.code_counts`, :func:`~svcsim.rules.columnar.kernels.grouped_into`).
     With ``threads`` above 1 and ``_SPLIT_SORT_EVENTS`` codes or more, each
     pass runs over two halves of the positions on two threads (the first
     half's positions go first in every group).
     """
-    from svcsim.rules import kernels  # numba loads on first use
+    from svcsim.rules.columnar import kernels  # numba loads on first use
 
     halves = _row_halves(len(codes), threads)
     order = np.empty(len(codes), dtype=np.int64)
@@ -314,7 +314,7 @@ def _sorted_packed(
     Each event becomes ``case | time | activity`` in one int64 (time less the
     earliest, in whole seconds, ms or us when every time is a whole number of
     them), so a plain ``np.sort`` orders them and the columns are read back
-    from the bits (:mod:`svcsim.rules.packing`): int32 case codes (int64 past
+    from the bits (:mod:`svcsim.rules.columnar.sort_kernels`): int32 case codes (int64 past
     2**31), small activity codes, int64 times. Events of one case at one
     instant come out ordered by activity code, so those few are put back in
     row order. None when the three do not fit in 63 bits (or a code is
@@ -323,7 +323,7 @@ def _sorted_packed(
     halves of the rows, the sort and the reading back over the lower and
     upper halves of the case codes.
     """
-    from svcsim.rules import packing  # numba loads on first use
+    from svcsim.rules.columnar import sort_kernels  # numba loads on first use
 
     n_rows = len(t)
     if n_cases is None:
@@ -334,8 +334,8 @@ def _sorted_packed(
     wanted = np.zeros(0, dtype=bool) if wanted is None else wanted
     keep = np.empty(n_rows, dtype=bool)
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="svcsim-sort") as pool:
-        found = _each(pool, lambda r: packing.kept_ranges(case, act, t, r[0], r[1], as_of, wanted, c_split, keep), rows)
-        n, n_low, c_min, c_max, a_min, a_max, t_min, t_max, unit = packing.combined_ranges(found)
+        found = _each(pool, lambda r: sort_kernels.kept_ranges(case, act, t, r[0], r[1], as_of, wanted, c_split, keep), rows)
+        n, n_low, c_min, c_max, a_min, a_max, t_min, t_max, unit = sort_kernels.combined_ranges(found)
         if not n or a_min < 0 or c_min < 0:
             return None
         c_bits = int(c_max - c_min).bit_length()
@@ -346,7 +346,7 @@ def _sorted_packed(
         key = np.empty(n, dtype=np.int64)
         low_at = np.cumsum([0] + [int(f[1]) for f in found])
         high_at = n_low + np.cumsum([0] + [int(f[0] - f[1]) for f in found])
-        _each(pool, lambda h: packing.packed_into(case, act, t, keep, *rows[h], int(low_at[h]), int(high_at[h]), c_min, t_min,
+        _each(pool, lambda h: sort_kernels.packed_into(case, act, t, keep, *rows[h], int(low_at[h]), int(high_at[h]), c_min, t_min,
                                                  unit, t_bits, a_bits, c_split, key), list(range(len(rows))))
         s_case = np.empty(n, dtype=np.int32 if n_cases < 2**31 else np.int64)
         s_act = np.empty(n, dtype=_act_dtype(1 << a_bits))
@@ -356,10 +356,10 @@ def _sorted_packed(
         def sorted_and_read(part: tuple[int, int]) -> int:
             lo, hi = part
             key[lo:hi].sort()
-            return packing.unpacked(key[lo:hi], lo, c_min, t_min, unit, t_bits, a_bits, s_case[lo:hi], s_act[lo:hi], s_t[lo:hi], block_end)
+            return sort_kernels.unpacked(key[lo:hi], lo, c_min, t_min, unit, t_bits, a_bits, s_case[lo:hi], s_act[lo:hi], s_t[lo:hi], block_end)
 
         ties = sum(_each(pool, sorted_and_read, [(0, n_low), (n_low, n)] if 0 < n_low < n else [(0, n)]))
-    packing.filled_block_ends(block_end)
+    sort_kernels.filled_block_ends(block_end)
     if ties:  # such events keep their row order, not their activity order
         sorted_moment = key >> a_bits
         del key
@@ -381,7 +381,7 @@ def _sort_order(case: np.ndarray, t: np.ndarray, seq: np.ndarray | None) -> np.n
     """The permutation sorting events by case, time, ``seq`` (if given), then row: ``np.lexsort``'s, exactly.
 
     None when the events are in that order already. Integer keys go through
-    :func:`~svcsim.rules.sorting.lexsort_order` (packed int64 sorts); a
+    :func:`~svcsim.rules.columnar.sorting.lexsort_order` (packed int64 sorts); a
     fractional ``seq`` through :func:`_lexsort_order`.
     """
     n = len(case)
