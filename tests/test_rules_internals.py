@@ -12,7 +12,7 @@ from svcsim.rules.columnar.prepared import _sort_order, _sorted_packed, prepare
 from svcsim.rules.columnar.sorting import is_sorted, lexsort_order, time_key
 from svcsim.rules.columnar.table import _merge_runs, to_frame
 from svcsim.rules.engine import _activities, evaluate_all
-from svcsim.rules.results import RESULT_COLUMNS, Rows
+from svcsim.rules.results import RESULT_COLUMNS, ResultRows
 
 RESULT_DTYPES = {
     "rule_id": "category", "rule_group": "category", "kind": "category", "case_id": "category",
@@ -81,7 +81,7 @@ def test_merging_sorted_runs_is_a_stable_sort():
 
 def test_rows_defaults_are_shared_until_written():
     """Default columns cost nothing until a rule writes one; a write never leaks into another rows object."""
-    a, b = Rows.empty("r", "duration", "wall", 3), Rows.empty("r", "duration", "wall", 3)
+    a, b = ResultRows.empty("r", "duration", "wall", 3), ResultRows.empty("r", "duration", "wall", 3)
     a.put("status", slice(None), 4)
     a.set_reason(np.array([True, False, False]), "why")
     assert list(a.status) == [4, 4, 4] and list(b.status) == [0, 0, 0]
@@ -136,13 +136,13 @@ def test_keeping_only_the_rules_activities_changes_nothing():
     pd.testing.assert_frame_equal(frames[0], frames[1])
 
 
-def _random_parts(rng: np.random.Generator) -> tuple[list[Rows], list[str]]:
+def _random_parts(rng: np.random.Generator) -> tuple[list[ResultRows], list[str]]:
     """Rows of a few rules, some in two parts, with shared defaults, written columns and text labels."""
     order = ["b", "a", "c"]
     parts = []
     for rid in ("a", "b", "a", "c"):
         n = int(rng.integers(0 if rid != "b" else 1, 40))  # an empty part is left out
-        rows = Rows.empty(rid, "duration" if rid != "c" else "recurrence", "wall", n, group="g" + rid)
+        rows = ResultRows.empty(rid, "duration" if rid != "c" else "recurrence", "wall", n, group="g" + rid)
         rows.case = np.sort(rng.integers(0, 9, n)).astype(np.int64)
         rows.cycle = rng.integers(1, 3, n)
         if rng.random() < 0.5:
@@ -156,7 +156,7 @@ def _random_parts(rng: np.random.Generator) -> tuple[list[Rows], list[str]]:
     return parts, order
 
 
-def _plain_frame(parts: list[Rows], order: list[str], case_ids: pd.Index) -> pd.DataFrame:
+def _plain_frame(parts: list[ResultRows], order: list[str], case_ids: pd.Index) -> pd.DataFrame:
     """What to_frame must give, the slow way: object columns, concatenated, stably sorted."""
     frames = []
     for p in parts:

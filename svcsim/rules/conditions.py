@@ -17,12 +17,12 @@ from svcsim.calendar import ServiceCalendar
 from svcsim.rules.columnar.prepared import PreparedLog
 from svcsim.rules.spec import Condition
 
-__all__ = ["Rows", "evaluate"]
+__all__ = ["CaseSpans", "evaluate"]
 
 
 @dataclass(frozen=True)
-class Rows:
-    """The rows a condition is evaluated for: case codes, and optionally spans (positions and times)."""
+class CaseSpans:
+    """What a condition is evaluated for, one row each: a case code, and optionally a clock span of it (positions and times)."""
 
     case: np.ndarray
     first_pos: np.ndarray | None = None
@@ -35,7 +35,7 @@ class Rows:
 def evaluate(
     cond: Condition,
     log: PreparedLog,
-    rows: Rows,
+    rows: CaseSpans,
     *,
     calendar: ServiceCalendar | None,
     source: str,

@@ -21,10 +21,9 @@ import numpy as np
 from svcsim.calendar import ServiceCalendar
 from svcsim.rules.clocks import Cycles, find_cycles
 from svcsim.rules.columnar.prepared import PreparedLog
-from svcsim.rules.conditions import Rows as SpanRows
-from svcsim.rules.conditions import evaluate
+from svcsim.rules.conditions import CaseSpans, evaluate
 from svcsim.rules.load import RuleSet
-from svcsim.rules.results import NAT, Rows, status_code
+from svcsim.rules.results import NAT, ResultRows, status_code
 from svcsim.rules.spec import DurationRule, to_ns
 
 __all__ = ["evaluate_duration", "applies_per_case", "due_times"]
@@ -33,12 +32,12 @@ def applies_per_case(rule, log: PreparedLog, rules: RuleSet) -> np.ndarray:  # n
     """Per case code: whether the rule's ``applies_to`` holds (always, when it has none)."""
     if rule.applies_to is None:
         return np.ones(log.n_cases, dtype=bool)
-    rows = SpanRows(case=np.arange(log.n_cases), every_case=True)
+    rows = CaseSpans(case=np.arange(log.n_cases), every_case=True)
     return evaluate(rule.applies_to, log, rows, calendar=rules.calendar_for(rule), source=rules.source, where=f"rule '{rule.id}'")
 
 
 
-def evaluate_duration(rule: DurationRule, log: PreparedLog, rules: RuleSet) -> Rows:
+def evaluate_duration(rule: DurationRule, log: PreparedLog, rules: RuleSet) -> ResultRows:
     """Result rows of one duration rule."""
     cal = rules.calendar_for(rule)
     applies = applies_per_case(rule, log, rules)
@@ -51,7 +50,7 @@ def evaluate_duration(rule: DurationRule, log: PreparedLog, rules: RuleSet) -> R
     wall = end - cyc.start_ns
     held = len(cyc.pause_cycle) > 0
     paused_wall = _per_cycle(n, cyc.pause_cycle, cyc.resume_ns - cyc.pause_ns)
-    rows = Rows.empty(rule.id, "duration", rule.basis, n)
+    rows = ResultRows.empty(rule.id, "duration", rule.basis, n)
     if rule.basis == "calendar":
         business = cal.business_ns(cyc.start_ns, end)
         paused = _per_cycle(n, cyc.pause_cycle, cal.business_ns(cyc.pause_ns, cyc.resume_ns)) if held else paused_wall
@@ -65,7 +64,7 @@ def evaluate_duration(rule: DurationRule, log: PreparedLog, rules: RuleSet) -> R
     reason = _constant(n, rows.label("default"), np.int32)
     if rule.special:
         target, reason = np.array(target), np.array(reason)
-        spans = SpanRows(case=cyc.case, first_pos=cyc.start_pos, last_pos=cyc.end_pos, start_ns=cyc.start_ns, end_ns=end)
+        spans = CaseSpans(case=cyc.case, first_pos=cyc.start_pos, last_pos=cyc.end_pos, start_ns=cyc.start_ns, end_ns=end)
         chosen = np.zeros(n, dtype=bool)
         for special in rule.special:
             hit = ~chosen & evaluate(special.when, log, spans, calendar=cal, source=rules.source, where=f"rule '{rule.id}'")
@@ -170,14 +169,14 @@ def _rank_within(group: np.ndarray) -> np.ndarray:
     return idx - np.maximum.accumulate(np.where(new, idx, 0))
 
 
-def _with_unstarted(rows: Rows, rule: DurationRule, log: PreparedLog, applies: np.ndarray, cyc: Cycles) -> Rows:
+def _with_unstarted(rows: ResultRows, rule: DurationRule, log: PreparedLog, applies: np.ndarray, cyc: Cycles) -> ResultRows:
     """Add a not_applicable row for each case where the stop happened but the clock never started."""
     has_stop = log.has_event(rule.stop) & applies
     has_stop[cyc.case] = False
     cases = np.flatnonzero(has_stop)
     if not len(cases):
         return rows
-    extra = Rows.empty(rule.id, "duration", rule.basis, len(cases))
+    extra = ResultRows.empty(rule.id, "duration", rule.basis, len(cases))
     extra.case = cases
     extra.put("status", slice(None), status_code("not_applicable"))
     extra.set_reason(slice(None), f"no start event ({' / '.join(rule.start)}) before the stop")

@@ -28,7 +28,7 @@ from svcsim.rules.duration import evaluate_duration
 from svcsim.rules.ladder import evaluate_ladder
 from svcsim.rules.load import RuleSet, load_rules
 from svcsim.rules.recurrence import evaluate_recurrence
-from svcsim.rules.results import BAD_STATUSES, GOOD_STATUSES, STATUSES, Rows, status_code
+from svcsim.rules.results import BAD_STATUSES, GOOD_STATUSES, STATUSES, ResultRows, status_code
 from svcsim.rules.spec import DurationRule, LadderRule
 
 __all__ = ["CheckResult", "check", "summarise", "escalations", "default_threads"]
@@ -130,7 +130,7 @@ def evaluate_into(ruleset: RuleSet, log: PreparedLog, threads: int = 1) -> Table
     return table
 
 
-def evaluated_parts(ruleset: RuleSet, log: PreparedLog, threads: int) -> list[Rows]:
+def evaluated_parts(ruleset: RuleSet, log: PreparedLog, threads: int) -> list[ResultRows]:
     """The rows of every rule in rule order, ``threads`` rules evaluated at once (see :func:`evaluate_into`)."""
     # the rules reading the most events start first, so no long rule is left running alone at the end
     load = [log.n_events(rule.activities()) for rule in ruleset.rules]
@@ -144,18 +144,18 @@ def evaluated_parts(ruleset: RuleSet, log: PreparedLog, threads: int) -> list[Ro
     return [part for parts in per_rule for part in parts]
 
 
-def evaluate_all(ruleset: RuleSet, log: PreparedLog) -> list[Rows]:
+def evaluate_all(ruleset: RuleSet, log: PreparedLog) -> list[ResultRows]:
     """Rows of every rule, with invalid cases marked."""
     return list(_each_part(ruleset, log))
 
 
-def _each_part(ruleset: RuleSet, log: PreparedLog) -> Iterator[Rows]:
+def _each_part(ruleset: RuleSet, log: PreparedLog) -> Iterator[ResultRows]:
     """Rows of every rule in rule order, with invalid cases marked, one part at a time."""
     for rule in ruleset.rules:
         yield from _rule_parts(rule, ruleset, log)
 
 
-def _rule_parts(rule, ruleset: RuleSet, log: PreparedLog) -> list[Rows]:  # noqa: ANN001 (any rule kind)
+def _rule_parts(rule, ruleset: RuleSet, log: PreparedLog) -> list[ResultRows]:  # noqa: ANN001 (any rule kind)
     """The rows of one rule (a ladder: one part per milestone, and one per repeating milestone's repetitions)."""
     if isinstance(rule, DurationRule):
         rule_parts = [evaluate_duration(rule, log, ruleset)]
@@ -170,7 +170,7 @@ def _rule_parts(rule, ruleset: RuleSet, log: PreparedLog) -> list[Rows]:  # noqa
     return out
 
 
-def _mark_invalid(rows: Rows, rule, log: PreparedLog, *, add_missing: bool = True) -> Rows:  # noqa: ANN001
+def _mark_invalid(rows: ResultRows, rule, log: PreparedLog, *, add_missing: bool = True) -> ResultRows:  # noqa: ANN001
     """Cases with ``invalid_reason`` get status invalid on every row, and a row where they have none.
 
     A rule touches an invalid case when the case has any event the rule names,
@@ -191,14 +191,14 @@ def _mark_invalid(rows: Rows, rule, log: PreparedLog, *, add_missing: bool = Tru
     extra_cases = np.flatnonzero(missing)
     if not len(extra_cases):
         return rows
-    extra = Rows.empty(rows.rule_id, rows.kind, rows.basis, len(extra_cases), group=rows.group)
+    extra = ResultRows.empty(rows.rule_id, rows.kind, rows.basis, len(extra_cases), group=rows.group)
     extra.case = extra_cases
     extra.put("status", slice(None), status_code("invalid"))
     extra.put("reason", slice(None), _reason_codes(extra, log)[log.invalid_code[extra_cases]])
     return rows.concat(extra)
 
 
-def _reason_codes(rows: Rows, log: PreparedLog) -> np.ndarray:
+def _reason_codes(rows: ResultRows, log: PreparedLog) -> np.ndarray:
     """Per invalid-reason label of ``log``: its code among ``rows``' labels."""
     return np.array([rows.label(text) for text in log.invalid_labels], dtype=np.int32)
 

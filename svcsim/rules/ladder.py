@@ -24,15 +24,15 @@ from svcsim.rules.clocks import find_cycles
 from svcsim.rules.columnar.prepared import PreparedLog
 from svcsim.rules.duration import applies_per_case
 from svcsim.rules.load import RuleSet
-from svcsim.rules.results import NAT, Rows, status_code
+from svcsim.rules.results import NAT, ResultRows, status_code
 from svcsim.rules.spec import LadderRule, to_ns
 
 __all__ = ["evaluate_ladder"]
 
 
 
-def evaluate_ladder(rule: LadderRule, log: PreparedLog, rules: RuleSet) -> list[Rows]:
-    """Result rows of one ladder rule, one :class:`Rows` per milestone (and one for its repetitions)."""
+def evaluate_ladder(rule: LadderRule, log: PreparedLog, rules: RuleSet) -> list[ResultRows]:
+    """Result rows of one ladder rule, one :class:`ResultRows` per milestone (and one for its repetitions)."""
     cal = rules.calendar_for(rule) if rule.basis == "calendar" else None
     applies = applies_per_case(rule, log, rules)
     cyc = find_cycles(log, applies, rule.start, rule.stop)
@@ -49,7 +49,7 @@ def evaluate_ladder(rule: LadderRule, log: PreparedLog, rules: RuleSet) -> list[
         return cal.deadline_ns(start, offset) if cal is not None else start + offset
 
     measured_end = measure(cyc.start_ns, end)
-    out: list[Rows] = []
+    out: list[ResultRows] = []
     misses = np.zeros(n, dtype=np.int64)
     for milestone in rule.milestones:
         after = to_ns(milestone.after)
@@ -110,9 +110,9 @@ def _first_inside(log: PreparedLog, names: list[str], first_pos: np.ndarray, las
     return np.where(inside, log.t[pos[jj]], NAT)
 
 
-def _rows(rule, milestone_id, case, number, start, status, done_ns, due, end, target, level, repeat) -> Rows:  # noqa: ANN001
+def _rows(rule, milestone_id, case, number, start, status, done_ns, due, end, target, level, repeat) -> ResultRows:  # noqa: ANN001
     n = len(case)
-    rows = Rows.empty(milestone_id, "ladder", rule.basis, n, group=rule.id)
+    rows = ResultRows.empty(milestone_id, "ladder", rule.basis, n, group=rule.id)
     rows.case, rows.cycle, rows.status = case, number, status
     rows.repeat = np.broadcast_to(np.asarray(repeat, dtype=np.int64), (n,))
     rows.start, rows.stop, rows.due = start, done_ns, due

@@ -17,13 +17,13 @@ import pandas as pd
 from svcsim.rules.columnar.prepared import PreparedLog
 from svcsim.rules.duration import applies_per_case
 from svcsim.rules.load import RuleSet
-from svcsim.rules.results import Rows, status_code
+from svcsim.rules.results import ResultRows, status_code
 from svcsim.rules.spec import RecurrenceRule
 
 __all__ = ["evaluate_recurrence"]
 
 
-def evaluate_recurrence(rule: RecurrenceRule, log: PreparedLog, rules: RuleSet) -> Rows:
+def evaluate_recurrence(rule: RecurrenceRule, log: PreparedLog, rules: RuleSet) -> ResultRows:
     """Result rows of one recurrence rule: one per fix event."""
     cal = rules.calendar_for(rule) if rule.basis == "calendar" else None
     where = f"rule '{rule.id}'"
@@ -42,7 +42,7 @@ def evaluate_recurrence(rule: RecurrenceRule, log: PreparedLog, rules: RuleSet) 
     else:
         closes = fix_t + window
 
-    rows = Rows.empty(rule.id, "recurrence", rule.basis, len(fix_t))
+    rows = ResultRows.empty(rule.id, "recurrence", rule.basis, len(fix_t))
     dense, n_keys = key_code
     bounds, g_t, g_case = _repeats(log, rule, dense, n_keys)
     codes = np.array([

@@ -1,6 +1,6 @@
 """The result table: every rule's rows written once into the final columns, then one DataFrame.
 
-:class:`TableBuilder` takes each rule's :class:`~svcsim.rules.results.Rows`
+:class:`TableBuilder` takes each rule's :class:`~svcsim.rules.results.ResultRows`
 as the rule finishes, copies them straight into preallocated columns (text as
 codes into one shared label list, constants broadcast) and drops the rule's
 own arrays, so the rows never exist twice; :meth:`TableBuilder.frame` sorts
@@ -16,12 +16,12 @@ import numpy as np
 import pandas as pd
 
 from svcsim.rules.columnar.sorting import is_sorted, lexsort_order
-from svcsim.rules.results import _UTC, STATUSES, Rows
+from svcsim.rules.results import _UTC, STATUSES, ResultRows
 
 __all__ = ["TableBuilder", "to_frame"]
 
 
-def to_frame(parts: list[Rows], case_ids: pd.Index, rule_order: list[str], case_dtype: pd.CategoricalDtype | None = None) -> pd.DataFrame:
+def to_frame(parts: list[ResultRows], case_ids: pd.Index, rule_order: list[str], case_dtype: pd.CategoricalDtype | None = None) -> pd.DataFrame:
     """Concatenate the rows of all rules into the result DataFrame, ordered by rule, case, cycle, repeat.
 
     The order is that of a stable sort of the concatenated parts by (rule,
@@ -33,7 +33,7 @@ def to_frame(parts: list[Rows], case_ids: pd.Index, rule_order: list[str], case_
 
 
 class TableBuilder:
-    """The result table, filled one :class:`Rows` at a time straight into the columns of the final table.
+    """The result table, filled one :class:`ResultRows` at a time straight into the columns of the final table.
 
     Every column is an array with room for ``capacity`` rows, made of zeros,
     which take no memory until written: room left unused costs nothing, and
@@ -68,14 +68,14 @@ class TableBuilder:
         self._used: dict[str, set[int]] = {"target_reason": set(), "reason": set()}
         self._final: dict[str, list[str]] = {}  # text column -> its final categories, when codes are written as theirs
 
-    def add(self, rows: Rows) -> None:
+    def add(self, rows: ResultRows) -> None:
         """Append ``rows`` (of a rule in ``rule_order``: KeyError otherwise), spending them."""
         placed = self._place(rows)
         if placed is not None:
             for name in self._columns:
                 self._write(name, [placed])
 
-    def add_all(self, parts: list[Rows], threads: int = 1) -> None:
+    def add_all(self, parts: list[ResultRows], threads: int = 1) -> None:
         """Append ``parts`` in order, as :meth:`add` would one by one, the columns copied on ``threads`` threads.
 
         Room for all of them is made at once, then each thread fills whole
@@ -96,7 +96,7 @@ class TableBuilder:
         with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="svcsim-table") as pool:
             list(pool.map(lambda name: self._write(name, placed), list(self._columns)))
 
-    def _place(self, rows: Rows) -> tuple[Rows, int, int] | None:
+    def _place(self, rows: ResultRows) -> tuple[ResultRows, int, int] | None:
         """Room and a segment for ``rows``, their text codes made the table's; None for no rows."""
         n = len(rows)
         if not n:
@@ -111,7 +111,7 @@ class TableBuilder:
         self.n = hi
         return rows, lo, hi
 
-    def _write(self, name: str, placed: list[tuple[Rows, int, int]]) -> None:
+    def _write(self, name: str, placed: list[tuple[ResultRows, int, int]]) -> None:
         """Copy column ``name`` of each placed part into its room, spending it (zeros are there already)."""
         out = self._columns[name]
         up = _STORED_UP.get(name, 0)
@@ -136,7 +136,7 @@ class TableBuilder:
             new[:self.n] = old[:self.n]
             self._columns[name] = new
 
-    def _shared_codes(self, rows: Rows, name: str, codes: np.ndarray) -> np.ndarray:
+    def _shared_codes(self, rows: ResultRows, name: str, codes: np.ndarray) -> np.ndarray:
         """``codes`` into ``rows.labels`` as codes into the labels of the table (-1 stays -1)."""
         remap = np.array([self._labels.setdefault(text, len(self._labels)) for text in rows.labels] + [-1], dtype=np.int32)
         self._used[name].update(int(remap[c]) for c in _codes_used(codes, len(rows.labels)))
@@ -144,7 +144,7 @@ class TableBuilder:
             return np.broadcast_to(remap[codes[:1]], codes.shape)
         return remap[codes]
 
-    def _final_codes(self, rows: Rows, name: str, codes: np.ndarray) -> np.ndarray:
+    def _final_codes(self, rows: ResultRows, name: str, codes: np.ndarray) -> np.ndarray:
         """``codes`` into ``rows.labels`` as codes into the final categories of column ``name`` (-1 stays -1)."""
         rank = {text: r for r, text in enumerate(self._final[name])}
         remap = np.array([rank.get(text, -1) for text in rows.labels] + [-1], dtype=self._columns[name].dtype)
@@ -221,7 +221,7 @@ class TableBuilder:
 _STORED_UP = {"related_case": 1}
 
 
-def _final_categories(parts: list[Rows], name: str) -> list[str]:
+def _final_categories(parts: list[ResultRows], name: str) -> list[str]:
     """The labels the text column ``name`` of ``parts`` uses, sorted (as ``pd.Categorical`` of the texts orders them)."""
     used: set[str] = set()
     for rows in parts:
@@ -252,7 +252,7 @@ def _per_part_categorical(labels: list[str], n_per: list[int], categories: list[
 
 
 def _is_constant(values: np.ndarray) -> bool:
-    """Whether ``values`` is one value broadcast (a default column :meth:`Rows.empty` made)."""
+    """Whether ``values`` is one value broadcast (a default column :meth:`ResultRows.empty` made)."""
     return values.ndim == 1 and len(values) > 0 and values.strides[0] == 0
 
 
@@ -389,7 +389,7 @@ def _spread_texts(texts, where: np.ndarray):  # noqa: ANN001, ANN202 (pyarrow ar
 
 
 def _empty_frame(rule_order: list[str]) -> pd.DataFrame:
-    empty = Rows.empty("", "duration", "wall")
+    empty = ResultRows.empty("", "duration", "wall")
     return pd.DataFrame(
         {
             "rule_id": pd.Categorical([], categories=rule_order),
