@@ -21,6 +21,7 @@ import pandas as pd
 
 from svcsim.eventlog.log import EventLog
 from svcsim.eventlog.time import to_as_of_ns
+from svcsim.rules.columnar.packing import packed_keys
 from svcsim.rules.columnar.prepared import PreparedLog, prepare
 from svcsim.rules.columnar.sorting import is_sorted
 from svcsim.rules.columnar.table import TableBuilder, to_frame  # noqa: F401 (to_frame: for callers of evaluate_all)
@@ -260,8 +261,7 @@ def _cases_per_rule(r: np.ndarray, c: np.ndarray, n_rules: int, n_cases: int) ->
     if len(r) and is_sorted(r, c):  # one run per (rule, case)
         first = np.concatenate(([True], (np.diff(r) != 0) | (np.diff(c) != 0)))
         return np.bincount(r[first].astype(np.int64), minlength=n_rules)[:n_rules]
-    key = r.astype(np.int64) * (n_cases + 1) + c
-    key = np.sort(key)
+    key = np.sort(packed_keys((r, c), sizes=(n_rules, n_cases + 1)))  # rules x cases: far below 2**63
     firsts = key[np.concatenate(([True], key[1:] != key[:-1]))] if len(key) else key
     return np.bincount(firsts // (n_cases + 1), minlength=n_rules)[:n_rules]
 
@@ -311,6 +311,7 @@ def _worst_first(level: np.ndarray, overdue: np.ndarray) -> np.ndarray:
 def _first_per_pair(a: pd.Series, b: pd.Series) -> np.ndarray:
     """Whether each row is the first with its pair of values (``~duplicated(keep="first")``; missing equals missing)."""
     if isinstance(a.dtype, pd.CategoricalDtype) and isinstance(b.dtype, pd.CategoricalDtype):
-        pair = (a.cat.codes.to_numpy().astype(np.int64) + 1) * (len(b.cat.categories) + 1) + b.cat.codes.to_numpy() + 1
+        codes = (a.cat.codes.to_numpy().astype(np.int64) + 1, b.cat.codes.to_numpy().astype(np.int64) + 1)  # missing: 0
+        pair = packed_keys(codes, sizes=(len(a.cat.categories) + 1, len(b.cat.categories) + 1))
         return ~pd.Series(pair).duplicated(keep="first").to_numpy()
     return ~pd.DataFrame({"a": a.to_numpy(), "b": b.to_numpy()}).duplicated(keep="first").to_numpy()

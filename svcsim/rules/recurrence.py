@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from svcsim.rules.columnar.packing import packed_keys
 from svcsim.rules.columnar.prepared import PreparedLog
 from svcsim.rules.duration import applies_per_case
 from svcsim.rules.load import RuleSet
@@ -107,10 +108,11 @@ def _key_codes(columns: list[pd.Series]) -> np.ndarray:
             c, k = c.astype(np.int64), len(uniques)
         missing |= c < 0
         k = max(k, 1)
-        if size > (2**62) // k:
+        combined = packed_keys((code, np.maximum(c, 0)), sizes=(size, k))
+        if combined is None:  # the codes so far renumbered 0, 1, ... make room
             code, uniques = pd.factorize(code)
             code, size = code.astype(np.int64), max(len(uniques), 1)
-        code = code * k + np.maximum(c, 0)
-        size *= k
+            combined = packed_keys((code, np.maximum(c, 0)), sizes=(size, k))
+        code, size = combined, size * k
     return np.where(missing, -1, code)
 

@@ -18,6 +18,7 @@ import pandas as pd
 
 from svcsim.errors import InputError
 from svcsim.eventlog.log import EventLog
+from svcsim.rules.columnar.packing import packed_keys
 from svcsim.rules.columnar.sorting import is_sorted, lexsort_order, time_key
 
 __all__ = ["PreparedLog", "prepare"]
@@ -414,9 +415,9 @@ def _lexsort_order(case: np.ndarray, t: np.ndarray, seq: np.ndarray | None) -> n
     t_min, t_max = int(t.min()), int(t.max())
     c_min, c_max = int(case.min()), int(case.max())
     span = (t_max - t_min) // 10**9 + 1
-    if (c_max - c_min + 1) * span >= 2**62 or t_max - t_min >= 2**62:
+    coarse = None if t_max - t_min >= 2**62 else packed_keys((case - c_min, (t - t_min) // 10**9), sizes=(c_max - c_min + 1, span))
+    if coarse is None:
         return np.lexsort((seq, t, case) if seq is not None else (t, case))
-    coarse = (case - c_min) * span + (t - t_min) // 10**9
     order = np.argsort(coarse)
     ordered = coarse[order]
     tie = ordered[1:] == ordered[:-1]

@@ -15,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import pandas as pd
 
+from svcsim.rules.columnar.packing import packed_keys
 from svcsim.rules.columnar.sorting import is_sorted, lexsort_order
 from svcsim.rules.results import _UTC, STATUSES, ResultRows
 
@@ -308,7 +309,7 @@ def _order_within_rules(rule_of: list[int], n_per: list[int], case: np.ndarray, 
 
 def _merge_runs(keys: tuple[np.ndarray, ...], runs: list[tuple[int, int]]) -> np.ndarray | None:
     """The stable sort of rows made of runs that are each sorted by ``keys``; None if it cannot merge."""
-    packed = _packed(keys)
+    packed = packed_keys(keys)
     if packed is None or not all(is_sorted(packed[a:b]) for a, b in runs):
         return None
     a, b = runs[0]
@@ -324,23 +325,6 @@ def _merge_runs(keys: tuple[np.ndarray, ...], runs: list[tuple[int, int]]) -> np
         merged[~theirs], merged_key[~theirs] = acc, acc_key
         acc, acc_key = merged, merged_key
     return acc
-
-
-def _packed(keys: tuple[np.ndarray, ...]) -> np.ndarray | None:
-    """The keys packed into one int64 per row with the same order, or None if they need more than 63 bits."""
-    shifted, total = [], 0
-    for key in keys:
-        low, high = int(key.min()), int(key.max())
-        bits = (high - low).bit_length()
-        shifted.append((key.astype(np.int64) - low, bits))
-        total += bits
-    if total > 63:
-        return None
-    out = np.zeros(len(keys[0]), dtype=np.int64)
-    for key, bits in shifted:
-        out <<= bits
-        out |= key
-    return out
 
 
 def _related_ids(related: np.ndarray, case_ids: pd.Index) -> pd.Series | np.ndarray:
