@@ -12,6 +12,7 @@ from svcsim.rules.columnar.prepared import _sort_order, _sorted_packed, prepare
 from svcsim.rules.columnar.sorting import is_sorted, lexsort_order, time_key
 from svcsim.rules.columnar.table import _merge_runs, to_frame
 from svcsim.rules.engine import _activities, evaluate_all
+from svcsim.rules.kinds import KIND_NAMES
 from svcsim.rules.results import RESULT_COLUMNS, ResultRows
 
 RESULT_DTYPES = {
@@ -132,7 +133,7 @@ def test_keeping_only_the_rules_activities_changes_nothing():
     frames = []
     for activities in (None, _activities(rules)):
         prepared = prepare(log, as_of, activities)
-        frames.append(to_frame(evaluate_all(rules, prepared), prepared.case_ids, rules.ids(), prepared.case_dtype))
+        frames.append(to_frame(evaluate_all(rules, prepared), prepared.case_ids, rules.ids(), prepared.case_dtype, kinds=KIND_NAMES))
     pd.testing.assert_frame_equal(frames[0], frames[1])
 
 
@@ -187,7 +188,7 @@ def test_the_result_table_is_the_sorted_concatenation_of_the_parts(seed):
     parts, order = _random_parts(rng)
     case_ids = pd.Index([f"C{i}" for i in range(9)], dtype="str")
     expected = _plain_frame(parts, order, case_ids)
-    frame = to_frame(parts, case_ids, order)
+    frame = to_frame(parts, case_ids, order, kinds=KIND_NAMES)
     assert all(len(p.start) == 0 for p in parts)  # the parts are spent
     assert list(frame["rule_id"].astype(str)) == [order[r] for r in expected["rule"]]
     assert list(frame["case_id"].astype(str)) == list(expected["case_id"])
@@ -210,9 +211,9 @@ def test_a_table_built_part_by_part_grows_and_sorts_parts_into_rule_order(seed):
 
     case_ids = pd.Index([f"C{i}" for i in range(9)], dtype="str")
     parts, order = _random_parts(np.random.default_rng(seed))
-    expected = to_frame(parts, case_ids, order)
+    expected = to_frame(parts, case_ids, order, kinds=KIND_NAMES)
     parts, order = _random_parts(np.random.default_rng(seed))
-    table = TableBuilder(order, len(case_ids), capacity=3)
+    table = TableBuilder(order, len(case_ids), capacity=3, kinds=KIND_NAMES)
     for part in sorted(parts, key=lambda p: -order.index(p.rule_id)):  # rules backwards, a rule's parts in order
         table.add(part)
     pd.testing.assert_frame_equal(table.frame(case_ids), expected)

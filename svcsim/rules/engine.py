@@ -25,12 +25,10 @@ from svcsim.rules.columnar.packing import packed_keys
 from svcsim.rules.columnar.prepared import PreparedLog, prepare
 from svcsim.rules.columnar.sorting import is_sorted
 from svcsim.rules.columnar.table import TableBuilder, to_frame  # noqa: F401 (to_frame: for callers of evaluate_all)
-from svcsim.rules.duration import evaluate_duration
-from svcsim.rules.ladder import evaluate_ladder
+from svcsim.rules.kinds import KIND_NAMES, kind_of
 from svcsim.rules.load import RuleSet, load_rules
-from svcsim.rules.recurrence import evaluate_recurrence
 from svcsim.rules.results import BAD_STATUSES, GOOD_STATUSES, STATUSES, ResultRows, status_code
-from svcsim.rules.spec import DurationRule, LadderRule
+from svcsim.rules.spec import RuleSpec
 
 __all__ = ["CheckResult", "check", "summarise", "escalations", "default_threads"]
 
@@ -71,7 +69,7 @@ def check(
         # the sorted events and every shared intermediate are freed before the table is made: its
         # fresh memory then comes from pages just given back, not from pages the host may have reclaimed
         del prepared
-        table = TableBuilder(ruleset.ids(), n_cases)
+        table = _table(ruleset, n_cases)
         table.add_all(parts, threads=threads)
         del parts
     else:
@@ -122,13 +120,18 @@ def evaluate_into(ruleset: RuleSet, log: PreparedLog, threads: int = 1) -> Table
     time.
     """
     if threads <= 1:
-        table = TableBuilder(ruleset.ids(), log.n_cases, capacity=len(log.case) + log.n_cases)
+        table = _table(ruleset, log.n_cases, capacity=len(log.case) + log.n_cases)
         for part in _each_part(ruleset, log):
             table.add(part)
         return table
-    table = TableBuilder(ruleset.ids(), log.n_cases)
+    table = _table(ruleset, log.n_cases)
     table.add_all(evaluated_parts(ruleset, log, threads), threads=threads)
     return table
+
+
+def _table(ruleset: RuleSet, n_cases: int, capacity: int = 0) -> TableBuilder:
+    """An empty result table for ``ruleset``'s result ids, its ``kind`` column over the registered kinds."""
+    return TableBuilder(ruleset.ids(), n_cases, capacity=capacity, kinds=KIND_NAMES)
 
 
 def evaluated_parts(ruleset: RuleSet, log: PreparedLog, threads: int) -> list[ResultRows]:
@@ -156,22 +159,16 @@ def _each_part(ruleset: RuleSet, log: PreparedLog) -> Iterator[ResultRows]:
         yield from _rule_parts(rule, ruleset, log)
 
 
-def _rule_parts(rule, ruleset: RuleSet, log: PreparedLog) -> list[ResultRows]:  # noqa: ANN001 (any rule kind)
-    """The rows of one rule (a ladder: one part per milestone, and one per repeating milestone's repetitions)."""
-    if isinstance(rule, DurationRule):
-        rule_parts = [evaluate_duration(rule, log, ruleset)]
-    elif isinstance(rule, LadderRule):
-        rule_parts = evaluate_ladder(rule, log, ruleset)
-    else:
-        rule_parts = [evaluate_recurrence(rule, log, ruleset)]
+def _rule_parts(rule: RuleSpec, ruleset: RuleSet, log: PreparedLog) -> list[ResultRows]:
+    """The rows of one rule, by its kind's evaluator (a ladder: one part per milestone, and one per repeating milestone's repetitions)."""
     out, seen = [], set()
-    for part in rule_parts:  # a repeating milestone's second part only carries repetitions
+    for part in kind_of(rule).evaluate(rule, log, ruleset):  # a repeating milestone's second part only carries repetitions
         out.append(_mark_invalid(part, rule, log, add_missing=part.rule_id not in seen))
         seen.add(part.rule_id)
     return out
 
 
-def _mark_invalid(rows: ResultRows, rule, log: PreparedLog, *, add_missing: bool = True) -> ResultRows:  # noqa: ANN001
+def _mark_invalid(rows: ResultRows, rule: RuleSpec, log: PreparedLog, *, add_missing: bool = True) -> ResultRows:
     """Cases with ``invalid_reason`` get status invalid on every row, and a row where they have none.
 
     A rule touches an invalid case when the case has any event the rule names,
@@ -218,7 +215,8 @@ def summarise(results: pd.DataFrame, rules: RuleSet) -> pd.DataFrame:
     summary.insert(1, "rows", counts.sum(axis=1))
     summary["decided"] = decided
     summary["attainment_pct"] = (100.0 * good / decided.replace(0, np.nan)).round(2)
-    summary.insert(0, "title", [_title(rules, rid) for rid in rules.ids()])
+    titles = rules.titles()
+    summary.insert(0, "title", [titles.get(rid, "") for rid in rules.ids()])
     summary.index.name = "rule_id"
     summary.columns.name = None
     return summary.reset_index()
@@ -264,17 +262,6 @@ def _cases_per_rule(r: np.ndarray, c: np.ndarray, n_rules: int, n_cases: int) ->
     key = np.sort(packed_keys((r, c), sizes=(n_rules, n_cases + 1)))  # rules x cases: far below 2**63
     firsts = key[np.concatenate(([True], key[1:] != key[:-1]))] if len(key) else key
     return np.bincount(firsts // (n_cases + 1), minlength=n_rules)[:n_rules]
-
-
-def _title(rules: RuleSet, rule_id: str) -> str:
-    for rule in rules.rules:
-        if isinstance(rule, LadderRule):
-            for m in rule.milestones:
-                if m.id == rule_id:
-                    return m.title or rule.title
-        elif rule.id == rule_id:
-            return rule.title
-    return ""
 
 
 def escalations(results: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:

@@ -10,6 +10,7 @@ the same for a list of finished parts.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -22,13 +23,17 @@ from svcsim.rules.results import _UTC, STATUSES, ResultRows
 __all__ = ["TableBuilder", "to_frame"]
 
 
-def to_frame(parts: list[ResultRows], case_ids: pd.Index, rule_order: list[str], case_dtype: pd.CategoricalDtype | None = None) -> pd.DataFrame:
+def to_frame(
+    parts: list[ResultRows], case_ids: pd.Index, rule_order: list[str], case_dtype: pd.CategoricalDtype | None = None,
+    *, kinds: Sequence[str],
+) -> pd.DataFrame:
     """Concatenate the rows of all rules into the result DataFrame, ordered by rule, case, cycle, repeat.
 
     The order is that of a stable sort of the concatenated parts by (rule,
     case, cycle, repeat). The parts are spent (see :class:`TableBuilder`).
+    ``kinds`` are the categories of the ``kind`` column (the registered rule kinds).
     """
-    table = TableBuilder(rule_order, len(case_ids))
+    table = TableBuilder(rule_order, len(case_ids), kinds=kinds)
     table.add_all(parts)
     return table.frame(case_ids, case_dtype)
 
@@ -54,8 +59,9 @@ class TableBuilder:
     rows such as not_applicable ones come last) is sorted within its range.
     """
 
-    def __init__(self, rule_order: list[str], n_cases: int, capacity: int = 0) -> None:
+    def __init__(self, rule_order: list[str], n_cases: int, capacity: int = 0, *, kinds: Sequence[str]) -> None:
         self.rule_order = list(rule_order)
+        self.kinds = list(kinds)  # the categories of the kind column
         self._position = {rid: i for i, rid in enumerate(self.rule_order)}
         self._dtypes = {
             "case": _code_dtype(n_cases), "status": np.int8, "related_case": _code_dtype(n_cases + 2),
@@ -156,7 +162,7 @@ class TableBuilder:
     def frame(self, case_ids: pd.Index, case_dtype: pd.CategoricalDtype | None = None) -> pd.DataFrame:
         """The result table (ids of ``case_ids``; ``case_dtype``, if given, the categorical dtype over them)."""
         if not self.n:
-            return _empty_frame(self.rule_order)
+            return _empty_frame(self.rule_order, self.kinds)
         columns = {name: values[:self.n] for name, values in self._columns.items()}
         segments = self._segments
         if any(a[0] > b[0] for a, b in zip(segments, segments[1:], strict=False)):  # parts out of rule order
@@ -182,7 +188,7 @@ class TableBuilder:
             {
                 "rule_id": pd.Categorical.from_codes(_repeat_codes(rule_of, n_per, len(self.rule_order)), categories=self.rule_order),
                 "rule_group": per_part([seg[3] for seg in segments]),
-                "kind": per_part([seg[4] for seg in segments], ["duration", "ladder", "recurrence"]),
+                "kind": per_part([seg[4] for seg in segments], self.kinds),
                 "case_id": _case_column(columns["case"], case_ids, case_dtype),
                 "cycle": columns["cycle"],
                 "repeat": columns["repeat"],
@@ -372,13 +378,13 @@ def _spread_texts(texts, where: np.ndarray):  # noqa: ANN001, ANN202 (pyarrow ar
     return pa.Array.from_buffers(pa.large_string(), n, [validity, pa.py_buffer(offsets), data], null_count=n - len(texts))
 
 
-def _empty_frame(rule_order: list[str]) -> pd.DataFrame:
-    empty = ResultRows.empty("", "duration", "wall")
+def _empty_frame(rule_order: list[str], kinds: list[str]) -> pd.DataFrame:
+    empty = ResultRows.empty("", "", "wall")
     return pd.DataFrame(
         {
             "rule_id": pd.Categorical([], categories=rule_order),
             "rule_group": pd.Categorical([]),
-            "kind": pd.Categorical([], categories=["duration", "ladder", "recurrence"]),
+            "kind": pd.Categorical([], categories=kinds),
             "case_id": pd.Series([], dtype=object),
             "cycle": empty.cycle,
             "repeat": empty.repeat,
