@@ -219,21 +219,18 @@ def test_a_table_built_part_by_part_grows_and_sorts_parts_into_rule_order(seed):
     pd.testing.assert_frame_equal(table.frame(case_ids), expected)
 
 
-def test_spread_texts_is_a_take_with_nulls():
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    from svcsim.rules.columnar.table import _spread_texts
+def test_related_ids_are_a_take_with_missing_values():
+    """Codes stored one up (0: none) become the ids' text, missing elsewhere, for text and other ids alike."""
+    from svcsim.rules.columnar.table import _related_ids
 
     rng = np.random.default_rng(3)
-    where = rng.random(1000) < 0.1
-    words = pa.array([f"id{i}" * int(rng.integers(1, 4)) for i in range(int(where.sum()) + 5)], type=pa.large_string())
-    texts = words.slice(5)  # an offset into shared buffers
-    index = np.cumsum(where) - 1
-    expected = pc.take(texts, pa.array(index, mask=~where))
-    got = _spread_texts(texts, where)
-    got.validate(full=True)
-    assert got.equals(expected) and got.null_count == int((~where).sum())
+    related = np.where(rng.random(1000) < 0.1, rng.integers(1, 51, 1000), 0).astype(np.int32)
+    for case_ids in (pd.Index([f"T{i:03d}" for i in range(50)], dtype="str"), pd.Index(range(100, 150))):
+        got = _related_ids(related, case_ids)
+        expected = [str(case_ids[r - 1]) if r else None for r in related]
+        assert str(got.dtype) == "str" and got.isna().sum() == int((related == 0).sum())
+        assert [None if pd.isna(v) else v for v in got] == expected
+    assert _related_ids(np.zeros(3, np.int32), pd.Index(["a"], dtype="str")).tolist() == [None] * 3
 
 
 def test_number_within_counts_runs():

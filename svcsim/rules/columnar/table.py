@@ -336,46 +336,20 @@ def _merge_runs(keys: tuple[np.ndarray, ...], runs: list[tuple[int, int]]) -> np
 def _related_ids(related: np.ndarray, case_ids: pd.Index) -> pd.Series | np.ndarray:
     """Case ids of the related cases (codes stored one up: missing where 0), as a ``str`` column.
 
-    Only the few ids that occur are looked up; the column is laid out around
-    them (:func:`_spread_texts`), not through an object array or a take of
-    millions of mostly missing values.
+    One take from the ids' own Arrow strings, code -1 (none) giving a missing
+    value: no object array, and no per-row lookup of the mostly missing rows.
     """
     used = related > 0  # stored one up: 0 is none
     if not used.any():
         return np.full(len(related), None, dtype=object)
-    import pyarrow as pa
-
     text = pd.StringDtype(storage="pyarrow", na_value=np.nan)
-    ids = case_ids.take(related[used].astype(np.int64) - 1)
-    if ids.dtype == text:  # the ids' own Arrow strings
-        texts = pa.array(ids.array).cast(pa.large_string())
-    else:
-        texts = pa.array([str(v) for v in ids], type=pa.large_string())
-    return pd.Series(_spread_texts(texts, used), dtype=text, copy=False)
-
-
-def _spread_texts(texts, where: np.ndarray):  # noqa: ANN001, ANN202 (pyarrow arrays; pyarrow is imported lazily)
-    """A large_string Arrow array as long as ``where``: ``texts`` in order at its True places, null elsewhere.
-
-    Made from buffers: the offsets are a cumulative sum of the text lengths
-    placed at ``where``, the validity bitmap is ``where`` packed to bits, and
-    the character data is that of ``texts`` (which must have no nulls).
-    """
-    import pyarrow as pa
-
-    if isinstance(texts, pa.ChunkedArray):
-        texts = texts.combine_chunks()
-    if texts.null_count or len(texts) != int(np.count_nonzero(where)):
-        raise ValueError("one non-null text per True place is needed")
-    n = len(where)
-    own = np.frombuffer(texts.buffers()[1], dtype=np.int64)[texts.offset:texts.offset + len(texts) + 1]
-    offsets = np.zeros(n + 1, dtype=np.int64)
-    offsets[1:][where] = np.diff(own)
-    np.cumsum(offsets, out=offsets)
-    data = texts.buffers()[2]
-    data = data.slice(int(own[0])) if data is not None else pa.py_buffer(b"")
-    validity = pa.py_buffer(np.packbits(where, bitorder="little"))
-    return pa.Array.from_buffers(pa.large_string(), n, [validity, pa.py_buffer(offsets), data], null_count=n - len(texts))
+    codes = np.subtract(related, 1, dtype=np.int64)  # -1: none
+    if case_ids.dtype == text:
+        ids = case_ids.array
+    else:  # only the ids that occur are made text
+        ids = pd.array([str(v) for v in case_ids.take(codes[used])], dtype=text)
+        codes[used] = np.arange(len(ids))
+    return pd.Series(ids.take(codes, allow_fill=True), copy=False)
 
 
 def _empty_frame(rule_order: list[str], kinds: list[str]) -> pd.DataFrame:
