@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from svcsim.rules.results import NAT
-from svcsim.rules.spec import Condition
+from svcsim.rules.spec import Condition, RuleSpec
 
-__all__ = ["CaseEvents", "advanced", "clock_cycles", "holds", "measured", "result_row"]
+__all__ = ["CaseEvents", "advanced", "applies", "clock_cycles", "holds", "measured", "result_row"]
 
 
 @dataclass
@@ -64,6 +64,11 @@ def holds(cond: Condition, case: CaseEvents, span: tuple[int, int, int, int] | N
     if cond.any is not None:
         return any(holds(c, case, span, cal) for c in cond.any)
     return not holds(cond.not_, case, span, cal)
+
+
+def applies(rule: RuleSpec, case: CaseEvents) -> bool:
+    """Whether the rule's ``applies_to`` holds for the case (always, when it has none; it never reads a calendar)."""
+    return rule.applies_to is None or holds(rule.applies_to, case, None, None)
 
 
 def result_row(rule_id: str, case: CaseEvents, **values) -> dict:  # noqa: ANN003

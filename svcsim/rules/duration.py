@@ -23,7 +23,15 @@ from __future__ import annotations
 import numpy as np
 
 from svcsim.calendar import ServiceCalendar
-from svcsim.rules.casewise import CaseEvents, advanced, clock_cycles, holds, measured, result_row
+from svcsim.rules.casewise import (
+    CaseEvents,
+    advanced,
+    applies,
+    clock_cycles,
+    holds,
+    measured,
+    result_row,
+)
 from svcsim.rules.clocks import Cycles, find_cycles
 from svcsim.rules.columnar.prepared import PreparedLog
 from svcsim.rules.conditions import CaseSpans, applies_per_case, evaluate
@@ -173,9 +181,7 @@ def _with_unstarted(rows: ResultRows, rule: DurationRule, log: PreparedLog, appl
     cases = np.flatnonzero(has_stop)
     if not len(cases):
         return rows
-    extra = ResultRows.empty(rule.id, rule.kind, rule.basis, len(cases))
-    extra.case = cases
-    extra.put("status", slice(None), status_code("not_applicable"))
+    extra = ResultRows.for_cases(cases, "not_applicable", like=rows)
     extra.set_reason(slice(None), f"no start event ({' / '.join(rule.start)}) before the stop")
     extra.put("target", slice(None), to_ns(rule.target))
     return rows.concat(extra)
@@ -188,7 +194,7 @@ def duration_oracle(rule: DurationRule, cases: list[CaseEvents], cal: ServiceCal
 
 
 def _duration_of_case(rule: DurationRule, case: CaseEvents, cal, as_of: int) -> list[dict]:  # noqa: ANN001
-    if rule.applies_to is not None and not holds(rule.applies_to, case, None, cal):
+    if not applies(rule, case):
         return []
     out = []
     cycles = clock_cycles(case, rule.start, rule.stop, rule.pause, rule.resume)

@@ -189,9 +189,7 @@ def _mark_invalid(rows: ResultRows, rule: RuleSpec, log: PreparedLog, *, add_mis
     extra_cases = np.flatnonzero(missing)
     if not len(extra_cases):
         return rows
-    extra = ResultRows.empty(rows.rule_id, rows.kind, rows.basis, len(extra_cases), group=rows.group)
-    extra.case = extra_cases
-    extra.put("status", slice(None), status_code("invalid"))
+    extra = ResultRows.for_cases(extra_cases, "invalid", like=rows)
     extra.put("reason", slice(None), _reason_codes(extra, log)[log.invalid_code[extra_cases]])
     return rows.concat(extra)
 

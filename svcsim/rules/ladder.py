@@ -25,7 +25,14 @@ from __future__ import annotations
 import numpy as np
 
 from svcsim.calendar import ServiceCalendar
-from svcsim.rules.casewise import CaseEvents, advanced, clock_cycles, holds, measured, result_row
+from svcsim.rules.casewise import (
+    CaseEvents,
+    advanced,
+    applies,
+    clock_cycles,
+    measured,
+    result_row,
+)
 from svcsim.rules.clocks import find_cycles
 from svcsim.rules.columnar.prepared import PreparedLog
 from svcsim.rules.conditions import applies_per_case
@@ -136,7 +143,7 @@ def ladder_oracle(rule: LadderRule, cases: list[CaseEvents], cal: ServiceCalenda
 
 
 def _ladder_of_case(rule: LadderRule, case: CaseEvents, cal, as_of: int) -> list[dict]:  # noqa: ANN001
-    if rule.applies_to is not None and not holds(rule.applies_to, case, None, cal):
+    if not applies(rule, case):
         return []
     out = []
     for number, c in enumerate(clock_cycles(case, rule.start, rule.stop), start=1):

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from svcsim.calendar import ServiceCalendar
-from svcsim.rules.casewise import CaseEvents, advanced, holds, result_row
+from svcsim.rules.casewise import CaseEvents, advanced, applies, result_row
 from svcsim.rules.columnar.packing import packed_keys
 from svcsim.rules.columnar.prepared import PreparedLog
 from svcsim.rules.conditions import applies_per_case
@@ -132,7 +132,7 @@ def recurrence_oracle(rule: RecurrenceRule, cases: list[CaseEvents], cal: Servic
 
 
 def _recurrence_of_case(rule: RecurrenceRule, case: CaseEvents, repeats_by_key: dict[tuple, list], cal, as_of: int) -> list[dict]:  # noqa: ANN001
-    if rule.applies_to is not None and not holds(rule.applies_to, case, None, cal):
+    if not applies(rule, case):
         return []
     key = tuple(case.attrs.get(k) for k in rule.key)
     window = to_ns(rule.window)

@@ -94,6 +94,14 @@ class ResultRows:
             reason=const(-1, np.int32), related_case=const(-1, np.int64),
         )
 
+    @classmethod
+    def for_cases(cls, cases: np.ndarray, status: str, like: ResultRows) -> ResultRows:
+        """One row per case code of ``cases`` with ``status``, for the rule (and kind, basis, group) of ``like``."""
+        rows = cls.empty(like.rule_id, like.kind, like.basis, len(cases), group=like.group)
+        rows.case = cases
+        rows.put("status", slice(None), status_code(status))
+        return rows
+
     def put(self, name: str, where: np.ndarray | slice, value: object) -> None:
         """``self.<name>[where] = value``, first making the column a writable array of its own.
 
