@@ -8,7 +8,8 @@ import pytest
 from logs import local, make_log
 
 from svcsim.rules import check, load_rules
-from svcsim.rules.columnar.prepared import _sort_order, _sorted_packed, prepare
+from svcsim.rules.columnar.event_sort import _sort_order, _sorted_packed
+from svcsim.rules.columnar.prepared import prepare
 from svcsim.rules.columnar.sorting import is_sorted, lexsort_order, time_key
 from svcsim.rules.columnar.table import _merge_runs, to_frame
 from svcsim.rules.engine import _activities, evaluate_all
@@ -315,9 +316,9 @@ def test_next_repeat_is_the_first_repeat_on_the_key_strictly_after(seed, bounds_
 @pytest.mark.parametrize("seed", range(10))
 def test_sorting_only_the_kept_events_is_sorting_them(seed, split, monkeypatch):
     """Also with the sort split in two halves by case on two threads (as for large logs)."""
-    import svcsim.rules.columnar.prepared as prepared_module
+    import svcsim.rules.columnar.event_sort as event_sort
 
-    monkeypatch.setattr(prepared_module, "_SPLIT_SORT_EVENTS", 2)
+    monkeypatch.setattr(event_sort, "_SPLIT_SORT_EVENTS", 2)
     rng = np.random.default_rng(seed)
     n = int(rng.integers(1, 300))
     case = rng.integers(0, 15, n).astype(np.int32)
@@ -339,13 +340,13 @@ def test_sorting_only_the_kept_events_is_sorting_them(seed, split, monkeypatch):
 @pytest.mark.parametrize("seed", range(5))
 def test_grouping_by_code_is_a_stable_argsort(seed, threads, monkeypatch):
     """Also in two halves on two threads (as for large logs)."""
-    import svcsim.rules.columnar.prepared as prepared_module
+    import svcsim.rules.columnar.event_sort as event_sort
 
-    monkeypatch.setattr(prepared_module, "_SPLIT_SORT_EVENTS", 2)
+    monkeypatch.setattr(event_sort, "_SPLIT_SORT_EVENTS", 2)
     rng = np.random.default_rng(seed)
     n_codes = int(rng.integers(1, 30))
     codes = rng.integers(0, n_codes, int(rng.integers(0, 500))).astype(np.uint8)
-    order, bounds = prepared_module._grouped_by_code(codes, n_codes, threads)
+    order, bounds = event_sort.grouped_by_code(codes, n_codes, threads)
     assert np.array_equal(order, np.argsort(codes, kind="stable"))
     assert np.array_equal(bounds, np.concatenate(([0], np.cumsum(np.bincount(codes, minlength=n_codes)))))
 
