@@ -422,7 +422,7 @@ def _engine_phases(log, as_of) -> dict[str, float] | None:  # noqa: ANN001
             parts = engine.evaluated_parts(rules, prepared, threads)
             case_ids, case_dtype, as_of_ns, n_cases = prepared.case_ids, prepared.case_dtype, prepared.as_of, prepared.n_cases
             del prepared  # freed before the table is made
-            table = engine.TableBuilder(rules.ids(), n_cases)
+            table = engine._table(rules, n_cases) if hasattr(engine, "_table") else engine.TableBuilder(rules.ids(), n_cases)
             table.add_all(parts, threads=threads)
             del parts
             lap("rules")
@@ -440,7 +440,8 @@ def _engine_phases(log, as_of) -> dict[str, float] | None:  # noqa: ANN001
             lap("rules")
             extra = (prepared.case_dtype,) if hasattr(prepared, "case_dtype") else ()
             as_of_ns = prepared.as_of
-            results = engine.to_frame(parts, prepared.case_ids, rules.ids(), *extra)
+            kinds = {"kinds": engine.KIND_NAMES} if hasattr(engine, "KIND_NAMES") else {}
+            results = engine.to_frame(parts, prepared.case_ids, rules.ids(), *extra, **kinds)
             del parts
         lap("result_frame")
         engine.summarise(results, rules)

@@ -8,11 +8,13 @@ import pytest
 from logs import local, make_log
 
 from svcsim.rules import check, load_rules
+from svcsim.rules.columnar.event_sort import _sort_order, _sorted_packed
+from svcsim.rules.columnar.prepared import prepare
+from svcsim.rules.columnar.sorting import is_sorted, lexsort_order, time_key
+from svcsim.rules.columnar.table import _merge_runs, to_frame
 from svcsim.rules.engine import _activities, evaluate_all
-from svcsim.rules.prepared import _sort_order, _sorted_packed, prepare
-from svcsim.rules.results import RESULT_COLUMNS, Rows
-from svcsim.rules.sorting import is_sorted, lexsort_order, time_key
-from svcsim.rules.table import _merge_runs, to_frame
+from svcsim.rules.kinds import KIND_NAMES
+from svcsim.rules.results import RESULT_COLUMNS, ResultRows
 
 RESULT_DTYPES = {
     "rule_id": "category", "rule_group": "category", "kind": "category", "case_id": "category",
@@ -81,7 +83,7 @@ def test_merging_sorted_runs_is_a_stable_sort():
 
 def test_rows_defaults_are_shared_until_written():
     """Default columns cost nothing until a rule writes one; a write never leaks into another rows object."""
-    a, b = Rows.empty("r", "duration", "wall", 3), Rows.empty("r", "duration", "wall", 3)
+    a, b = ResultRows.empty("r", "duration", "wall", 3), ResultRows.empty("r", "duration", "wall", 3)
     a.put("status", slice(None), 4)
     a.set_reason(np.array([True, False, False]), "why")
     assert list(a.status) == [4, 4, 4] and list(b.status) == [0, 0, 0]
@@ -132,17 +134,17 @@ def test_keeping_only_the_rules_activities_changes_nothing():
     frames = []
     for activities in (None, _activities(rules)):
         prepared = prepare(log, as_of, activities)
-        frames.append(to_frame(evaluate_all(rules, prepared), prepared.case_ids, rules.ids(), prepared.case_dtype))
+        frames.append(to_frame(evaluate_all(rules, prepared), prepared.case_ids, rules.ids(), prepared.case_dtype, kinds=KIND_NAMES))
     pd.testing.assert_frame_equal(frames[0], frames[1])
 
 
-def _random_parts(rng: np.random.Generator) -> tuple[list[Rows], list[str]]:
+def _random_parts(rng: np.random.Generator) -> tuple[list[ResultRows], list[str]]:
     """Rows of a few rules, some in two parts, with shared defaults, written columns and text labels."""
     order = ["b", "a", "c"]
     parts = []
     for rid in ("a", "b", "a", "c"):
         n = int(rng.integers(0 if rid != "b" else 1, 40))  # an empty part is left out
-        rows = Rows.empty(rid, "duration" if rid != "c" else "recurrence", "wall", n, group="g" + rid)
+        rows = ResultRows.empty(rid, "duration" if rid != "c" else "recurrence", "wall", n, group="g" + rid)
         rows.case = np.sort(rng.integers(0, 9, n)).astype(np.int64)
         rows.cycle = rng.integers(1, 3, n)
         if rng.random() < 0.5:
@@ -156,7 +158,7 @@ def _random_parts(rng: np.random.Generator) -> tuple[list[Rows], list[str]]:
     return parts, order
 
 
-def _plain_frame(parts: list[Rows], order: list[str], case_ids: pd.Index) -> pd.DataFrame:
+def _plain_frame(parts: list[ResultRows], order: list[str], case_ids: pd.Index) -> pd.DataFrame:
     """What to_frame must give, the slow way: object columns, concatenated, stably sorted."""
     frames = []
     for p in parts:
@@ -187,7 +189,7 @@ def test_the_result_table_is_the_sorted_concatenation_of_the_parts(seed):
     parts, order = _random_parts(rng)
     case_ids = pd.Index([f"C{i}" for i in range(9)], dtype="str")
     expected = _plain_frame(parts, order, case_ids)
-    frame = to_frame(parts, case_ids, order)
+    frame = to_frame(parts, case_ids, order, kinds=KIND_NAMES)
     assert all(len(p.start) == 0 for p in parts)  # the parts are spent
     assert list(frame["rule_id"].astype(str)) == [order[r] for r in expected["rule"]]
     assert list(frame["case_id"].astype(str)) == list(expected["case_id"])
@@ -206,33 +208,30 @@ def test_the_result_table_is_the_sorted_concatenation_of_the_parts(seed):
 @pytest.mark.parametrize("seed", range(5))
 def test_a_table_built_part_by_part_grows_and_sorts_parts_into_rule_order(seed):
     """Room that runs out is grown, and parts added out of rule order land where the sort puts them."""
-    from svcsim.rules.table import TableBuilder
+    from svcsim.rules.columnar.table import TableBuilder
 
     case_ids = pd.Index([f"C{i}" for i in range(9)], dtype="str")
     parts, order = _random_parts(np.random.default_rng(seed))
-    expected = to_frame(parts, case_ids, order)
+    expected = to_frame(parts, case_ids, order, kinds=KIND_NAMES)
     parts, order = _random_parts(np.random.default_rng(seed))
-    table = TableBuilder(order, len(case_ids), capacity=3)
+    table = TableBuilder(order, len(case_ids), capacity=3, kinds=KIND_NAMES)
     for part in sorted(parts, key=lambda p: -order.index(p.rule_id)):  # rules backwards, a rule's parts in order
         table.add(part)
     pd.testing.assert_frame_equal(table.frame(case_ids), expected)
 
 
-def test_spread_texts_is_a_take_with_nulls():
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    from svcsim.rules.table import _spread_texts
+def test_related_ids_are_a_take_with_missing_values():
+    """Codes stored one up (0: none) become the ids' text, missing elsewhere, for text and other ids alike."""
+    from svcsim.rules.columnar.table import _related_ids
 
     rng = np.random.default_rng(3)
-    where = rng.random(1000) < 0.1
-    words = pa.array([f"id{i}" * int(rng.integers(1, 4)) for i in range(int(where.sum()) + 5)], type=pa.large_string())
-    texts = words.slice(5)  # an offset into shared buffers
-    index = np.cumsum(where) - 1
-    expected = pc.take(texts, pa.array(index, mask=~where))
-    got = _spread_texts(texts, where)
-    got.validate(full=True)
-    assert got.equals(expected) and got.null_count == int((~where).sum())
+    related = np.where(rng.random(1000) < 0.1, rng.integers(1, 51, 1000), 0).astype(np.int32)
+    for case_ids in (pd.Index([f"T{i:03d}" for i in range(50)], dtype="str"), pd.Index(range(100, 150))):
+        got = _related_ids(related, case_ids)
+        expected = [str(case_ids[r - 1]) if r else None for r in related]
+        assert str(got.dtype) == "str" and got.isna().sum() == int((related == 0).sum())
+        assert [None if pd.isna(v) else v for v in got] == expected
+    assert _related_ids(np.zeros(3, np.int32), pd.Index(["a"], dtype="str")).tolist() == [None] * 3
 
 
 def test_number_within_counts_runs():
@@ -246,8 +245,8 @@ def test_number_within_counts_runs():
 
 
 def test_cases_per_rule_counts_distinct_cases_in_any_order():
+    from svcsim.rules.columnar.kernels import counted_by_rule
     from svcsim.rules.engine import _cases_per_rule
-    from svcsim.rules.kernels import counted_by_rule
 
     rng = np.random.default_rng(8)
     for _ in range(100):
@@ -278,7 +277,7 @@ def test_cases_per_rule_counts_distinct_cases_in_any_order():
 def test_next_repeat_is_the_first_repeat_on_the_key_strictly_after(seed, bounds_dtype):
     """The compiled grouping and search against a brute force, with ties, keyless cases and long groups;
     and the outcome of each fix (:func:`recurrence_outcomes`) from that repeat."""
-    from svcsim.rules.kernels import next_repeat, recurrence_outcomes, repeats_by_key
+    from svcsim.rules.columnar.kernels import next_repeat, recurrence_outcomes, repeats_by_key
 
     rng = np.random.default_rng(seed)
     n_events, n_cases, n_keys = 400, 120, (3, 40)[seed % 2]  # 3 keys: groups far past the insertion sort's 16
@@ -317,9 +316,9 @@ def test_next_repeat_is_the_first_repeat_on_the_key_strictly_after(seed, bounds_
 @pytest.mark.parametrize("seed", range(10))
 def test_sorting_only_the_kept_events_is_sorting_them(seed, split, monkeypatch):
     """Also with the sort split in two halves by case on two threads (as for large logs)."""
-    import svcsim.rules.prepared as prepared_module
+    import svcsim.rules.columnar.event_sort as event_sort
 
-    monkeypatch.setattr(prepared_module, "_SPLIT_SORT_EVENTS", 2)
+    monkeypatch.setattr(event_sort, "_SPLIT_SORT_EVENTS", 2)
     rng = np.random.default_rng(seed)
     n = int(rng.integers(1, 300))
     case = rng.integers(0, 15, n).astype(np.int32)
@@ -341,13 +340,13 @@ def test_sorting_only_the_kept_events_is_sorting_them(seed, split, monkeypatch):
 @pytest.mark.parametrize("seed", range(5))
 def test_grouping_by_code_is_a_stable_argsort(seed, threads, monkeypatch):
     """Also in two halves on two threads (as for large logs)."""
-    import svcsim.rules.prepared as prepared_module
+    import svcsim.rules.columnar.event_sort as event_sort
 
-    monkeypatch.setattr(prepared_module, "_SPLIT_SORT_EVENTS", 2)
+    monkeypatch.setattr(event_sort, "_SPLIT_SORT_EVENTS", 2)
     rng = np.random.default_rng(seed)
     n_codes = int(rng.integers(1, 30))
     codes = rng.integers(0, n_codes, int(rng.integers(0, 500))).astype(np.uint8)
-    order, bounds = prepared_module._grouped_by_code(codes, n_codes, threads)
+    order, bounds = event_sort.grouped_by_code(codes, n_codes, threads)
     assert np.array_equal(order, np.argsort(codes, kind="stable"))
     assert np.array_equal(bounds, np.concatenate(([0], np.cumsum(np.bincount(codes, minlength=n_codes)))))
 

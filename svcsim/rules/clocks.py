@@ -9,7 +9,7 @@ event holds a running clock and a resume event lets a held clock run again
 cycle still held at its end stays held until then.
 
 The clock is a little state machine per case, so it is run as one compiled
-pass over the events it reads (:func:`svcsim.rules.kernels.clock_cycles`).
+pass over the events it reads (:func:`svcsim.rules.columnar.kernels.clock_cycles`).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from svcsim.rules.prepared import PreparedLog
+from svcsim.rules.columnar.prepared import PreparedLog
 
 __all__ = ["Cycles", "find_cycles", "number_within"]
 
@@ -54,7 +54,7 @@ def find_cycles(
     resume: list[str] = (),
 ) -> Cycles:
     """The cycles of a start/stop clock (with pauses) in every case where ``applies`` (per case code)."""
-    from svcsim.rules import kernels  # numba loads on first use
+    from svcsim.rules.columnar import kernels  # numba loads on first use
 
     table = log.lookup(start, kernels.START)
     log.lookup(stop, kernels.STOP, table)

@@ -14,15 +14,16 @@ from dataclasses import dataclass
 import numpy as np
 
 from svcsim.calendar import ServiceCalendar
-from svcsim.rules.prepared import PreparedLog
-from svcsim.rules.spec import Condition
+from svcsim.rules.columnar.prepared import PreparedLog
+from svcsim.rules.ruleset import RuleSet
+from svcsim.rules.spec import Condition, RuleSpec
 
-__all__ = ["Rows", "evaluate"]
+__all__ = ["CaseSpans", "applies_per_case", "evaluate"]
 
 
 @dataclass(frozen=True)
-class Rows:
-    """The rows a condition is evaluated for: case codes, and optionally spans (positions and times)."""
+class CaseSpans:
+    """What a condition is evaluated for, one row each: a case code, and optionally a clock span of it (positions and times)."""
 
     case: np.ndarray
     first_pos: np.ndarray | None = None
@@ -35,7 +36,7 @@ class Rows:
 def evaluate(
     cond: Condition,
     log: PreparedLog,
-    rows: Rows,
+    rows: CaseSpans,
     *,
     calendar: ServiceCalendar | None,
     source: str,
@@ -66,6 +67,14 @@ def evaluate(
         return out
     assert cond.not_ is not None
     return ~evaluate(cond.not_, log, rows, calendar=calendar, source=source, where=where)
+
+
+def applies_per_case(rule: RuleSpec, log: PreparedLog, rules: RuleSet) -> np.ndarray:
+    """Per case code: whether the rule's ``applies_to`` holds (always, when it has none)."""
+    if rule.applies_to is None:
+        return np.ones(log.n_cases, dtype=bool)
+    rows = CaseSpans(case=np.arange(log.n_cases), every_case=True)
+    return evaluate(rule.applies_to, log, rows, calendar=rules.calendar_for(rule), source=rules.source, where=f"rule '{rule.id}'")
 
 
 def _field_per_case(cond: Condition, log: PreparedLog, *, source: str, where: str) -> np.ndarray:

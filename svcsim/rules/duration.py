@@ -12,6 +12,10 @@ open cycles are ``breached_open`` once past every deadline, ``at_risk`` past
 the first warning fraction, else ``running``. A case where the stop happened
 but the clock never started is ``not_applicable`` (a job an engineer took
 directly in the field was never logged).
+
+:func:`evaluate_duration` judges whole columns at once; :func:`duration_oracle` restates the same
+rule one case at a time in plain Python, for the test oracle
+(:mod:`svcsim.rules.oracle`). Both are registered in :mod:`svcsim.rules.kinds`.
 """
 
 from __future__ import annotations
@@ -19,27 +23,27 @@ from __future__ import annotations
 import numpy as np
 
 from svcsim.calendar import ServiceCalendar
+from svcsim.rules.casewise import (
+    CaseEvents,
+    advanced,
+    applies,
+    clock_cycles,
+    holds,
+    measured,
+    result_row,
+)
 from svcsim.rules.clocks import Cycles, find_cycles
-from svcsim.rules.conditions import Rows as SpanRows
-from svcsim.rules.conditions import evaluate
-from svcsim.rules.load import RuleSet
-from svcsim.rules.prepared import PreparedLog
-from svcsim.rules.results import NAT, Rows, status_code
+from svcsim.rules.columnar.prepared import PreparedLog
+from svcsim.rules.conditions import CaseSpans, applies_per_case, evaluate
+from svcsim.rules.results import NAT, ResultRows, status_code
+from svcsim.rules.ruleset import RuleSet
 from svcsim.rules.spec import DurationRule, to_ns
 
-__all__ = ["evaluate_duration", "applies_per_case", "due_times"]
-
-def applies_per_case(rule, log: PreparedLog, rules: RuleSet) -> np.ndarray:  # noqa: ANN001 (any rule kind)
-    """Per case code: whether the rule's ``applies_to`` holds (always, when it has none)."""
-    if rule.applies_to is None:
-        return np.ones(log.n_cases, dtype=bool)
-    rows = SpanRows(case=np.arange(log.n_cases), every_case=True)
-    return evaluate(rule.applies_to, log, rows, calendar=rules.calendar_for(rule), source=rules.source, where=f"rule '{rule.id}'")
+__all__ = ["evaluate_duration", "duration_oracle", "due_times"]
 
 
-
-def evaluate_duration(rule: DurationRule, log: PreparedLog, rules: RuleSet) -> Rows:
-    """Result rows of one duration rule."""
+def evaluate_duration(rule: DurationRule, log: PreparedLog, rules: RuleSet) -> list[ResultRows]:
+    """Result rows of one duration rule (one part)."""
     cal = rules.calendar_for(rule)
     applies = applies_per_case(rule, log, rules)
     cyc = find_cycles(log, applies, rule.start, rule.stop, rule.pause, rule.resume)
@@ -51,7 +55,7 @@ def evaluate_duration(rule: DurationRule, log: PreparedLog, rules: RuleSet) -> R
     wall = end - cyc.start_ns
     held = len(cyc.pause_cycle) > 0
     paused_wall = _per_cycle(n, cyc.pause_cycle, cyc.resume_ns - cyc.pause_ns)
-    rows = Rows.empty(rule.id, "duration", rule.basis, n)
+    rows = ResultRows.empty(rule.id, rule.kind, rule.basis, n)
     if rule.basis == "calendar":
         business = cal.business_ns(cyc.start_ns, end)
         paused = _per_cycle(n, cyc.pause_cycle, cal.business_ns(cyc.pause_ns, cyc.resume_ns)) if held else paused_wall
@@ -65,7 +69,7 @@ def evaluate_duration(rule: DurationRule, log: PreparedLog, rules: RuleSet) -> R
     reason = _constant(n, rows.label("default"), np.int32)
     if rule.special:
         target, reason = np.array(target), np.array(reason)
-        spans = SpanRows(case=cyc.case, first_pos=cyc.start_pos, last_pos=cyc.end_pos, start_ns=cyc.start_ns, end_ns=end)
+        spans = CaseSpans(case=cyc.case, first_pos=cyc.start_pos, last_pos=cyc.end_pos, start_ns=cyc.start_ns, end_ns=end)
         chosen = np.zeros(n, dtype=bool)
         for special in rule.special:
             hit = ~chosen & evaluate(special.when, log, spans, calendar=cal, source=rules.source, where=f"rule '{rule.id}'")
@@ -94,7 +98,7 @@ def evaluate_duration(rule: DurationRule, log: PreparedLog, rules: RuleSet) -> R
     rows.elapsed, rows.business_elapsed, rows.paused = wall, business, paused
     rows.target, rows.target_reason = target, reason
     rows.level = (~on_time).view(np.int8)  # 1 for a miss; widened in the result table
-    return _with_unstarted(rows, rule, log, applies, cyc)
+    return [_with_unstarted(rows, rule, log, applies, cyc)]
 
 
 def _constant(n: int, value: int, dtype: type) -> np.ndarray:
@@ -170,16 +174,72 @@ def _rank_within(group: np.ndarray) -> np.ndarray:
     return idx - np.maximum.accumulate(np.where(new, idx, 0))
 
 
-def _with_unstarted(rows: Rows, rule: DurationRule, log: PreparedLog, applies: np.ndarray, cyc: Cycles) -> Rows:
+def _with_unstarted(rows: ResultRows, rule: DurationRule, log: PreparedLog, applies: np.ndarray, cyc: Cycles) -> ResultRows:
     """Add a not_applicable row for each case where the stop happened but the clock never started."""
     has_stop = log.has_event(rule.stop) & applies
     has_stop[cyc.case] = False
     cases = np.flatnonzero(has_stop)
     if not len(cases):
         return rows
-    extra = Rows.empty(rule.id, "duration", rule.basis, len(cases))
-    extra.case = cases
-    extra.put("status", slice(None), status_code("not_applicable"))
+    extra = ResultRows.for_cases(cases, "not_applicable", like=rows)
     extra.set_reason(slice(None), f"no start event ({' / '.join(rule.start)}) before the stop")
     extra.put("target", slice(None), to_ns(rule.target))
     return rows.concat(extra)
+
+
+# -- the same rule, one case at a time (the test oracle) ------------------------
+def duration_oracle(rule: DurationRule, cases: list[CaseEvents], cal: ServiceCalendar | None, as_of: int) -> list[list[dict]]:
+    """Per case, in order: the rows :func:`evaluate_duration` should give, worked out with plain loops."""
+    return [_duration_of_case(rule, case, cal, as_of) for case in cases]
+
+
+def _duration_of_case(rule: DurationRule, case: CaseEvents, cal, as_of: int) -> list[dict]:  # noqa: ANN001
+    if not applies(rule, case):
+        return []
+    out = []
+    cycles = clock_cycles(case, rule.start, rule.stop, rule.pause, rule.resume)
+    for number, c in enumerate(cycles, start=1):
+        closed = c["t1"] is not None
+        end = c["t1"] if closed else as_of
+        last_i = c["i1"] if closed else len(case.events) - 1
+        held = [(p, r if r is not None else end) for p, r in c["held"]]
+        paused = sum(measured(cal, rule.basis, p, r) for p, r in held)
+        elapsed = measured(cal, rule.basis, c["t0"], end) - paused
+        target, why = to_ns(rule.target), "default"
+        for special in rule.special:
+            if holds(special.when, case, (c["i0"], last_i, c["t0"], end), cal):
+                target, why = to_ns(special.target), special.reason
+                break
+        # due: walk the running segments; a clock held at its end resumes there (projected)
+        seg_starts = [c["t0"]] + [r for _, r in held]
+        seg_ends = [p for p, _ in held] + [None]
+        acc, due = 0, None
+        for s, e in zip(seg_starts, seg_ends, strict=True):
+            length = None if e is None else measured(cal, rule.basis, s, e)
+            if length is None or acc + length >= target:
+                due = advanced(cal, rule.basis, s, target - acc)
+                break
+            acc += length
+        on_time = elapsed <= target
+        if rule.or_same_day:
+            day_end = int(cal.day_end_ns(np.array([c["t0"]]))[0])
+            if day_end != NAT and day_end > c["t0"]:
+                on_time = on_time or end <= day_end
+                due = max(due, day_end)
+        if closed:
+            status = "met" if on_time else "breached"
+        elif not on_time:
+            status = "breached_open"
+        elif rule.warn_at and elapsed >= int(target * rule.warn_at[0]):
+            status = "at_risk"
+        else:
+            status = "running"
+        out.append(result_row(rule.id, case, cycle=number, status=status, start=c["t0"], stop=c["t1"] if closed else NAT,
+                        due=due, elapsed=end - c["t0"],
+                        business_elapsed=measured(cal, "calendar", c["t0"], end) if rule.basis == "calendar" else NAT,
+                        paused=paused if rule.basis == "calendar" else sum(r - p for p, r in held),
+                        target=target, target_reason=why, level=0 if on_time else 1))
+    if not cycles and any(a in rule.stop for _, a in case.events):
+        out.append(result_row(rule.id, case, status="not_applicable", target=to_ns(rule.target),
+                        reason=f"no start event ({' / '.join(rule.start)}) before the stop"))
+    return out

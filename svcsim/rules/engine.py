@@ -21,15 +21,14 @@ import pandas as pd
 
 from svcsim.eventlog.log import EventLog
 from svcsim.eventlog.time import to_as_of_ns
-from svcsim.rules.duration import evaluate_duration
-from svcsim.rules.ladder import evaluate_ladder
+from svcsim.rules.columnar.packing import packed_keys
+from svcsim.rules.columnar.prepared import PreparedLog, prepare
+from svcsim.rules.columnar.sorting import is_sorted
+from svcsim.rules.columnar.table import TableBuilder, to_frame  # noqa: F401 (to_frame: for callers of evaluate_all)
+from svcsim.rules.kinds import KIND_NAMES, kind_of
 from svcsim.rules.load import RuleSet, load_rules
-from svcsim.rules.prepared import PreparedLog, prepare
-from svcsim.rules.recurrence import evaluate_recurrence
-from svcsim.rules.results import BAD_STATUSES, GOOD_STATUSES, STATUSES, Rows, status_code
-from svcsim.rules.sorting import is_sorted
-from svcsim.rules.spec import DurationRule, LadderRule
-from svcsim.rules.table import TableBuilder, to_frame  # noqa: F401 (to_frame: for callers of evaluate_all)
+from svcsim.rules.results import BAD_STATUSES, GOOD_STATUSES, STATUSES, ResultRows, status_code
+from svcsim.rules.spec import RuleSpec
 
 __all__ = ["CheckResult", "check", "summarise", "escalations", "default_threads"]
 
@@ -70,7 +69,7 @@ def check(
         # the sorted events and every shared intermediate are freed before the table is made: its
         # fresh memory then comes from pages just given back, not from pages the host may have reclaimed
         del prepared
-        table = TableBuilder(ruleset.ids(), n_cases)
+        table = _table(ruleset, n_cases)
         table.add_all(parts, threads=threads)
         del parts
     else:
@@ -121,16 +120,21 @@ def evaluate_into(ruleset: RuleSet, log: PreparedLog, threads: int = 1) -> Table
     time.
     """
     if threads <= 1:
-        table = TableBuilder(ruleset.ids(), log.n_cases, capacity=len(log.case) + log.n_cases)
+        table = _table(ruleset, log.n_cases, capacity=len(log.case) + log.n_cases)
         for part in _each_part(ruleset, log):
             table.add(part)
         return table
-    table = TableBuilder(ruleset.ids(), log.n_cases)
+    table = _table(ruleset, log.n_cases)
     table.add_all(evaluated_parts(ruleset, log, threads), threads=threads)
     return table
 
 
-def evaluated_parts(ruleset: RuleSet, log: PreparedLog, threads: int) -> list[Rows]:
+def _table(ruleset: RuleSet, n_cases: int, capacity: int = 0) -> TableBuilder:
+    """An empty result table for ``ruleset``'s result ids, its ``kind`` column over the registered kinds."""
+    return TableBuilder(ruleset.ids(), n_cases, capacity=capacity, kinds=KIND_NAMES)
+
+
+def evaluated_parts(ruleset: RuleSet, log: PreparedLog, threads: int) -> list[ResultRows]:
     """The rows of every rule in rule order, ``threads`` rules evaluated at once (see :func:`evaluate_into`)."""
     # the rules reading the most events start first, so no long rule is left running alone at the end
     load = [log.n_events(rule.activities()) for rule in ruleset.rules]
@@ -144,33 +148,27 @@ def evaluated_parts(ruleset: RuleSet, log: PreparedLog, threads: int) -> list[Ro
     return [part for parts in per_rule for part in parts]
 
 
-def evaluate_all(ruleset: RuleSet, log: PreparedLog) -> list[Rows]:
+def evaluate_all(ruleset: RuleSet, log: PreparedLog) -> list[ResultRows]:
     """Rows of every rule, with invalid cases marked."""
     return list(_each_part(ruleset, log))
 
 
-def _each_part(ruleset: RuleSet, log: PreparedLog) -> Iterator[Rows]:
+def _each_part(ruleset: RuleSet, log: PreparedLog) -> Iterator[ResultRows]:
     """Rows of every rule in rule order, with invalid cases marked, one part at a time."""
     for rule in ruleset.rules:
         yield from _rule_parts(rule, ruleset, log)
 
 
-def _rule_parts(rule, ruleset: RuleSet, log: PreparedLog) -> list[Rows]:  # noqa: ANN001 (any rule kind)
-    """The rows of one rule (a ladder: one part per milestone, and one per repeating milestone's repetitions)."""
-    if isinstance(rule, DurationRule):
-        rule_parts = [evaluate_duration(rule, log, ruleset)]
-    elif isinstance(rule, LadderRule):
-        rule_parts = evaluate_ladder(rule, log, ruleset)
-    else:
-        rule_parts = [evaluate_recurrence(rule, log, ruleset)]
+def _rule_parts(rule: RuleSpec, ruleset: RuleSet, log: PreparedLog) -> list[ResultRows]:
+    """The rows of one rule, by its kind's evaluator (a ladder: one part per milestone, and one per repeating milestone's repetitions)."""
     out, seen = [], set()
-    for part in rule_parts:  # a repeating milestone's second part only carries repetitions
+    for part in kind_of(rule).evaluate(rule, log, ruleset):  # a repeating milestone's second part only carries repetitions
         out.append(_mark_invalid(part, rule, log, add_missing=part.rule_id not in seen))
         seen.add(part.rule_id)
     return out
 
 
-def _mark_invalid(rows: Rows, rule, log: PreparedLog, *, add_missing: bool = True) -> Rows:  # noqa: ANN001
+def _mark_invalid(rows: ResultRows, rule: RuleSpec, log: PreparedLog, *, add_missing: bool = True) -> ResultRows:
     """Cases with ``invalid_reason`` get status invalid on every row, and a row where they have none.
 
     A rule touches an invalid case when the case has any event the rule names,
@@ -191,14 +189,12 @@ def _mark_invalid(rows: Rows, rule, log: PreparedLog, *, add_missing: bool = Tru
     extra_cases = np.flatnonzero(missing)
     if not len(extra_cases):
         return rows
-    extra = Rows.empty(rows.rule_id, rows.kind, rows.basis, len(extra_cases), group=rows.group)
-    extra.case = extra_cases
-    extra.put("status", slice(None), status_code("invalid"))
+    extra = ResultRows.for_cases(extra_cases, "invalid", like=rows)
     extra.put("reason", slice(None), _reason_codes(extra, log)[log.invalid_code[extra_cases]])
     return rows.concat(extra)
 
 
-def _reason_codes(rows: Rows, log: PreparedLog) -> np.ndarray:
+def _reason_codes(rows: ResultRows, log: PreparedLog) -> np.ndarray:
     """Per invalid-reason label of ``log``: its code among ``rows``' labels."""
     return np.array([rows.label(text) for text in log.invalid_labels], dtype=np.int32)
 
@@ -217,7 +213,8 @@ def summarise(results: pd.DataFrame, rules: RuleSet) -> pd.DataFrame:
     summary.insert(1, "rows", counts.sum(axis=1))
     summary["decided"] = decided
     summary["attainment_pct"] = (100.0 * good / decided.replace(0, np.nan)).round(2)
-    summary.insert(0, "title", [_title(rules, rid) for rid in rules.ids()])
+    titles = rules.titles()
+    summary.insert(0, "title", [titles.get(rid, "") for rid in rules.ids()])
     summary.index.name = "rule_id"
     summary.columns.name = None
     return summary.reset_index()
@@ -243,7 +240,7 @@ def _counts(results: pd.DataFrame, rules: RuleSet) -> tuple[pd.DataFrame, pd.Ser
         return counts.astype(np.int64), cases
     r, s, c = rule.cat.codes.to_numpy(), status.cat.codes.to_numpy(), case.cat.codes.to_numpy()
     n_rules, n_status = len(ids), len(STATUSES)
-    from svcsim.rules.kernels import counted_by_rule  # numba loads on first use
+    from svcsim.rules.columnar.kernels import counted_by_rule  # numba loads on first use
 
     table, per_rule, in_order = counted_by_rule(r, s, c, n_rules, n_status)
     counts = pd.DataFrame(table, index=pd.Index(ids, name="rule_id"), columns=pd.Index(list(STATUSES), name="status"))
@@ -260,21 +257,9 @@ def _cases_per_rule(r: np.ndarray, c: np.ndarray, n_rules: int, n_cases: int) ->
     if len(r) and is_sorted(r, c):  # one run per (rule, case)
         first = np.concatenate(([True], (np.diff(r) != 0) | (np.diff(c) != 0)))
         return np.bincount(r[first].astype(np.int64), minlength=n_rules)[:n_rules]
-    key = r.astype(np.int64) * (n_cases + 1) + c
-    key = np.sort(key)
+    key = np.sort(packed_keys((r, c), sizes=(n_rules, n_cases + 1)))  # rules x cases: far below 2**63
     firsts = key[np.concatenate(([True], key[1:] != key[:-1]))] if len(key) else key
     return np.bincount(firsts // (n_cases + 1), minlength=n_rules)[:n_rules]
-
-
-def _title(rules: RuleSet, rule_id: str) -> str:
-    for rule in rules.rules:
-        if isinstance(rule, LadderRule):
-            for m in rule.milestones:
-                if m.id == rule_id:
-                    return m.title or rule.title
-        elif rule.id == rule_id:
-            return rule.title
-    return ""
 
 
 def escalations(results: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
@@ -311,6 +296,7 @@ def _worst_first(level: np.ndarray, overdue: np.ndarray) -> np.ndarray:
 def _first_per_pair(a: pd.Series, b: pd.Series) -> np.ndarray:
     """Whether each row is the first with its pair of values (``~duplicated(keep="first")``; missing equals missing)."""
     if isinstance(a.dtype, pd.CategoricalDtype) and isinstance(b.dtype, pd.CategoricalDtype):
-        pair = (a.cat.codes.to_numpy().astype(np.int64) + 1) * (len(b.cat.categories) + 1) + b.cat.codes.to_numpy() + 1
+        codes = (a.cat.codes.to_numpy().astype(np.int64) + 1, b.cat.codes.to_numpy().astype(np.int64) + 1)  # missing: 0
+        pair = packed_keys(codes, sizes=(len(a.cat.categories) + 1, len(b.cat.categories) + 1))
         return ~pd.Series(pair).duplicated(keep="first").to_numpy()
     return ~pd.DataFrame({"a": a.to_numpy(), "b": b.to_numpy()}).duplicated(keep="first").to_numpy()

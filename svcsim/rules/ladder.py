@@ -14,25 +14,37 @@ passes before its required event adds one more missed row (``repeat`` 2, 3,
 ...), so an item 44 days at the vendor with a 30-day milestone repeating
 weekly stands at two more escalations than one at 31 days. ``level`` counts
 the misses of the cycle up to and including the row.
+
+:func:`evaluate_ladder` judges whole columns at once; :func:`ladder_oracle` restates the same
+rule one case at a time in plain Python, for the test oracle
+(:mod:`svcsim.rules.oracle`). Both are registered in :mod:`svcsim.rules.kinds`.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from svcsim.calendar import ServiceCalendar
+from svcsim.rules.casewise import (
+    CaseEvents,
+    advanced,
+    applies,
+    clock_cycles,
+    measured,
+    result_row,
+)
 from svcsim.rules.clocks import find_cycles
-from svcsim.rules.duration import applies_per_case
-from svcsim.rules.load import RuleSet
-from svcsim.rules.prepared import PreparedLog
-from svcsim.rules.results import NAT, Rows, status_code
+from svcsim.rules.columnar.prepared import PreparedLog
+from svcsim.rules.conditions import applies_per_case
+from svcsim.rules.results import NAT, ResultRows, status_code
+from svcsim.rules.ruleset import RuleSet
 from svcsim.rules.spec import LadderRule, to_ns
 
-__all__ = ["evaluate_ladder"]
+__all__ = ["evaluate_ladder", "ladder_oracle"]
 
 
-
-def evaluate_ladder(rule: LadderRule, log: PreparedLog, rules: RuleSet) -> list[Rows]:
-    """Result rows of one ladder rule, one :class:`Rows` per milestone (and one for its repetitions)."""
+def evaluate_ladder(rule: LadderRule, log: PreparedLog, rules: RuleSet) -> list[ResultRows]:
+    """Result rows of one ladder rule, one :class:`ResultRows` per milestone (and one for its repetitions)."""
     cal = rules.calendar_for(rule) if rule.basis == "calendar" else None
     applies = applies_per_case(rule, log, rules)
     cyc = find_cycles(log, applies, rule.start, rule.stop)
@@ -49,7 +61,7 @@ def evaluate_ladder(rule: LadderRule, log: PreparedLog, rules: RuleSet) -> list[
         return cal.deadline_ns(start, offset) if cal is not None else start + offset
 
     measured_end = measure(cyc.start_ns, end)
-    out: list[Rows] = []
+    out: list[ResultRows] = []
     misses = np.zeros(n, dtype=np.int64)
     for milestone in rule.milestones:
         after = to_ns(milestone.after)
@@ -110,9 +122,9 @@ def _first_inside(log: PreparedLog, names: list[str], first_pos: np.ndarray, las
     return np.where(inside, log.t[pos[jj]], NAT)
 
 
-def _rows(rule, milestone_id, case, number, start, status, done_ns, due, end, target, level, repeat) -> Rows:  # noqa: ANN001
+def _rows(rule, milestone_id, case, number, start, status, done_ns, due, end, target, level, repeat) -> ResultRows:  # noqa: ANN001
     n = len(case)
-    rows = Rows.empty(milestone_id, "ladder", rule.basis, n, group=rule.id)
+    rows = ResultRows.empty(milestone_id, rule.kind, rule.basis, n, group=rule.id)
     rows.case, rows.cycle, rows.status = case, number, status
     rows.repeat = np.broadcast_to(np.asarray(repeat, dtype=np.int64), (n,))
     rows.start, rows.stop, rows.due = start, done_ns, due
@@ -121,3 +133,51 @@ def _rows(rule, milestone_id, case, number, start, status, done_ns, due, end, ta
     rows.set_target_reason(slice(None), "milestone")
     rows.level = np.where(np.isin(status, [status_code("breached"), status_code("breached_open")]), level, 0)
     return rows
+
+
+# -- the same rule, one case at a time (the test oracle) ------------------------
+def ladder_oracle(rule: LadderRule, cases: list[CaseEvents], cal: ServiceCalendar | None, as_of: int) -> list[list[dict]]:
+    """Per case, in order: the rows :func:`evaluate_ladder` should give, worked out with plain loops."""
+    cal = cal if rule.basis == "calendar" else None
+    return [_ladder_of_case(rule, case, cal, as_of) for case in cases]
+
+
+def _ladder_of_case(rule: LadderRule, case: CaseEvents, cal, as_of: int) -> list[dict]:  # noqa: ANN001
+    if not applies(rule, case):
+        return []
+    out = []
+    for number, c in enumerate(clock_cycles(case, rule.start, rule.stop), start=1):
+        closed = c["t1"] is not None
+        end = c["t1"] if closed else as_of
+        last_i = c["i1"] if closed else len(case.events) - 1
+        misses = 0
+        for m in rule.milestones:
+            after = to_ns(m.after)
+            done = next((t for t, a in case.events[c["i0"]: last_i + 1] if a in m.requires), None)
+            met = done is not None and measured(cal, rule.basis, c["t0"], done) <= after
+            passed = measured(cal, rule.basis, c["t0"], end) > after
+            if met:
+                status = "met"
+            elif passed:
+                status = "breached" if closed or done is not None else "breached_open"
+                misses += 1
+            elif closed and done is None:
+                status = "not_applicable"
+            else:
+                status = "running"
+            common = {"cycle": number, "start": c["t0"], "stop": NAT if done is None else done,
+                      "elapsed": (done if done is not None else end) - c["t0"], "target_reason": "milestone"}
+            out.append(result_row(m.id, case, status=status, due=advanced(cal, rule.basis, c["t0"], after), target=after,
+                            level=misses if status in ("breached", "breached_open") else 0,
+                            reason="the cycle stopped before this milestone fell due" if status == "not_applicable" else None,
+                            **common))
+            if m.repeat_every is not None:
+                every, k = to_ns(m.repeat_every), 2
+                limit = done if done is not None else end
+                while measured(cal, rule.basis, c["t0"], limit) > after + (k - 1) * every:
+                    offset = after + (k - 1) * every
+                    misses += 1
+                    out.append(result_row(m.id, case, repeat=k, status="breached" if closed or done is not None else "breached_open",
+                                    due=advanced(cal, rule.basis, c["t0"], offset), target=offset, level=misses, **common))
+                    k += 1
+    return out

@@ -13,45 +13,35 @@ from __future__ import annotations
 import difflib
 import functools
 import tomllib
-from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from svcsim.calendar import ServiceCalendar
 from svcsim.errors import InputError
 from svcsim.eventlog.vocabulary import ACTIVITIES, ACTIVITY_NAMES
-from svcsim.rules.spec import Condition, DurationRule, LadderRule, RecurrenceRule, RulesFile
+from svcsim.rules.kinds import KIND_NAMES, AnyRule
+from svcsim.rules.ruleset import RuleSet
+from svcsim.rules.spec import ActivitiesSection, Condition, RuleSpec
 
-__all__ = ["RuleSet", "load_rules", "parse_rules", "DEFAULT_RULES"]
+__all__ = ["RuleSet", "RulesFile", "load_rules", "parse_rules", "DEFAULT_RULES"]
 
 DEFAULT_RULES = "default_rules.toml"
 _CASE_TYPE = {a.name: a.case_type for a in ACTIVITIES}
 
 
-@dataclass(frozen=True)
-class RuleSet:
-    """Validated rules with their calendars, ready for :func:`svcsim.check`."""
+class RulesFile(BaseModel):
+    """The whole rules file, as written (calendars are kept as raw tables here); rules of the registered kinds."""
 
-    rules: tuple[DurationRule | LadderRule | RecurrenceRule, ...]
-    calendars: dict[str, ServiceCalendar] = field(default_factory=dict)
-    default_calendar: str | None = None
-    source: str = "<rules>"
-    extra_activities: frozenset[str] = frozenset()
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
-    def calendar_for(self, rule: DurationRule | LadderRule | RecurrenceRule) -> ServiceCalendar | None:
-        """The calendar a rule measures with (its own, else the file's default), or None."""
-        name = rule.calendar or self.default_calendar
-        return None if name is None else self.calendars[name]
-
-    def ids(self) -> list[str]:
-        """Result rule ids in file order (a ladder contributes its milestones' ids)."""
-        out: list[str] = []
-        for rule in self.rules:
-            out.extend(m.id for m in rule.milestones) if isinstance(rule, LadderRule) else out.append(rule.id)
-        return out
+    version: Literal[1] = 1
+    calendar: str | None = None
+    activities: ActivitiesSection = ActivitiesSection()
+    calendars: dict[str, dict[str, Any]] = {}
+    rules: list[AnyRule]
 
 
 def load_rules(path: str | Path | None = None) -> RuleSet:
@@ -107,7 +97,7 @@ def _located(exc: ValidationError, raw: dict[str, Any], source: str) -> InputErr
         rid = rule.get("id") if isinstance(rule, dict) else None
         where = f"rule '{rid}'" if rid else f"rule #{loc[1] + 1}"
         loc = loc[2:]
-        if loc and loc[0] in ("duration", "ladder", "recurrence"):  # the discriminated-union tag
+        if loc and loc[0] in KIND_NAMES:  # the discriminated-union tag
             loc = loc[1:]
     path = ".".join(str(p) for p in loc if not str(p).startswith("function-"))
     msg = err["msg"].removeprefix("Value error, ")
@@ -117,8 +107,14 @@ def _located(exc: ValidationError, raw: dict[str, Any], source: str) -> InputErr
     if kind == "extra_forbidden":
         return InputError("is not a known field", file=source, where=where, field=path or None, expected="only the fields of docs/reference/rules.md")
     if kind == "union_tag_invalid" or kind == "union_tag_not_found":
-        return InputError(f"unknown rule kind {err.get('input', {}).get('kind') if isinstance(err.get('input'), dict) else ''!r}".replace("''", "missing"), file=source, where=where, field="kind", expected="'duration', 'ladder' or 'recurrence'")
+        return InputError(f"unknown rule kind {err.get('input', {}).get('kind') if isinstance(err.get('input'), dict) else ''!r}".replace("''", "missing"), file=source, where=where, field="kind", expected=_one_of(KIND_NAMES))
     return InputError(msg, file=source, where=where, field=path or None)
+
+
+def _one_of(names: tuple[str, ...]) -> str:
+    """``'a', 'b' or 'c'``."""
+    quoted = [f"'{n}'" for n in names]
+    return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} or {quoted[-1]}"
 
 
 # -- lint --------------------------------------------------------------------
@@ -127,7 +123,7 @@ def _lint(rules: RuleSet) -> None:
     seen: set[str] = set()
     for rule in rules.rules:
         where = f"rule '{rule.id}'"
-        for rid in _ids_of(rule):
+        for rid in rule.result_ids():
             if rid in seen:
                 raise InputError(f"the id '{rid}' is used twice", file=rules.source, where=where, field="id", expected="unique rule and milestone ids")
             seen.add(rid)
@@ -146,38 +142,28 @@ def _lint(rules: RuleSet) -> None:
             raise InputError(f"calendar '{rule.calendar}' is not defined", file=rules.source, where=where, field="calendar", expected=f"one of {sorted(rules.calendars)}")
         if name is not None and name not in rules.calendars:
             raise InputError(f"default calendar '{name}' is not defined", file=rules.source, field="calendar", expected=f"one of {sorted(rules.calendars)}")
-        needs_calendar = rule.basis == "calendar" or (isinstance(rule, DurationRule) and rule.or_same_day) or _uses_holiday(rule)
-        if needs_calendar and name is None:
+        if rule.needs_calendar() and name is None:
             raise InputError("needs a service calendar (calendar basis, 'or_same_day' or a holiday condition) but none is set", file=rules.source, where=where, field="calendar", expected="a 'calendar' here or at the top of the file")
 
 
-def _ids_of(rule: DurationRule | LadderRule | RecurrenceRule) -> list[str]:
-    return [m.id for m in rule.milestones] if isinstance(rule, LadderRule) else [rule.id]
-
-
-def _uses_holiday(rule: DurationRule | LadderRule | RecurrenceRule) -> bool:
-    conds: list[Condition] = [rule.applies_to] if rule.applies_to else []
-    if isinstance(rule, DurationRule):
-        conds += [s.when for s in rule.special]
-    return any(c.uses_holiday() for c in conds)
-
-
-def _lint_case_types(rule: DurationRule | LadderRule | RecurrenceRule, source: str) -> None:
-    """A start can never attach when its case type differs from its stop's or from ``applies_to``'s."""
+def _lint_case_types(rule: RuleSpec, source: str) -> None:
+    """A clock's start can never attach when its case type differs from its stop's or from ``applies_to``'s."""
     where = f"rule '{rule.id}'"
-    if isinstance(rule, RecurrenceRule):
+    clock = rule.clock_activities()
+    if clock is None:
         return
-    start_types = {_CASE_TYPE[a] for a in rule.start if a in _CASE_TYPE}
-    stop_types = {_CASE_TYPE[a] for a in rule.stop if a in _CASE_TYPE}
+    start, stop = clock
+    start_types = {_CASE_TYPE[a] for a in start if a in _CASE_TYPE}
+    stop_types = {_CASE_TYPE[a] for a in stop if a in _CASE_TYPE}
     if start_types and stop_types and not start_types & stop_types:
         raise InputError(
-            f"the start {rule.start} belongs to {sorted(start_types)} cases but the stop {rule.stop} to {sorted(stop_types)} cases, so the clock can never stop",
+            f"the start {start} belongs to {sorted(start_types)} cases but the stop {stop} to {sorted(stop_types)} cases, so the clock can never stop",
             file=source, where=where, field="stop", expected="start and stop activities of one case type",
         )
     wanted = _required_case_type(rule.applies_to)
     if wanted is not None and start_types and wanted not in start_types:
         raise InputError(
-            f"applies to {wanted} cases but its start {rule.start} only happens in {sorted(start_types)} cases, so it can never attach",
+            f"applies to {wanted} cases but its start {start} only happens in {sorted(start_types)} cases, so it can never attach",
             file=source, where=where, field="applies_to", expected="a start activity of the case type it applies to",
         )
 

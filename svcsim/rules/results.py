@@ -1,8 +1,8 @@
 """The result table: one row per case, rule and cycle, with a documented column set.
 
-Rule evaluators return :class:`Rows` of plain numpy arrays (int64 ns for times
+Rule evaluators return :class:`ResultRows` of plain numpy arrays (int64 ns for times
 and durations, ``NAT`` when absent, status codes; a column that is one value
-throughout is that value broadcast). :mod:`svcsim.rules.table` copies each
+throughout is that value broadcast). :mod:`svcsim.rules.columnar.table` copies each
 rule's rows into the final columns as they come and makes one DataFrame with
 categoricals and tz-aware timestamps of them.
 """
@@ -16,7 +16,7 @@ import pandas as pd
 
 from svcsim.eventlog.time import NAT_NS
 
-__all__ = ["STATUSES", "GOOD_STATUSES", "BAD_STATUSES", "DECIDED_STATUSES", "RESULT_COLUMNS", "Rows", "NAT",
+__all__ = ["STATUSES", "GOOD_STATUSES", "BAD_STATUSES", "DECIDED_STATUSES", "RESULT_COLUMNS", "ResultRows", "NAT",
            "status_code"]
 
 NAT = NAT_NS  # the one sentinel, from svcsim.eventlog.time
@@ -48,7 +48,7 @@ def status_code(name: str) -> int:
 
 
 @dataclass
-class Rows:
+class ResultRows:
     """Result rows of one rule as parallel arrays (see ``docs/reference/rules.md`` for the columns).
 
     The two text columns are int32 codes into ``labels`` (-1 where absent), so
@@ -78,7 +78,7 @@ class Rows:
     labels: list[str] = field(default_factory=list)  # the texts of target_reason and reason
 
     @classmethod
-    def empty(cls, rule_id: str, kind: str, basis: str, n: int = 0, group: str | None = None) -> Rows:
+    def empty(cls, rule_id: str, kind: str, basis: str, n: int = 0, group: str | None = None) -> ResultRows:
         """``n`` rows of defaults; the arrays are read-only broadcasts until :meth:`put` (or assignment) replaces them."""
 
         def const(value: int, dtype: type) -> np.ndarray:
@@ -93,6 +93,14 @@ class Rows:
             target_reason=const(-1, np.int32), level=const(0, np.int64),
             reason=const(-1, np.int32), related_case=const(-1, np.int64),
         )
+
+    @classmethod
+    def for_cases(cls, cases: np.ndarray, status: str, like: ResultRows) -> ResultRows:
+        """One row per case code of ``cases`` with ``status``, for the rule (and kind, basis, group) of ``like``."""
+        rows = cls.empty(like.rule_id, like.kind, like.basis, len(cases), group=like.group)
+        rows.case = cases
+        rows.put("status", slice(None), status_code(status))
+        return rows
 
     def put(self, name: str, where: np.ndarray | slice, value: object) -> None:
         """``self.<name>[where] = value``, first making the column a writable array of its own.
@@ -134,7 +142,7 @@ class Rows:
     def _arrays(self) -> dict[str, object]:
         return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "labels"}
 
-    def concat(self, other: Rows) -> Rows:
+    def concat(self, other: ResultRows) -> ResultRows:
         """These rows followed by ``other``'s (same rule)."""
         labels = list(self.labels)
         remap = np.array([_index_of(labels, text) for text in other.labels] + [-1], dtype=np.int32)
@@ -142,11 +150,11 @@ class Rows:
         theirs["target_reason"] = remap[other.target_reason]  # code -1 picks the trailing -1
         theirs["reason"] = remap[other.reason]
         out = {k: (np.concatenate((v, theirs[k])) if isinstance(v, np.ndarray) else v) for k, v in self._arrays().items()}
-        return Rows(**out, labels=labels)
+        return ResultRows(**out, labels=labels)
 
-    def take(self, index: np.ndarray) -> Rows:
+    def take(self, index: np.ndarray) -> ResultRows:
         out = {k: (v[index] if isinstance(v, np.ndarray) else v) for k, v in self._arrays().items()}
-        return Rows(**out, labels=list(self.labels))
+        return ResultRows(**out, labels=list(self.labels))
 
 
 def _index_of(labels: list[str], text: str) -> int:

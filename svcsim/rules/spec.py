@@ -1,7 +1,7 @@
 """The rules file format: rules are data, validated, never code.
 
-A rules file (TOML) holds service calendars and a list of rules of three
-kinds. ``duration``: a clock from a start event to a stop event, with pauses,
+A rules file (TOML) holds service calendars and a list of rules, each of a
+kind registered in :mod:`svcsim.rules.kinds`. ``duration``: a clock from a start event to a stop event, with pauses,
 a target, special targets chosen by a case condition (first match wins), an
 "or the same day" option, a wall-clock or service-calendar basis and warning
 thresholds. ``ladder``: milestones after a start event, each met when its
@@ -24,13 +24,13 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 __all__ = [
+    "ActivitiesSection",
     "Condition",
     "DurationRule",
     "LadderRule",
     "Milestone",
     "RecurrenceRule",
-    "Rule",
-    "RulesFile",
+    "RuleSpec",
     "SpecialTarget",
     "parse_duration",
     "to_ns",
@@ -139,7 +139,13 @@ class SpecialTarget(_Closed):
     reason: str
 
 
-class _RuleBase(_Closed):
+class RuleSpec(_Closed):
+    """What every rule's table has, whatever its kind, and what the loader and the engine ask of any rule.
+
+    A kind's own class adds its ``kind`` tag (``Literal["duration"]``...) and
+    fields, and overrides the questions below where its answer differs.
+    """
+
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$")
     title: str = ""
     source: str = ""
@@ -148,10 +154,31 @@ class _RuleBase(_Closed):
     calendar: str | None = None
 
     def activities(self) -> set[str]:
+        """Every activity the rule reads (the engine keeps only these events)."""
         return self.applies_to.activities() if self.applies_to else set()
 
+    def titles(self) -> dict[str, str]:
+        """Per result ``rule_id`` the rule produces, in order: its title (one id, the rule's own, by default)."""
+        return {self.id: self.title}
 
-class DurationRule(_RuleBase):
+    def result_ids(self) -> list[str]:
+        """The result ``rule_id`` values the rule produces, in order."""
+        return list(self.titles())
+
+    def conditions(self) -> list[Condition]:
+        """Every condition the rule holds (``applies_to``, and a kind's own)."""
+        return [self.applies_to] if self.applies_to is not None else []
+
+    def clock_activities(self) -> tuple[list[str], list[str]] | None:
+        """The start and stop activities of the rule's clock, or None for a kind without one."""
+        return None
+
+    def needs_calendar(self) -> bool:
+        """Whether the rule cannot be judged without a service calendar."""
+        return self.basis == "calendar" or any(c.uses_holiday() for c in self.conditions())
+
+
+class DurationRule(RuleSpec):
     """A clock from ``start`` to ``stop`` with a target; see the module docstring."""
 
     kind: Literal["duration"]
@@ -190,6 +217,15 @@ class DurationRule(_RuleBase):
             found |= s.when.activities()
         return found
 
+    def conditions(self) -> list[Condition]:
+        return super().conditions() + [s.when for s in self.special]
+
+    def clock_activities(self) -> tuple[list[str], list[str]]:
+        return self.start, self.stop
+
+    def needs_calendar(self) -> bool:
+        return self.or_same_day or super().needs_calendar()
+
 
 class Milestone(_Closed):
     """A ladder step: ``requires`` must happen within ``after`` of the start."""
@@ -201,7 +237,7 @@ class Milestone(_Closed):
     repeat_every: Duration | None = None
 
 
-class LadderRule(_RuleBase):
+class LadderRule(RuleSpec):
     """Milestones after ``start`` until ``stop``; each miss raises the escalation level."""
 
     kind: Literal["ladder"]
@@ -228,8 +264,15 @@ class LadderRule(_RuleBase):
             found |= set(m.requires)
         return found
 
+    def titles(self) -> dict[str, str]:
+        """One result id per milestone, titled by the milestone (or else the ladder)."""
+        return {m.id: m.title or self.title for m in self.milestones}
 
-class RecurrenceRule(_RuleBase):
+    def clock_activities(self) -> tuple[list[str], list[str]]:
+        return self.start, self.stop
+
+
+class RecurrenceRule(RuleSpec):
     """After each ``after`` event (a fix), no ``repeat`` event on the same ``key`` within ``window``."""
 
     kind: Literal["recurrence"]
@@ -242,18 +285,7 @@ class RecurrenceRule(_RuleBase):
         return super().activities() | {self.after} | set(self.repeat)
 
 
-Rule = Annotated[DurationRule | LadderRule | RecurrenceRule, Field(discriminator="kind")]
-
-
 class ActivitiesSection(_Closed):
+    """The ``[activities]`` table: activities beyond the vocabulary that rules may name."""
+
     extra: list[str] = []
-
-
-class RulesFile(_Closed):
-    """The whole rules file, as written (calendars are kept as raw tables here)."""
-
-    version: Literal[1] = 1
-    calendar: str | None = None
-    activities: ActivitiesSection = ActivitiesSection()
-    calendars: dict[str, dict[str, Any]] = {}
-    rules: list[Rule]

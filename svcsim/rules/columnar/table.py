@@ -1,6 +1,6 @@
 """The result table: every rule's rows written once into the final columns, then one DataFrame.
 
-:class:`TableBuilder` takes each rule's :class:`~svcsim.rules.results.Rows`
+:class:`TableBuilder` takes each rule's :class:`~svcsim.rules.results.ResultRows`
 as the rule finishes, copies them straight into preallocated columns (text as
 codes into one shared label list, constants broadcast) and drops the rule's
 own arrays, so the rows never exist twice; :meth:`TableBuilder.frame` sorts
@@ -10,30 +10,36 @@ the same for a list of finished parts.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
 
-from svcsim.rules.results import _UTC, STATUSES, Rows
-from svcsim.rules.sorting import is_sorted, lexsort_order
+from svcsim.rules.columnar.packing import packed_keys
+from svcsim.rules.columnar.sorting import is_sorted, lexsort_order
+from svcsim.rules.results import _UTC, STATUSES, ResultRows
 
 __all__ = ["TableBuilder", "to_frame"]
 
 
-def to_frame(parts: list[Rows], case_ids: pd.Index, rule_order: list[str], case_dtype: pd.CategoricalDtype | None = None) -> pd.DataFrame:
+def to_frame(
+    parts: list[ResultRows], case_ids: pd.Index, rule_order: list[str], case_dtype: pd.CategoricalDtype | None = None,
+    *, kinds: Sequence[str],
+) -> pd.DataFrame:
     """Concatenate the rows of all rules into the result DataFrame, ordered by rule, case, cycle, repeat.
 
     The order is that of a stable sort of the concatenated parts by (rule,
     case, cycle, repeat). The parts are spent (see :class:`TableBuilder`).
+    ``kinds`` are the categories of the ``kind`` column (the registered rule kinds).
     """
-    table = TableBuilder(rule_order, len(case_ids))
+    table = TableBuilder(rule_order, len(case_ids), kinds=kinds)
     table.add_all(parts)
     return table.frame(case_ids, case_dtype)
 
 
 class TableBuilder:
-    """The result table, filled one :class:`Rows` at a time straight into the columns of the final table.
+    """The result table, filled one :class:`ResultRows` at a time straight into the columns of the final table.
 
     Every column is an array with room for ``capacity`` rows, made of zeros,
     which take no memory until written: room left unused costs nothing, and
@@ -53,8 +59,9 @@ class TableBuilder:
     rows such as not_applicable ones come last) is sorted within its range.
     """
 
-    def __init__(self, rule_order: list[str], n_cases: int, capacity: int = 0) -> None:
+    def __init__(self, rule_order: list[str], n_cases: int, capacity: int = 0, *, kinds: Sequence[str]) -> None:
         self.rule_order = list(rule_order)
+        self.kinds = list(kinds)  # the categories of the kind column
         self._position = {rid: i for i, rid in enumerate(self.rule_order)}
         self._dtypes = {
             "case": _code_dtype(n_cases), "status": np.int8, "related_case": _code_dtype(n_cases + 2),
@@ -68,14 +75,14 @@ class TableBuilder:
         self._used: dict[str, set[int]] = {"target_reason": set(), "reason": set()}
         self._final: dict[str, list[str]] = {}  # text column -> its final categories, when codes are written as theirs
 
-    def add(self, rows: Rows) -> None:
+    def add(self, rows: ResultRows) -> None:
         """Append ``rows`` (of a rule in ``rule_order``: KeyError otherwise), spending them."""
         placed = self._place(rows)
         if placed is not None:
             for name in self._columns:
                 self._write(name, [placed])
 
-    def add_all(self, parts: list[Rows], threads: int = 1) -> None:
+    def add_all(self, parts: list[ResultRows], threads: int = 1) -> None:
         """Append ``parts`` in order, as :meth:`add` would one by one, the columns copied on ``threads`` threads.
 
         Room for all of them is made at once, then each thread fills whole
@@ -96,7 +103,7 @@ class TableBuilder:
         with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="svcsim-table") as pool:
             list(pool.map(lambda name: self._write(name, placed), list(self._columns)))
 
-    def _place(self, rows: Rows) -> tuple[Rows, int, int] | None:
+    def _place(self, rows: ResultRows) -> tuple[ResultRows, int, int] | None:
         """Room and a segment for ``rows``, their text codes made the table's; None for no rows."""
         n = len(rows)
         if not n:
@@ -111,7 +118,7 @@ class TableBuilder:
         self.n = hi
         return rows, lo, hi
 
-    def _write(self, name: str, placed: list[tuple[Rows, int, int]]) -> None:
+    def _write(self, name: str, placed: list[tuple[ResultRows, int, int]]) -> None:
         """Copy column ``name`` of each placed part into its room, spending it (zeros are there already)."""
         out = self._columns[name]
         up = _STORED_UP.get(name, 0)
@@ -136,7 +143,7 @@ class TableBuilder:
             new[:self.n] = old[:self.n]
             self._columns[name] = new
 
-    def _shared_codes(self, rows: Rows, name: str, codes: np.ndarray) -> np.ndarray:
+    def _shared_codes(self, rows: ResultRows, name: str, codes: np.ndarray) -> np.ndarray:
         """``codes`` into ``rows.labels`` as codes into the labels of the table (-1 stays -1)."""
         remap = np.array([self._labels.setdefault(text, len(self._labels)) for text in rows.labels] + [-1], dtype=np.int32)
         self._used[name].update(int(remap[c]) for c in _codes_used(codes, len(rows.labels)))
@@ -144,7 +151,7 @@ class TableBuilder:
             return np.broadcast_to(remap[codes[:1]], codes.shape)
         return remap[codes]
 
-    def _final_codes(self, rows: Rows, name: str, codes: np.ndarray) -> np.ndarray:
+    def _final_codes(self, rows: ResultRows, name: str, codes: np.ndarray) -> np.ndarray:
         """``codes`` into ``rows.labels`` as codes into the final categories of column ``name`` (-1 stays -1)."""
         rank = {text: r for r, text in enumerate(self._final[name])}
         remap = np.array([rank.get(text, -1) for text in rows.labels] + [-1], dtype=self._columns[name].dtype)
@@ -155,7 +162,7 @@ class TableBuilder:
     def frame(self, case_ids: pd.Index, case_dtype: pd.CategoricalDtype | None = None) -> pd.DataFrame:
         """The result table (ids of ``case_ids``; ``case_dtype``, if given, the categorical dtype over them)."""
         if not self.n:
-            return _empty_frame(self.rule_order)
+            return _empty_frame(self.rule_order, self.kinds)
         columns = {name: values[:self.n] for name, values in self._columns.items()}
         segments = self._segments
         if any(a[0] > b[0] for a, b in zip(segments, segments[1:], strict=False)):  # parts out of rule order
@@ -181,7 +188,7 @@ class TableBuilder:
             {
                 "rule_id": pd.Categorical.from_codes(_repeat_codes(rule_of, n_per, len(self.rule_order)), categories=self.rule_order),
                 "rule_group": per_part([seg[3] for seg in segments]),
-                "kind": per_part([seg[4] for seg in segments], ["duration", "ladder", "recurrence"]),
+                "kind": per_part([seg[4] for seg in segments], self.kinds),
                 "case_id": _case_column(columns["case"], case_ids, case_dtype),
                 "cycle": columns["cycle"],
                 "repeat": columns["repeat"],
@@ -221,7 +228,7 @@ class TableBuilder:
 _STORED_UP = {"related_case": 1}
 
 
-def _final_categories(parts: list[Rows], name: str) -> list[str]:
+def _final_categories(parts: list[ResultRows], name: str) -> list[str]:
     """The labels the text column ``name`` of ``parts`` uses, sorted (as ``pd.Categorical`` of the texts orders them)."""
     used: set[str] = set()
     for rows in parts:
@@ -252,7 +259,7 @@ def _per_part_categorical(labels: list[str], n_per: list[int], categories: list[
 
 
 def _is_constant(values: np.ndarray) -> bool:
-    """Whether ``values`` is one value broadcast (a default column :meth:`Rows.empty` made)."""
+    """Whether ``values`` is one value broadcast (a default column :meth:`ResultRows.empty` made)."""
     return values.ndim == 1 and len(values) > 0 and values.strides[0] == 0
 
 
@@ -308,7 +315,7 @@ def _order_within_rules(rule_of: list[int], n_per: list[int], case: np.ndarray, 
 
 def _merge_runs(keys: tuple[np.ndarray, ...], runs: list[tuple[int, int]]) -> np.ndarray | None:
     """The stable sort of rows made of runs that are each sorted by ``keys``; None if it cannot merge."""
-    packed = _packed(keys)
+    packed = packed_keys(keys)
     if packed is None or not all(is_sorted(packed[a:b]) for a, b in runs):
         return None
     a, b = runs[0]
@@ -326,75 +333,32 @@ def _merge_runs(keys: tuple[np.ndarray, ...], runs: list[tuple[int, int]]) -> np
     return acc
 
 
-def _packed(keys: tuple[np.ndarray, ...]) -> np.ndarray | None:
-    """The keys packed into one int64 per row with the same order, or None if they need more than 63 bits."""
-    shifted, total = [], 0
-    for key in keys:
-        low, high = int(key.min()), int(key.max())
-        bits = (high - low).bit_length()
-        shifted.append((key.astype(np.int64) - low, bits))
-        total += bits
-    if total > 63:
-        return None
-    out = np.zeros(len(keys[0]), dtype=np.int64)
-    for key, bits in shifted:
-        out <<= bits
-        out |= key
-    return out
-
-
 def _related_ids(related: np.ndarray, case_ids: pd.Index) -> pd.Series | np.ndarray:
     """Case ids of the related cases (codes stored one up: missing where 0), as a ``str`` column.
 
-    Only the few ids that occur are looked up; the column is laid out around
-    them (:func:`_spread_texts`), not through an object array or a take of
-    millions of mostly missing values.
+    One take from the ids' own Arrow strings, code -1 (none) giving a missing
+    value: no object array, and no per-row lookup of the mostly missing rows.
     """
     used = related > 0  # stored one up: 0 is none
     if not used.any():
         return np.full(len(related), None, dtype=object)
-    import pyarrow as pa
-
     text = pd.StringDtype(storage="pyarrow", na_value=np.nan)
-    ids = case_ids.take(related[used].astype(np.int64) - 1)
-    if ids.dtype == text:  # the ids' own Arrow strings
-        texts = pa.array(ids.array).cast(pa.large_string())
-    else:
-        texts = pa.array([str(v) for v in ids], type=pa.large_string())
-    return pd.Series(_spread_texts(texts, used), dtype=text, copy=False)
+    codes = np.subtract(related, 1, dtype=np.int64)  # -1: none
+    if case_ids.dtype == text:
+        ids = case_ids.array
+    else:  # only the ids that occur are made text
+        ids = pd.array([str(v) for v in case_ids.take(codes[used])], dtype=text)
+        codes[used] = np.arange(len(ids))
+    return pd.Series(ids.take(codes, allow_fill=True), copy=False)
 
 
-def _spread_texts(texts, where: np.ndarray):  # noqa: ANN001, ANN202 (pyarrow arrays; pyarrow is imported lazily)
-    """A large_string Arrow array as long as ``where``: ``texts`` in order at its True places, null elsewhere.
-
-    Made from buffers: the offsets are a cumulative sum of the text lengths
-    placed at ``where``, the validity bitmap is ``where`` packed to bits, and
-    the character data is that of ``texts`` (which must have no nulls).
-    """
-    import pyarrow as pa
-
-    if isinstance(texts, pa.ChunkedArray):
-        texts = texts.combine_chunks()
-    if texts.null_count or len(texts) != int(np.count_nonzero(where)):
-        raise ValueError("one non-null text per True place is needed")
-    n = len(where)
-    own = np.frombuffer(texts.buffers()[1], dtype=np.int64)[texts.offset:texts.offset + len(texts) + 1]
-    offsets = np.zeros(n + 1, dtype=np.int64)
-    offsets[1:][where] = np.diff(own)
-    np.cumsum(offsets, out=offsets)
-    data = texts.buffers()[2]
-    data = data.slice(int(own[0])) if data is not None else pa.py_buffer(b"")
-    validity = pa.py_buffer(np.packbits(where, bitorder="little"))
-    return pa.Array.from_buffers(pa.large_string(), n, [validity, pa.py_buffer(offsets), data], null_count=n - len(texts))
-
-
-def _empty_frame(rule_order: list[str]) -> pd.DataFrame:
-    empty = Rows.empty("", "duration", "wall")
+def _empty_frame(rule_order: list[str], kinds: list[str]) -> pd.DataFrame:
+    empty = ResultRows.empty("", "", "wall")
     return pd.DataFrame(
         {
             "rule_id": pd.Categorical([], categories=rule_order),
             "rule_group": pd.Categorical([]),
-            "kind": pd.Categorical([], categories=["duration", "ladder", "recurrence"]),
+            "kind": pd.Categorical([], categories=kinds),
             "case_id": pd.Series([], dtype=object),
             "cycle": empty.cycle,
             "repeat": empty.repeat,

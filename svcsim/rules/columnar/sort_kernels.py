@@ -1,6 +1,6 @@
 """Compiled passes around the one sort of the engine: packing events into int64 keys and back.
 
-:func:`svcsim.rules.prepared.prepare` sorts events by case, then time, by
+:func:`svcsim.rules.columnar.prepared.prepare` sorts events by case, then time, by
 sorting one int64 per event, ``case | time | activity`` in bit fields. Each
 step around that sort (the ranges that size the fields, the packing, the
 unpacking into the engine's columns and the per-case block ends) is a single

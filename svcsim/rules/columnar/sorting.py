@@ -14,6 +14,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from svcsim.rules.columnar.packing import packed_keys
+
 __all__ = ["is_sorted", "lexsort_order", "time_key"]
 
 _BITS = 63
@@ -71,13 +73,9 @@ def lexsort_order(keys: Sequence[np.ndarray]) -> np.ndarray:
     mask = (1 << idx_bits) - 1
     perm: np.ndarray | None = None
     for group in passes:  # least significant group first
-        packed = np.zeros(n, dtype=np.int64)
-        shift = idx_bits
-        for key, bits in group:  # the group lists its keys least significant first
-            part = key if perm is None else key[perm]
-            packed |= part << shift
-            shift += bits
-        packed |= rows
+        # the group lists its keys least significant first; each fits its bits, so this is never None
+        fields = [key if perm is None else key[perm] for key, _ in reversed(group)]
+        packed = packed_keys([*fields, rows], sizes=[1 << bits for _, bits in reversed(group)] + [1 << idx_bits])
         packed.sort()
         local = packed & mask
         perm = local if perm is None else perm[local]
