@@ -1,16 +1,27 @@
 """svcsim: simulate an after-sales service center and check its service targets.
 
 The public API is re-exported here; ``__all__`` is kept true by a test.
+The names are loaded on first use (PEP 562), so ``import svcsim`` and the
+command line's ``--help`` stay light: ``svcsim.simulate`` imports the
+simulator only when it is first looked up. Subpackages (``svcsim.analytic``,
+``svcsim.metrics``, ``svcsim.scenarios``...) are attributes too.
 """
 
-from svcsim.calendar import ServiceCalendar
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from svcsim.errors import InputError
-from svcsim.eventlog import EventLog, read_log, write_log
-from svcsim.live import ValidationReport, load_events
-from svcsim.replications import compare, replicate, sweep
-from svcsim.rules import CheckResult, RuleSet, check, load_rules
-from svcsim.scenario import Scenario, load_scenario, with_changes
-from svcsim.simulation import Run, simulate
+
+if TYPE_CHECKING:
+    from svcsim.calendar import ServiceCalendar
+    from svcsim.eventlog import EventLog, read_log, write_log
+    from svcsim.live import ValidationReport, load_events
+    from svcsim.replications import compare, replicate, sweep
+    from svcsim.rules import CheckResult, RuleSet, check, load_rules
+    from svcsim.scenario import Scenario, load_scenario, with_changes
+    from svcsim.simulation import Run, simulate
 
 __all__ = [
     "CheckResult",
@@ -34,3 +45,34 @@ __all__ = [
     "write_log",
 ]
 __version__ = "0.1.0"
+
+#: Where each public name lives; it is imported from there on first use.
+_HOMES = {
+    "ServiceCalendar": "svcsim.calendar",
+    "EventLog": "svcsim.eventlog", "read_log": "svcsim.eventlog", "write_log": "svcsim.eventlog",
+    "ValidationReport": "svcsim.live", "load_events": "svcsim.live",
+    "compare": "svcsim.replications", "replicate": "svcsim.replications", "sweep": "svcsim.replications",
+    "CheckResult": "svcsim.rules", "RuleSet": "svcsim.rules", "check": "svcsim.rules", "load_rules": "svcsim.rules",
+    "Scenario": "svcsim.scenario", "load_scenario": "svcsim.scenario", "with_changes": "svcsim.scenario",
+    "Run": "svcsim.simulation", "simulate": "svcsim.simulation",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """A public name from its home module, or a subpackage (``svcsim.analytic``), imported on first use."""
+    home = _HOMES.get(name)
+    if home is not None:
+        value = getattr(importlib.import_module(home), name)
+        globals()[name] = value
+        return value
+    if not name.startswith("_"):
+        try:
+            return importlib.import_module(f"{__name__}.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{__name__}.{name}":
+                raise
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["STREAM_IDS", "BATCH", "rng", "Sampler", "Streams"]
+__all__ = ["STREAM_IDS", "BATCH", "rng", "family_name", "Sampler", "Streams"]
 
 #: Stream ids, fixed forever. Append new sources; never reuse or renumber.
 STREAM_IDS: dict[str, int] = {
@@ -93,7 +93,7 @@ class Streams:
         return rng(name, self.seed, self.replication, sub)
 
     def sampler(self, name: str, dist: Any) -> Sampler:
-        """A sampler of a frozen scipy distribution, on stream ``name``.
+        """A sampler of a frozen distribution (scipy's, or :class:`svcsim.scenario.distribution.Frozen`), on stream ``name``.
 
         The n-th sampler made on one stream name uses sub-stream n, so the
         travel samplers of each zone are independent; make them in a fixed
@@ -102,8 +102,8 @@ class Streams:
         sub = self._subs.get(name, 0)
         self._subs[name] = sub + 1
         generator = self.rng(name, sub)
-        family = getattr(dist, "dist", None)
-        if family is not None and family.name == "expon" and not dist.kwds.get("loc") and not dist.args:
+        family = family_name(dist)
+        if family == "expon" and not dist.kwds.get("loc") and not dist.args:
             scale = float(dist.kwds.get("scale", 1.0))
             return Sampler(lambda n: generator.exponential(scale, n))
         return Sampler(lambda n: np.asarray(dist.rvs(size=n, random_state=generator), dtype=float))
@@ -114,3 +114,10 @@ class Streams:
         self._subs[name] = sub + 1
         generator = self.rng(name, sub)
         return Sampler(generator.random)
+
+
+def family_name(dist: Any) -> str | None:
+    """The family of a frozen distribution: ``Frozen.family``, else scipy's ``dist.dist.name`` (None if neither)."""
+    if hasattr(type(dist), "family"):  # a Frozen: asking for .dist would import scipy
+        return dist.family
+    return getattr(getattr(dist, "dist", None), "name", None)

@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import pandas as pd
+import pytest
 
 from svcsim.cli import main
 
@@ -36,3 +37,91 @@ def test_user_mistakes_are_one_line_and_exit_2(tmp_path):
         assert proc.returncode == 2, proc.stderr
         assert proc.stderr.count("\n") == 1 and proc.stderr.startswith("svcsim: error: "), proc.stderr
         assert "Traceback" not in proc.stderr
+
+
+HEAVY = ("pandas", "scipy", "numba", "simpy", "svcsim.simulation")
+COMMANDS = ([], ["check"], ["run"], ["scenario"], ["scenario", "list"], ["scenario", "show"], ["scenario", "schema"],
+            ["compare"], ["sweep"])
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c) or "svcsim")
+def test_help_loads_nothing_heavy(command):
+    """`svcsim --help` and every `svcsim CMD --help` answer without pandas, scipy, numba or the simulator."""
+    script = ("import sys\nfrom svcsim.cli import main\n"
+              f"try:\n    main({[*command, '--help']!r})\nexcept SystemExit:\n    pass\n"
+              f"print(sorted(m for m in {HEAVY!r} if m in sys.modules), file=sys.stderr)\n")
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert "usage: svcsim" in proc.stdout
+    assert proc.stderr.strip().splitlines()[-1] == "[]", proc.stderr
+
+
+@pytest.fixture
+def no_work(monkeypatch):
+    """Any simulation, replication, comparison, sweep or log read fails the test: the arguments must be refused first."""
+    import svcsim.eventlog.io
+    import svcsim.replications
+    import svcsim.simulation
+
+    def forbidden(*args, **kwargs):
+        raise AssertionError("work started before the arguments were checked")
+
+    for module, name in ((svcsim.simulation, "simulate"), (svcsim.replications, "replicate"),
+                         (svcsim.replications, "compare"), (svcsim.replications, "sweep"), (svcsim.eventlog.io, "read_log")):
+        monkeypatch.setattr(module, name, forbidden)
+
+
+@pytest.mark.parametrize(("args", "option"), [
+    (["run", "tiny", "--days", "0"], "--days"),
+    (["run", "tiny", "--replications", "0"], "--replications"),
+    (["run", "tiny", "--jobs", "0"], "--jobs"),
+    (["run", "tiny", "--seed", "-1"], "--seed"),
+    (["run", "tiny", "--replication", "-2"], "--replication"),
+    (["run", "tiny", "--out", "{file}"], "--out"),
+    (["run", "tiny", "--out", "{file}/below"], "--out"),
+    (["run", "tiny", "--replications", "2", "--seed", "-1"], "--seed"),
+    (["run", "tiny", "--replications", "2", "--warmup", "-1"], "--warmup"),
+    (["run", "tiny", "--replications", "2", "--out", "{file}"], "--out"),
+    (["check", "--top", "0"], "--top"),
+    (["check", "--out", "{file}"], "--out"),
+    (["check", "--as-of", "2026-10-01"], "as_of"),
+    (["check", "--as-of", "soon"], "as_of"),
+    (["compare", "tiny", "tiny", "--replications", "0"], "--replications"),
+    (["compare", "tiny", "tiny", "--jobs", "0"], "--jobs"),
+    (["compare", "tiny", "tiny", "--days", "0"], "--days"),
+    (["compare", "tiny", "tiny", "--out", "{file}"], "--out"),
+    (["compare", "tiny", "tiny", "--cache", "{file}"], "--cache"),
+    (["sweep", "tiny"], "--set"),
+    (["sweep", "tiny", "--set", "staffing.field_engineers.count"], "--set"),
+    (["sweep", "tiny", "--set", "staffing.field_engineers.count=1,2", "--plot", "no-such-target"], "--plot"),
+    (["sweep", "tiny", "--set", "staffing.field_engineers.count=1,2", "--metric", "happiness"], "--metric"),
+    (["sweep", "tiny", "--set", "staffing.field_engineers.count=1,2", "--seed", "-3"], "--seed"),
+    (["sweep", "tiny", "--set", "staffing.field_engineers.count=1,2", "--out", "{file}"], "--out"),
+])
+def test_arguments_are_checked_before_any_work(args, option, tmp_path, capsys, no_work):
+    """Each bad argument is one line naming the option, exit 2, before anything is simulated or read."""
+    a_file = tmp_path / "a_file.txt"
+    a_file.write_text("not a folder\n")
+    argv = [arg.replace("{file}", str(a_file)) for arg in args]
+    assert main([*argv, "--quiet"] if argv[0] != "check" else argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("svcsim: error: ") and err.count("\n") == 1, err
+    assert option in err, err
+
+
+def test_an_unwritable_out_folder_is_refused(tmp_path, capsys, no_work, monkeypatch):
+    """An --out folder under a parent this user may not write into is refused up front."""
+    import os
+
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    monkeypatch.setattr(os, "access", lambda path, mode: os.fspath(path) != str(locked))
+    assert main(["run", "tiny", "--quiet", "--out", str(locked / "new")]) == 2
+    assert "not writable" in capsys.readouterr().err
+
+
+def test_an_out_folder_that_does_not_exist_yet_is_made(tmp_path, capsys):
+    """A missing --out folder (and its parents) is created after the work."""
+    out = tmp_path / "a" / "b"
+    assert main(["check", "--out", str(out), "--top", "1"]) == 0
+    assert (out / "summary.csv").exists()

@@ -32,7 +32,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.stats import nbinom
 
 from svcsim.analytic._args import counts, nonnegative, probability
 from svcsim.analytic.palm import poisson_stock_measures
@@ -74,6 +73,8 @@ class MetricResult:
 
 def _nbinom_stock_measures(mean: float, var: float, s: int) -> tuple[float, float]:
     """``(E[(X - s)+], P(X <= s - 1))`` for the negative binomial of ``mean``, ``var``."""
+    from scipy.stats import nbinom  # here, not at the top: scipy.stats takes a second to import
+
     p = mean / var
     n = mean * p / (1.0 - p)
     dist = nbinom(n, p)

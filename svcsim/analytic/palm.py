@@ -25,7 +25,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy.special import pdtr
-from scipy.stats import poisson
 
 from svcsim.analytic._args import all_scalar, counts, nonnegative, probability, scalar_out
 from svcsim.analytic._special import kummer, log_poisson_pmf, positive_series
@@ -162,6 +161,8 @@ def min_stock(demand_rate, resupply_time, fill_rate):
     >>> min_stock(0.5, 10.0, 0.95)
     10
     """
+    from scipy.stats import poisson  # here, not at the top: scipy.stats takes a second to import
+
     lam = nonnegative("demand_rate", demand_rate)
     time = nonnegative("resupply_time", resupply_time)
     target = probability("fill_rate", fill_rate, high_open=True)

@@ -18,7 +18,6 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy import integrate, stats
 
 from svcsim.analytic._args import all_scalar, nonnegative, scalar_out
 
@@ -36,6 +35,8 @@ def _excess_discrete(dist, d: float) -> float:
 
 def _excess_continuous(dist, d: float, median: float, mean: float) -> float:
     """``E[(R - d)+]`` for a continuous ``R``, integrating the tail on the smaller side."""
+    from scipy import integrate
+
     lo, hi = dist.support()
     if d >= hi:
         return 0.0
@@ -78,6 +79,8 @@ def vendor_aging(rate, turnaround, days):
     >>> vendor_aging(2.0, expon(scale=10.0), [0.0, 10.0]).round(4).tolist()
     [20.0, 7.3576]
     """
+    from scipy import stats  # here, not at the top: scipy.stats takes a second to import
+
     lam = float(nonnegative("rate", rate))
     d = np.asarray(days, dtype=float)
     if np.isnan(d).any():

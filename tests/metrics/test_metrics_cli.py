@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 
 import pandas as pd
@@ -10,7 +9,6 @@ from metriclogs import center_story
 
 import svcsim
 from svcsim.cli import main
-from svcsim.cli_run import add_run_parsers
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -41,10 +39,7 @@ def test_check_on_the_uci_export_says_what_it_skipped_and_why(capsys):
 
 
 def test_run_prints_the_stock_results_after_utilisation(tmp_path, capsys):
-    parser = argparse.ArgumentParser(prog="svcsim")
-    add_run_parsers(parser.add_subparsers(dest="command"))
-    args = parser.parse_args(["run", "tiny", "--days", "3", "--seed", "4", "--quiet", "--out", str(tmp_path)])
-    assert args.handler(args) == 0
+    assert main(["run", "tiny", "--days", "3", "--seed", "4", "--quiet", "--out", str(tmp_path)]) == 0
     text = capsys.readouterr().out
     assert text.index("Utilisation") < text.index("Stock (fill rate")
     assert "past 30d" in text and "jobs waited" in text

@@ -1,21 +1,19 @@
-"""`svcsim run` and `svcsim scenario`, through their handlers (wired into svcsim.cli by the lead)."""
+"""`svcsim run` and `svcsim scenario`, through their handlers."""
 
 from __future__ import annotations
 
-import argparse
 import json
 
 import pandas as pd
 import pytest
 
-from svcsim.cli_run import add_run_parsers
+from svcsim import __version__
+from svcsim.cli.parser import build_parser
 from svcsim.errors import InputError
 
 
 def _parse(argv):
-    parser = argparse.ArgumentParser(prog="svcsim")
-    add_run_parsers(parser.add_subparsers(dest="command"))
-    return parser.parse_args(argv)
+    return build_parser(__version__).parse_args(argv)
 
 
 def _call(argv):

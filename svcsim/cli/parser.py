@@ -1,0 +1,122 @@
+"""The argument parser of ``svcsim``: every command, its options and its handler.
+
+Only argparse and the command modules, which import their work inside the
+handlers: ``svcsim --help`` and ``svcsim CMD --help`` load no pandas, scipy,
+numba or simulator (a test keeps it so).
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from svcsim.cli import check, replications, run
+
+__all__ = ["build_parser"]
+
+
+def build_parser(version: str) -> argparse.ArgumentParser:
+    """The ``svcsim`` parser; each command sets ``handler`` (and ``command``) on the parsed namespace."""
+    parser = argparse.ArgumentParser(
+        prog="svcsim",
+        description="Simulate an after-sales service center and check its service targets "
+        "on simulated and live event logs.",
+    )
+    parser.add_argument("--version", action="version", version=f"svcsim {version}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    _add_check(sub)
+    _add_run(sub)
+    _add_scenario(sub)
+    _add_compare(sub)
+    _add_sweep(sub)
+    return parser
+
+
+def _add_check(sub: Any) -> None:
+    command = sub.add_parser(
+        "check",
+        help="check an event log against the service targets",
+        description="Judge an event log in the canonical shape (CSV or Parquet, or a directory of "
+        "events and cases tables) against a rules file, at an explicit as-of moment.",
+    )
+    command.add_argument("log", nargs="?", help="event log (default: the bundled sample log)")
+    command.add_argument("--mapping", help="mapping file (TOML) for an export in another shape; every row is then accounted for")
+    command.add_argument("--rules", help="rules file (TOML; default: the built-in rules of every seed target)")
+    command.add_argument("--as-of", dest="as_of", help="judge as of this moment, with its offset, e.g. 2026-03-31T18:00:00+08:00 (default: the last event)")
+    command.add_argument("--out", help="write results.parquet, summary.csv, escalations.csv and kpis.csv here (with --mapping also validation.json and issues.csv)")
+    command.add_argument("--top", type=int, default=10, help="escalations to print (default 10)")
+    command.set_defaults(handler=check.check_command)
+
+
+def _add_run(sub: Any) -> None:
+    command = sub.add_parser(
+        "run", help="simulate a scenario and judge its targets",
+        description="Simulate a scenario (a built-in name or a TOML file; default baseline), judge the "
+        "simulated event log against the built-in rules as of the horizon, and print every target's "
+        "attainment and each role's utilisation.")
+    command.add_argument("scenario", nargs="?", default="baseline", help="built-in scenario name or TOML file (default: baseline)")
+    command.add_argument("--days", type=int, help="simulate this many days instead of the scenario's horizon")
+    command.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    command.add_argument("--replication", type=int, default=0, help="replication number (default 0)")
+    command.add_argument("--out", help="write events.parquet, cases.parquet, results.parquet, summary.csv and kpis.csv here "
+                         "(with --replications: the replication table and its summary)")
+    command.add_argument("--quiet", action="store_true", help="no progress bar")
+    _replication_options(command, replications_default=1)  # --replications 1 keeps the single run
+    command.set_defaults(handler=run.run_command)
+
+
+def _add_scenario(sub: Any) -> None:
+    command = sub.add_parser("scenario", help="list, show or describe scenarios",
+                             description="Built-in scenarios and the scenario file format.")
+    actions = command.add_subparsers(dest="scenario_command", metavar="ACTION")
+    actions.add_parser("list", help="list the built-in scenarios").set_defaults(handler=run.scenario_list)
+    show = actions.add_parser("show", help="print a scenario with every field (JSON)")
+    show.add_argument("name", help="built-in scenario name or TOML file")
+    show.set_defaults(handler=run.scenario_show)
+    actions.add_parser("schema", help="print the JSON Schema of scenario files").set_defaults(handler=run.scenario_schema_command)
+    command.set_defaults(handler=lambda args: run.scenario_help(command))
+
+
+def _add_compare(sub: Any) -> None:
+    command = sub.add_parser(
+        "compare", help="compare two plans with paired replications",
+        description="Run replications of two scenarios on common random numbers (same seed and replication "
+        "indices) and print each metric's difference B - A with its 95% confidence interval and the variance "
+        "reduction against independent runs.")
+    command.add_argument("a", help="plan A: built-in scenario name or TOML file")
+    command.add_argument("b", help="plan B: built-in scenario name or TOML file")
+    _many_run_options(command)
+    command.set_defaults(handler=replications.compare_command)
+
+
+def _add_sweep(sub: Any) -> None:
+    command = sub.add_parser(
+        "sweep", help="replications over a grid of scenario fields",
+        description="Run replications at every combination of the given field values and print each target's "
+        "attainment with its 95% confidence interval; --out writes the tables and attainment.png.")
+    command.add_argument("scenario", help="built-in scenario name or TOML file")
+    command.add_argument("--set", dest="sets", action="append", default=[], metavar="FIELD=V1,V2,...",
+                         help="a dotted scenario field and its values, e.g. staffing.field_engineers.count=8,10,12 (repeatable)")
+    command.add_argument("--metric", default="attainment_pct", help="kind of metric to print (default attainment_pct)")
+    command.add_argument("--plot", help="targets to draw in attainment.png, comma-separated rule ids (default: every target with an attainment)")
+    _many_run_options(command)
+    command.set_defaults(handler=replications.sweep_command)
+
+
+def _replication_options(parser: argparse.ArgumentParser, *, replications_default: int) -> None:
+    parser.add_argument("--replications", type=int, default=replications_default,
+                        help=f"replications (default {replications_default})")
+    parser.add_argument("--jobs", type=int, default=1, help="local worker processes (default 1)")
+    parser.add_argument("--scheduler", help="address of a Dask scheduler to run on (needs svcsim[dask])")
+    parser.add_argument("--warmup", type=float, help="leave out cases that start in the first DAYS days")
+    parser.add_argument("--cache", help="folder of finished replications (default: $SVCSIM_CACHE or ~/.cache/svcsim/replications)")
+    parser.add_argument("--no-cache", dest="no_cache", action="store_true", help="do not read or write the cache")
+
+
+def _many_run_options(parser: argparse.ArgumentParser) -> None:
+    """The options of compare and sweep."""
+    _replication_options(parser, replications_default=30)
+    parser.add_argument("--days", type=int, help="simulate this many days instead of the scenario's horizon")
+    parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    parser.add_argument("--out", help="write the tidy results, the summary (CSV) and figures here")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")

@@ -1,0 +1,115 @@
+"""``svcsim run`` and ``svcsim scenario``.
+
+``svcsim run [SCENARIO or FILE] [--days N] [--seed S] [--replication R] [--out DIR]``
+simulates a scenario (``baseline`` when none is given) with a progress bar,
+judges the simulated log with the built-in rules as of the horizon (open
+cases reported as the engine reports them) and prints each target's
+attainment, each role's utilisation and the stock results (per part fill
+rate, jobs that waited for parts, items past each vendor milestone);
+``--out`` writes ``events.parquet``, ``cases.parquet``, ``results.parquet``,
+``summary.csv`` and ``kpis.csv``. With ``--replications N`` (N > 1) or
+``--scheduler`` it runs replications instead
+(:func:`svcsim.cli.replications.run_replications`).
+``svcsim scenario list | show NAME | schema`` lists the built-in scenarios,
+prints one (as JSON, every field with its value), or prints the JSON Schema
+of a scenario file for editors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from typing import TYPE_CHECKING, Any
+
+from svcsim.cli import replications
+from svcsim.cli.arguments import check_at_least_one, check_non_negative, check_out_folder
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["run_command", "scenario_list", "scenario_schema_command", "scenario_show"]
+
+
+def run_command(args: argparse.Namespace) -> int:
+    """``svcsim run``: one run, or replications with ``--replications`` > 1 or ``--scheduler``."""
+    if getattr(args, "replications", 1) > 1 or getattr(args, "scheduler", None):
+        return replications.run_replications(args)
+    check_at_least_one(args, "days", "replications", "jobs")
+    check_non_negative(args, "seed", "replication", "warmup")
+    out = check_out_folder(args.out)
+
+    from svcsim.cli.output import write_tables
+    from svcsim.cli.tables import format_stock_results, format_summary, format_utilisation
+    from svcsim.metrics import monthly_kpis, stock_results
+    from svcsim.progress import progress_bar
+    from svcsim.scenario import load_scenario
+    from svcsim.simulation import simulate
+
+    scenario = load_scenario(args.scenario)
+    start = time.perf_counter()
+    run = simulate(scenario, seed=args.seed, replication=args.replication, days=args.days,
+                   progress=None if args.quiet else progress_bar("days"))
+    result = run.check()
+    seconds = time.perf_counter() - start
+    calls = int((run.events["activity"] == "call_received").sum())
+    print(f"{scenario.name}: {run.days} day{'' if run.days == 1 else 's'} from {run.start:%Y-%m-%d} ({scenario.timezone}), seed {run.seed}, "
+          f"replication {run.replication}: {calls:,} calls, {len(run.events):,} events in "
+          f"{run.log.n_cases:,} cases ({seconds:.1f}s)\n")
+    print(format_summary(result.summary))
+    print()
+    print(format_utilisation(run.utilisation))
+    print()
+    print(format_stock_results(stock_results(run.log, as_of=run.end)))
+    if out is not None:
+        kpis = monthly_kpis(run.log, as_of=run.end, zone=getattr(run.scenario, "timezone", "Asia/Shanghai"))
+        written = write_tables(out, {"results.parquet": result.results, "summary.csv": result.summary, "kpis.csv": kpis},
+                               log=_parquet_ready(run.log))
+        print(f"\nwrote {', '.join(str(out / name) for name in written)}")
+    return 0
+
+
+def _parquet_ready(log: Any) -> Any:  # EventLog -> EventLog
+    """``log`` with its cases' all-empty object columns typed as text, so Parquet stores them as strings."""
+    from dataclasses import replace
+
+    return replace(log, cases=_plain(log.cases))
+
+
+def _plain(cases: pd.DataFrame) -> pd.DataFrame:
+    out = cases.copy()
+    for column in out.columns:
+        if out[column].dtype == object and out[column].isna().all():
+            out[column] = out[column].astype("string")
+    return out
+
+
+def scenario_help(parser: argparse.ArgumentParser) -> int:
+    """``svcsim scenario`` without an action: its help."""
+    parser.print_help()
+    return 0
+
+
+def scenario_list(args: argparse.Namespace) -> int:
+    """``svcsim scenario list``."""
+    from svcsim.scenario import builtin_names, load_scenario
+
+    for name in builtin_names():
+        print(f"{name:10s} {load_scenario(name).description}")
+    return 0
+
+
+def scenario_show(args: argparse.Namespace) -> int:
+    """``svcsim scenario show NAME``."""
+    from svcsim.scenario import load_scenario
+
+    print(json.dumps(load_scenario(args.name).model_dump(mode="json"), indent=2))
+    return 0
+
+
+def scenario_schema_command(args: argparse.Namespace) -> int:
+    """``svcsim scenario schema``."""
+    from svcsim.scenario import scenario_schema
+
+    print(json.dumps(scenario_schema(), indent=2))
+    return 0

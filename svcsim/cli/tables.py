@@ -1,0 +1,238 @@
+"""Every text table the command line prints, in one place.
+
+Each formatter takes a table the library computed (a check summary, the
+escalation list, a run's utilisation, stock results, monthly KPIs, a
+replications summary, a comparison, a sweep) and returns readable text; none
+computes a result. pandas is imported here, so the command modules import
+this one only inside their handlers (``--help`` stays light).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from svcsim.metrics.stock import ALL_PARTS
+
+__all__ = [
+    "KIND_LABELS",
+    "format_comparison",
+    "format_confidence_table",
+    "format_escalations",
+    "format_monthly_kpis",
+    "format_skipped",
+    "format_stock_results",
+    "format_summary",
+    "format_sweep",
+    "format_utilisation",
+]
+
+#: How a replication metric's kind reads in a table heading.
+KIND_LABELS = {
+    "attainment_pct": "attainment %",
+    "clock_mean_h": "clock mean h",
+    "clock_p90_h": "clock p90 h",
+    "utilisation_pct": "utilisation %",
+    "answer_wait_mean_h": "answer wait mean h",
+    "answer_wait_p90_h": "answer wait p90 h",
+    "abandoned_pct": "abandoned %",
+    "calls": "calls",
+}
+
+
+# -- svcsim check and svcsim run -------------------------------------------
+def format_summary(summary: pd.DataFrame) -> str:
+    """The per-rule summary as a readable table."""
+    table = pd.DataFrame(
+        {
+            "rule": summary["rule_id"],
+            "cases": summary["cases"],
+            "met/held": summary["met"] + summary["held"],
+            "missed": summary["breached"] + summary["failed"],
+            "open missed": summary["breached_open"],
+            "open": summary["running"] + summary["at_risk"] + summary["pending"],
+            "at risk": summary["at_risk"],
+            "n/a": summary["not_applicable"],
+            "invalid": summary["invalid"],
+            "attainment": summary["attainment_pct"].map(lambda v: "-" if pd.isna(v) else f"{v:.1f}%"),
+        }
+    )
+    return "Targets\n" + table.to_string(index=False)
+
+
+def format_escalations(esc: pd.DataFrame, zone: str, top: int) -> str:
+    """The head of the escalation list as a readable table."""
+    if esc.empty:
+        return "Escalations: none open past due."
+    head = esc.head(top)
+    table = pd.DataFrame(
+        {
+            "case": head["case_id"].astype(str),
+            "rule": head["rule_id"].astype(str),
+            "level": head["level"],
+            "due": head["due"].dt.tz_convert(zone).dt.strftime("%Y-%m-%d %H:%M"),
+            "overdue": head["overdue"].map(_human),
+        }
+    )
+    return f"Escalations ({len(esc):,} open past due, worst first; top {len(head)})\n" + table.to_string(index=False)
+
+
+def _human(delta: pd.Timedelta) -> str:
+    minutes = int(delta.total_seconds() // 60)
+    days, rest = divmod(minutes, 1440)
+    hours, minutes = divmod(rest, 60)
+    return f"{days}d {hours:02d}h{minutes:02d}" if days else f"{hours}h{minutes:02d}"
+
+
+def format_utilisation(table: pd.DataFrame) -> str:
+    """Each role's staff, busy hours, on-duty hours and utilisation, as a readable table."""
+    shown = pd.DataFrame({
+        "role": table["role"],
+        "staff": table["staff"],
+        "busy h": (table["busy_minutes"] / 60).round(1),
+        "on duty h": (table["on_duty_minutes"] / 60).round(1),
+        "utilisation": table["utilisation"].map(lambda v: "-" if pd.isna(v) else f"{100 * v:.1f}%"),
+    })
+    return "Utilisation (busy time over on-duty time)\n" + shown.to_string(index=False)
+
+
+# -- metrics: monthly KPIs and stock results ----------------------------------
+def _pct(value: float) -> str:
+    return "-" if pd.isna(value) else f"{100 * value:.1f}%"
+
+
+def _count(value: float) -> str:
+    return "-" if pd.isna(value) else f"{int(value):,}"
+
+
+def format_skipped(skipped: dict[str, str]) -> str:
+    """One line per KPI left out, with the reason."""
+    return "\n".join(f"  skipped {kpi}: {reason}" for kpi, reason in skipped.items())
+
+
+def format_monthly_kpis(frame: pd.DataFrame, *, top: int = 10) -> str:
+    """One line per month with the headline KPIs, the abnormal usages flagged, and the KPIs skipped and why."""
+    skipped: dict[str, str] = frame.attrs.get("skipped", {})
+    zone = frame.attrs.get("zone", "")
+    lines = [f"Monthly KPIs (calendar months in {zone}; * = the log covers part of the month)" if zone else "Monthly KPIs"]
+    if frame.empty:
+        lines.append("  none: the log has none of what the KPIs need")
+    else:
+        total = frame[frame["part"].isna()]
+        wide = total.pivot_table(index="month", columns="kpi", values="value", aggfunc="first", dropna=False)
+        den = total.pivot_table(index="month", columns="kpi", values="denominator", aggfunc="first", dropna=False)
+        months = frame.drop_duplicates("month")[["month", "partial"]].set_index("month")["partial"]
+        table = pd.DataFrame({"month": [m + ("*" if months[m] else "") for m in months.index]})
+
+        def col(name: str) -> np.ndarray | None:
+            return wide[name].reindex(months.index).to_numpy() if name in wide.columns else None
+
+        shown = {
+            "returns": ("returns", _count), "returns_defective": ("defective", _count), "returns_doa": ("DOA items", _count),
+            "bench_units_received": ("bench units", _count), "repair_success_rate": ("fixes held", _pct),
+            "repairs_pending": ("pending", _count), "doa_rate": ("DOA rate", _pct),
+        }
+        for kpi, (label, fmt) in shown.items():
+            values = col(kpi)
+            if values is not None:
+                table[label] = [fmt(v) for v in values]
+        usage = frame[frame["kpi"] == "part_usage"]
+        if len(usage):
+            flagged = usage.groupby("month")["flag"].apply(lambda f: int(f.fillna(False).sum()))
+            known = usage.groupby("month")["part"].nunique()
+            table["abnormal usage"] = [f"{flagged.get(m, 0)}/{known.get(m, 0)} SKUs" for m in months.index]
+        slow = col("slow_moving_skus")
+        if slow is not None:
+            n = den["slow_moving_skus"].reindex(months.index).to_numpy()
+            table["slow-moving"] = [f"{_count(a)}/{_count(b)} SKUs" for a, b in zip(slow, n, strict=True)]
+        lines.append(table.to_string(index=False))
+        hits = usage[usage["flag"].fillna(False).astype(bool)]
+        if len(hits):
+            lines.append(f"Abnormal part usage ({len(hits)} month x SKU flagged; top {min(top, len(hits))} by p-value)")
+            head = hits.sort_values("p_value").head(top)
+            lines.append(pd.DataFrame({
+                "month": head["month"], "part": head["part"], "issued": head["value"].map(_count),
+                "expected": head["expected"].map(lambda v: f"{v:.1f}"), "p-value": head["p_value"].map(lambda v: f"{v:.2g}"),
+            }).to_string(index=False))
+    if skipped:
+        lines.append(format_skipped(skipped))
+    return "\n".join(lines)
+
+
+def format_stock_results(frame: pd.DataFrame) -> str:
+    """Per part: requests, fill rate, jobs that waited for parts, items at the vendor and past each milestone."""
+    skipped: dict[str, str] = frame.attrs.get("skipped", {})
+    lines = ["Stock (fill rate = requests served without waiting for parts; items at the vendor past each follow-up)"]
+    if frame.empty:
+        lines.append("  none: the log records no parts")
+    else:
+        table = pd.DataFrame({"part": frame["part"].astype(str)})
+        if "fill_rate" in frame.columns:
+            table["requests"] = frame["requests"].map(_count)
+            table["fill rate"] = frame["fill_rate"].map(_pct)
+            table["jobs waited"] = [f"{_count(w)} of {_count(j)} ({_pct(s)})" for w, j, s in
+                                    zip(frame["jobs_waited"], frame["jobs"], frame["jobs_waited_share"], strict=True)]
+        if "at_vendor" in frame.columns:
+            table["at vendor"] = frame["at_vendor"].map(_count)
+            for column in [c for c in frame.columns if c.startswith("past_")]:
+                table["past " + column.removeprefix("past_").split("_")[-1]] = frame[column].map(_count)
+        lines.append(table.to_string(index=False))
+        if ALL_PARTS in set(frame["part"]):
+            lines.append(f"({ALL_PARTS}: every part; its jobs are every job, whether it needed a part or not)")
+    if skipped:
+        lines.append(format_skipped(skipped))
+    return "\n".join(lines)
+
+
+# -- replications: run --replications, compare, sweep -------------------------
+def _metric_names(kinds: Sequence[str], subjects: Sequence[str]) -> list[str]:
+    return [f"{KIND_LABELS.get(k, k)} {s}".strip() for k, s in zip(kinds, subjects, strict=True)]
+
+
+def _number(value: float) -> str:
+    if pd.isna(value):
+        return "-"
+    magnitude = abs(value)
+    return f"{value:.0f}" if magnitude >= 1000 else f"{value:.2f}" if magnitude >= 1 or magnitude == 0 else f"{value:.4f}"
+
+
+def format_confidence_table(summary: pd.DataFrame, confidence: float = 0.95) -> str:
+    """A replications summary (mean, CI, half-width, n per metric) as a readable table."""
+    level = f"{round(100 * confidence)}% CI"
+    table = pd.DataFrame({
+        "metric": _metric_names(summary["kind"], summary["subject"]),
+        "mean": summary["mean"].map(_number),
+        level: [f"[{_number(lo)}, {_number(hi)}]" for lo, hi in zip(summary["ci_low"], summary["ci_high"], strict=True)],
+        "+-": summary["half_width"].map(_number),
+        "n": summary["n"],
+    })
+    return table.to_string(index=False)
+
+
+def format_comparison(table: pd.DataFrame) -> str:
+    """A paired comparison (A, B, B - A with its 95% CI, the unpaired half-width, the variance reduction), with its legend."""
+    shown = pd.DataFrame({
+        "metric": _metric_names(table["kind"], table["subject"]),
+        "A": table["mean_a"].map(_number),
+        "B": table["mean_b"].map(_number),
+        "B - A": table["difference"].map(_number),
+        "95% CI": [f"[{_number(lo)}, {_number(hi)}]" for lo, hi in zip(table["ci_low"], table["ci_high"], strict=True)],
+        "+- unpaired": table["independent_half_width"].map(_number),
+        "var. reduction": table["variance_reduction_pct"].map(lambda v: "-" if pd.isna(v) else f"{v:.0f}%".replace("-0%", "0%")),
+    })
+    return (shown.to_string(index=False)
+            + "\n\n+- unpaired: the half-width independent runs would give; var. reduction: 1 - var(B-A) / (var A + var B)")
+
+
+def format_sweep(summary: pd.DataFrame, fields: Sequence[str], metric: str) -> str:
+    """One row per grid point, one column per subject of ``metric``: ``mean +- half-width``, under a heading.
+
+    ``summary`` must hold rows of kind ``metric`` (the caller says what to do when it has none).
+    """
+    part = summary[summary["kind"] == metric]
+    cells = part.assign(cell=[f"{_number(m)} +- {_number(h)}" for m, h in zip(part["mean"], part["half_width"], strict=True)])
+    table = cells.pivot(index=list(fields), columns="subject", values="cell")
+    table = table[[s for s in dict.fromkeys(part["subject"]) if s in table.columns]]
+    return f"{KIND_LABELS.get(metric, metric)}, mean +- 95% CI half-width\n" + table.reset_index().to_string(index=False)
