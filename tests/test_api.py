@@ -26,5 +26,5 @@ def test_rules_and_metrics_import_no_simulation():
     """The rule engine and the metrics read only the event log: no simpy, no processes."""
     pattern = re.compile(r"^\s*(import simpy|from simpy|from svcsim\.processes|import svcsim\.processes)", re.M)
     for folder in ("rules", "metrics"):
-        for path in (PACKAGE / folder).glob("*.py"):
+        for path in (PACKAGE / folder).rglob("*.py"):
             assert not pattern.search(path.read_text()), path
