@@ -10,7 +10,7 @@ therefore computes only the replications that have no file yet.
 
 The key also covers the code that makes the numbers: the metric
 definitions (:data:`~svcsim.replications.metrics.METRICS_VERSION`) and a
-fingerprint of the simulator's and the rule engine's source files
+fingerprint of the package's source and data files
 (:func:`code_fingerprint`), so after a change to the model an old result is
 never read back as if new: it sits in another folder and is recomputed.
 """
@@ -28,23 +28,32 @@ import pandas as pd
 
 from svcsim.replications.metrics import METRICS_VERSION, tidy_types
 
-__all__ = ["ReplicationCache", "Task", "code_fingerprint"]
+__all__ = ["ReplicationCache", "Task", "code_fingerprint", "fingerprint_of"]
 
-#: The parts of the package whose code decides a replication's numbers.
-_MODEL_CODE = ("processes", "simulation", "scenario", "scenarios", "rules", "replications", "streams.py")
+#: Folders of the package that cannot change a replication's numbers (the command line only prints them).
+_NOT_MODEL_CODE = ("cli",)
 
 
 @functools.cache
 def code_fingerprint() -> str:
-    """The first 12 hex digits of a sha256 over the model's source and data files (sorted by path)."""
-    package = Path(__file__).resolve().parents[1]
+    """The first 12 hex digits of a sha256 over the package's source and data files (sorted by path).
+
+    Every ``.py``, ``.toml`` and ``.csv`` file of the package is covered except the
+    command line's: a superset of what a replication imports or reads, derived from
+    the tree rather than listed, so a fix anywhere below (the calendar, the event
+    log, the rule engine...) never lets an old result be read back as new.
+    """
+    return fingerprint_of(Path(__file__).resolve().parents[1])
+
+
+def fingerprint_of(package: Path) -> str:
+    """:func:`code_fingerprint` of the package folder ``package``."""
     digest = hashlib.sha256()
-    for part in _MODEL_CODE:
-        root = package / part
-        files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.suffix in (".py", ".toml"))
-        for path in files:
-            digest.update(str(path.relative_to(package)).encode())
-            digest.update(path.read_bytes())
+    files = sorted(p for p in package.rglob("*") if p.suffix in (".py", ".toml", ".csv")
+                   and "__pycache__" not in p.parts and p.relative_to(package).parts[0] not in _NOT_MODEL_CODE)
+    for path in files:
+        digest.update(path.relative_to(package).as_posix().encode())
+        digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
 
 
