@@ -19,7 +19,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from svcsim.analytic import min_stock
 from svcsim.errors import InputError
 from svcsim.eventlog.log import EventLog
 from svcsim.metrics._log import as_of_stamp, case_attribute, events_until, has_values
@@ -157,6 +156,8 @@ def spares_budget(
     ok = ~np.isnan(resupply) & ~np.isnan(demand)
     target = np.full(len(skus), np.nan)
     if ok.any():
+        from svcsim.analytic import min_stock  # on first use: it loads scipy.special
+
         target[ok] = np.asarray(min_stock(demand[ok], resupply[ok], fill_rate), dtype=float)
     table["target_stock"] = target
     table["base_stock"] = table["base_stock"].astype(float)

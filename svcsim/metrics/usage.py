@@ -13,7 +13,6 @@ from collections.abc import Iterable, Mapping
 
 import numpy as np
 import pandas as pd
-from scipy.stats import poisson
 
 from svcsim.eventlog.log import EventLog
 from svcsim.metrics._log import Window, local_month_codes, missing
@@ -47,6 +46,8 @@ def poisson_two_sided(k: np.ndarray, mu: np.ndarray) -> np.ndarray:
     With ``mu = 0`` any usage is impossible (p = 0) and none is certain (p = 1).
     """
     k, mu = np.asarray(k, dtype=float), np.asarray(mu, dtype=float)
+    from scipy.stats import poisson  # on first use: scipy.stats takes about a second to import
+
     upper = poisson.sf(k - 1, mu)  # P(X >= k)
     lower = poisson.cdf(k, mu)  # P(X <= k)
     p = np.minimum(1.0, 2.0 * np.minimum(upper, lower))

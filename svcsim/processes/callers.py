@@ -17,7 +17,7 @@ import numpy as np
 
 from svcsim.processes.cases import HARDWARE, KIND_CODES, N_CHANCES, SOFTWARE, TICKET, CaseBook
 from svcsim.processes.recorder import CODE, Recorder
-from svcsim.streams import Streams
+from svcsim.streams import Streams, family_name
 
 __all__ = ["CallPlan", "draw_calls", "arrivals", "repeat_call", "N_CHANCES"]
 
@@ -84,7 +84,7 @@ def draw_calls(book: CaseBook, streams: Streams, rates_per_hour: np.ndarray, *, 
 
 
 def _draw(dist: Any, n: int, generator: np.random.Generator) -> np.ndarray:
-    if dist.dist.name == "expon" and not dist.args and not dist.kwds.get("loc"):
+    if family_name(dist) == "expon" and not dist.args and not dist.kwds.get("loc"):
         return generator.exponential(float(dist.kwds.get("scale", 1.0)), n)
     return np.asarray(dist.rvs(size=n, random_state=generator), dtype=float).reshape(n)
 

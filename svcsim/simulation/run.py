@@ -7,13 +7,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-import scipy.stats
 import simpy
 
 from svcsim.eventlog import EventLog
 from svcsim.processes.cases import CaseBook
 from svcsim.processes.recorder import Recorder
 from svcsim.processes.spares import SparesStore, palm_demand
+from svcsim.scenario.distribution import freeze
 from svcsim.scenario.load import load_scenario
 from svcsim.scenario.model import Scenario, SinglePart
 from svcsim.simulation.clock import SimClock
@@ -137,7 +137,7 @@ def _simulate_single_part(part: SinglePart, seed: int, replication: int, days: i
     env = simpy.Environment()
     recorder = Recorder()
     streams = Streams(seed, replication)
-    gap = streams.sampler("part_demand", scipy.stats.expon(scale=1440.0 / part.demand_rate))
+    gap = streams.sampler("part_demand", freeze("expon", scale=1440.0 / part.demand_rate))
     resupply = streams.sampler("vendor_turnaround", _in_minutes(part.resupply))
     store = SparesStore(env, recorder, skus=[part.sku], base_stock=[part.stock], trace=trace)
     book = CaseBook()

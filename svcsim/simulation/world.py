@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import scipy.stats
 import simpy
 
 from svcsim.processes.aftercare import Aftercare
@@ -29,7 +28,7 @@ from svcsim.processes.recorder import Recorder
 from svcsim.processes.spares import SparesStore
 from svcsim.processes.tech_support import TechSupport
 from svcsim.processes.vendor import VendorLoop
-from svcsim.scenario.distribution import Dist
+from svcsim.scenario.distribution import Dist, freeze
 from svcsim.scenario.model import CALL_KINDS, Scenario
 from svcsim.simulation.clock import SimClock
 from svcsim.streams import Streams
@@ -197,4 +196,4 @@ def _in_minutes(days: Dist) -> Any:
     params = dict(days.params)
     params["scale"] = 1440.0 * float(params.get("scale", 1.0))
     params["loc"] = 1440.0 * float(params.get("loc", 0.0))
-    return getattr(scipy.stats, days.dist)(**params)
+    return freeze(days.dist, **params)
