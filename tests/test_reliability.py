@@ -85,3 +85,27 @@ def test_a_timestamp_column_mixing_formats_quarantines_the_odd_rows(tmp_path):
     assert report.issues["code"].tolist() == ["TS_UNPARSEABLE"]
     assert report.issues["source_row"].tolist() == [2]
     assert len(log.events) == 3
+
+
+@pytest.mark.parametrize("kind", ["scenario", "rules"])
+def test_a_scenario_or_rules_file_saved_in_latin_1(tmp_path, kind):
+    """A file saved in Latin-1 is one line naming the byte's line and column (it was a UnicodeDecodeError)."""
+    from svcsim.rules import load_rules
+    from svcsim.scenario import load_scenario
+
+    path = tmp_path / f"{kind}.toml"
+    path.write_bytes('# centre de service\nname = "Montr\xe9al"\n'.encode("latin-1"))
+    with pytest.raises(InputError) as caught:
+        (load_scenario if kind == "scenario" else load_rules)(path)
+    assert str(caught.value) == (f"{path}: line 2, column 14: byte 0xe9 is not valid utf-8; expected a "
+                                 f"{kind} file (TOML) saved as utf-8 (re-save it as UTF-8)")
+
+
+def test_the_command_line_says_it_in_one_line(tmp_path, capsys):
+    from svcsim.cli import main
+
+    path = tmp_path / "center.toml"
+    path.write_bytes('name = "Montr\xe9al"\n'.encode("latin-1"))
+    assert main(["run", str(path), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert err == f"svcsim: error: {path}: line 1, column 14: byte 0xe9 is not valid utf-8; expected a scenario file (TOML) saved as utf-8 (re-save it as UTF-8)\n"

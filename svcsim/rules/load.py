@@ -25,6 +25,7 @@ from svcsim.eventlog.vocabulary import ACTIVITIES, ACTIVITY_NAMES
 from svcsim.rules.kinds import KIND_NAMES, AnyRule
 from svcsim.rules.ruleset import RuleSet
 from svcsim.rules.spec import ActivitiesSection, Condition, RuleSpec
+from svcsim.textfiles import read_user_text
 
 __all__ = ["RuleSet", "RulesFile", "load_rules", "parse_rules", "DEFAULT_RULES"]
 
@@ -49,9 +50,8 @@ def load_rules(path: str | Path | None = None) -> RuleSet:
     if path is None:
         return _built_in_rules()
     path = Path(path)
-    if not path.is_file():
-        raise InputError("no such file", file=path, expected="a rules file (TOML)")
-    return parse_rules(path.read_text(encoding="utf-8"), source=str(path), base_dir=path.parent)
+    text = read_user_text(path, what="a rules file (TOML)")
+    return parse_rules(text, source=str(path), base_dir=path.parent)
 
 
 @functools.cache

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ValidationError
 from svcsim.calendar.closures import read_closures
 from svcsim.errors import InputError
 from svcsim.scenario.model import Scenario
+from svcsim.textfiles import read_user_text
 
 __all__ = ["builtin_names", "load_scenario", "parse_scenario", "with_changes", "scenario_schema"]
 
@@ -44,7 +45,8 @@ def load_scenario(name_or_path: str | Path | Scenario) -> Scenario:
             f"no scenario named {text!r} and no such file",
             expected="a built-in scenario (" + ", ".join(builtin_names()) + ") or the path of a .toml file",
         )
-    return parse_scenario(_toml(path.read_text("utf-8"), str(path)), file=path, base_dir=path.parent)
+    text = read_user_text(path, what="a scenario file (TOML)")
+    return parse_scenario(_toml(text, str(path)), file=path, base_dir=path.parent)
 
 
 def _toml(text: str, file: str) -> dict[str, Any]:
