@@ -1,15 +1,16 @@
 """Role processes of the SimPy model: one module per role of the service center.
 
-Processes narrate facts into a :class:`~svcsim.processes.recorder.Recorder`
+Callers, operators, technical support, dispatchers, field and bench
+engineers, the spares store, the vendor loop and the aftercare of a job.
+Processes narrate facts into a :class:`~svcsim.des.recorder.Recorder`
 (flat tuples: case number, activity code, minute, resource code) and compute
 no statistics; everything is measured from the event log afterwards.
 Operators, technical support, dispatchers and engineers are long-lived
-processes pulling work (:mod:`svcsim.processes.pool`, :mod:`svcsim.processes.dispatchers`);
-shifts decide when they pull.
+processes pulling work (:mod:`svcsim.des.pool`, :mod:`svcsim.processes.dispatchers`);
+shifts decide when they pull. The building blocks they share (recorder,
+case book, work pool) are in :mod:`svcsim.des`.
 """
 
-from svcsim.processes.cases import CaseBook, Job
-from svcsim.processes.recorder import ACTIVITY_ORDER, Recorder
 from svcsim.processes.spares import SparesStore, UnlimitedStore
 
-__all__ = ["ACTIVITY_ORDER", "CaseBook", "Job", "Recorder", "SparesStore", "UnlimitedStore"]
+__all__ = ["SparesStore", "UnlimitedStore"]

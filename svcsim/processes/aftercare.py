@@ -17,9 +17,9 @@ from __future__ import annotations
 from collections.abc import Callable, Generator
 from typing import Any
 
+from svcsim.des.cases import DEFECTIVE, DOA, N_CHANCES, SOFTWARE, CaseBook
+from svcsim.des.recorder import CODE, Recorder
 from svcsim.processes.callers import repeat_call
-from svcsim.processes.cases import DEFECTIVE, DOA, N_CHANCES, SOFTWARE, CaseBook
-from svcsim.processes.recorder import CODE, Recorder
 from svcsim.processes.spares import SparesStore
 from svcsim.processes.vendor import VendorLoop
 

@@ -17,9 +17,9 @@ from __future__ import annotations
 from collections.abc import Callable, Generator
 from typing import Any
 
-from svcsim.processes.cases import HARDWARE, CaseBook
-from svcsim.processes.pool import WorkPool
-from svcsim.processes.recorder import CODE, Recorder
+from svcsim.des.cases import HARDWARE, CaseBook
+from svcsim.des.pool import WorkPool
+from svcsim.des.recorder import CODE, Recorder
 from svcsim.processes.spares import SparesStore, fit
 
 __all__ = ["BenchShop"]

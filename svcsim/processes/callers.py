@@ -15,8 +15,8 @@ from typing import Any
 
 import numpy as np
 
-from svcsim.processes.cases import HARDWARE, KIND_CODES, N_CHANCES, SOFTWARE, TICKET, CaseBook
-from svcsim.processes.recorder import CODE, Recorder
+from svcsim.des.cases import HARDWARE, KIND_CODES, N_CHANCES, SOFTWARE, TICKET, CaseBook
+from svcsim.des.recorder import CODE, Recorder
 from svcsim.streams import Streams, family_name
 
 __all__ = ["CallPlan", "draw_calls", "arrivals", "repeat_call", "N_CHANCES"]

@@ -19,9 +19,9 @@ from collections import deque
 from collections.abc import Callable, Generator, Sequence
 from typing import Any
 
-from svcsim.processes.cases import Job
-from svcsim.processes.pool import Duty
-from svcsim.processes.recorder import CODE, Recorder
+from svcsim.des.cases import Job
+from svcsim.des.pool import Duty
+from svcsim.des.recorder import CODE, Recorder
 
 __all__ = ["DispatchBoard", "dispatcher"]
 

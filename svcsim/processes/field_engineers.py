@@ -24,10 +24,10 @@ from typing import Any
 
 import simpy
 
-from svcsim.processes.cases import SOFTWARE, CaseBook, Job
+from svcsim.des.cases import SOFTWARE, CaseBook, Job
+from svcsim.des.pool import Duty
+from svcsim.des.recorder import CODE, Recorder
 from svcsim.processes.dispatchers import DispatchBoard
-from svcsim.processes.pool import Duty
-from svcsim.processes.recorder import CODE, Recorder
 from svcsim.processes.spares import SparesStore, fit
 
 __all__ = ["FieldEngineer", "FieldCrew"]

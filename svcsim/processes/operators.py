@@ -18,9 +18,9 @@ from __future__ import annotations
 from collections.abc import Callable, Generator
 from typing import Any
 
-from svcsim.processes.cases import KIND_CODES, CaseBook, Job
-from svcsim.processes.pool import Duty, WorkPool
-from svcsim.processes.recorder import CODE, Recorder
+from svcsim.des.cases import KIND_CODES, CaseBook, Job
+from svcsim.des.pool import Duty, WorkPool
+from svcsim.des.recorder import CODE, Recorder
 
 __all__ = ["CallQueue", "Operators"]
 

@@ -38,8 +38,8 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from svcsim.processes.cases import DEFECTIVE, HARDWARE, KIND_CODES, N_CHANCES, TICKET, CaseBook
-from svcsim.processes.recorder import CODE, Recorder
+from svcsim.des.cases import DEFECTIVE, HARDWARE, KIND_CODES, N_CHANCES, TICKET, CaseBook
+from svcsim.des.recorder import CODE, Recorder
 
 __all__ = ["DOA_REASON", "TRACE_COLUMNS", "Resume", "SparesStore", "UnlimitedStore", "fit", "palm_demand"]
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable, Generator
 from typing import Any
 
-from svcsim.processes.cases import CaseBook, Job
-from svcsim.processes.recorder import CODE, Recorder
+from svcsim.des.cases import CaseBook, Job
+from svcsim.des.recorder import CODE, Recorder
 
 __all__ = ["TechSupport"]
 

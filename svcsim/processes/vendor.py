@@ -24,9 +24,9 @@ from __future__ import annotations
 from collections.abc import Callable, Generator, Sequence
 from typing import Any
 
-from svcsim.processes.cases import CaseBook
-from svcsim.processes.pool import WorkPool
-from svcsim.processes.recorder import CODE, Recorder
+from svcsim.des.cases import CaseBook
+from svcsim.des.pool import WorkPool
+from svcsim.des.recorder import CODE, Recorder
 from svcsim.processes.spares import SparesStore
 
 __all__ = ["FOLLOW_UPS", "VendorLoop"]

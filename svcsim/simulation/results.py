@@ -17,9 +17,9 @@ import itertools
 import numpy as np
 import pandas as pd
 
+from svcsim.des.cases import ITEM, ITEM_KINDS, CaseBook
+from svcsim.des.recorder import ACTIVITY_ORDER, Recorder
 from svcsim.eventlog import EventLog
-from svcsim.processes.cases import ITEM, ITEM_KINDS, CaseBook
-from svcsim.processes.recorder import ACTIVITY_ORDER, Recorder
 from svcsim.processes.spares import TRACE_COLUMNS, SparesStore
 from svcsim.scenario.model import CALL_KINDS
 from svcsim.simulation.clock import SimClock

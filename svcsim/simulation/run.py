@@ -9,9 +9,9 @@ from pathlib import Path
 import pandas as pd
 import simpy
 
+from svcsim.des.cases import CaseBook
+from svcsim.des.recorder import Recorder
 from svcsim.eventlog import EventLog
-from svcsim.processes.cases import CaseBook
-from svcsim.processes.recorder import Recorder
 from svcsim.processes.spares import SparesStore, palm_demand
 from svcsim.scenario.distribution import freeze
 from svcsim.scenario.load import load_scenario

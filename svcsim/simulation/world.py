@@ -16,15 +16,15 @@ from typing import Any
 import numpy as np
 import simpy
 
+from svcsim.des.cases import KIND_CODES, CaseBook
+from svcsim.des.pool import WorkPool, shift_ends, worker
+from svcsim.des.recorder import Recorder
 from svcsim.processes.aftercare import Aftercare
 from svcsim.processes.bench_engineers import BenchShop
 from svcsim.processes.callers import arrivals, draw_calls
-from svcsim.processes.cases import KIND_CODES, CaseBook
 from svcsim.processes.dispatchers import SHARED, DispatchBoard, dispatcher
 from svcsim.processes.field_engineers import FieldCrew, FieldEngineer
 from svcsim.processes.operators import CallQueue, Operators
-from svcsim.processes.pool import WorkPool, shift_ends, worker
-from svcsim.processes.recorder import Recorder
 from svcsim.processes.spares import SparesStore
 from svcsim.processes.tech_support import TechSupport
 from svcsim.processes.vendor import VendorLoop
