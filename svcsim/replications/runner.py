@@ -17,8 +17,6 @@ tasks resubmitted to the executor) at most ``retries`` times.
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 from collections.abc import Callable, Iterable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -32,10 +30,6 @@ from svcsim.replications.metrics import run_metrics, scenario_hash, scenario_jso
 __all__ = ["Tally", "WorkerLost", "execute", "make_task", "run_task"]
 
 Progress = Callable[[int, int], None]
-
-#: Test hook: ``"<marker file>:<replication>"`` makes a pool worker exit abruptly in that
-#: replication once (the marker file records that it happened). Never set it otherwise.
-DIE_ONCE_ENV = "SVCSIM_TEST_WORKER_DIES_ONCE"
 
 _LOST_WORKER_ERRORS = {"BrokenProcessPool", "BrokenExecutor", "KilledWorker", "CommClosedError",
                        "FutureCancelledError", "CancelledError"}
@@ -65,25 +59,9 @@ def run_task(task: Task) -> pd.DataFrame:
     from svcsim.scenario import Scenario
     from svcsim.simulation import simulate
 
-    _die_once_for_tests(task)
     scenario = Scenario.model_validate_json(task.scenario)
     run = simulate(scenario, seed=task.seed, replication=task.replication, days=task.days)
     return run_metrics(run, task.warmup_days, scenario_id=task.scenario_id)
-
-
-def _die_once_for_tests(task: Task) -> None:
-    spec = os.environ.get(DIE_ONCE_ENV)
-    if not spec or multiprocessing.parent_process() is None:  # never in the main process
-        return
-    marker, _, replication = spec.rpartition(":")
-    if int(replication) != task.replication:
-        return
-    try:
-        handle = os.open(marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
-    except FileExistsError:
-        return
-    os.close(handle)
-    os._exit(70)
 
 
 def execute(tasks: Iterable[Task], *, jobs: int = 1, executor: Executor | None = None,

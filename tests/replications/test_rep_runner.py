@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from rephelpers import DAYS, once_each, tiny
+from rephelpers import DAYS, DIES_ONCE_MARKER, dies_once_in_replication_1, once_each, tiny
 
 import svcsim.simulation
 from svcsim.errors import InputError
-from svcsim.replications import ReplicationCache, replicate, sweep
-from svcsim.replications.runner import DIE_ONCE_ENV
+from svcsim.replications import ReplicationCache, replicate, runner, sweep
 
 GRID = {"staffing.field_engineers.count": [2, 4]}
 
@@ -73,14 +72,15 @@ def test_an_interrupted_sweep_resumes_with_only_the_missing_replications(tmp_pat
 def test_a_worker_that_dies_mid_sweep_is_replaced(tmp_path, monkeypatch):
     """A worker process exits abruptly in replication 1; the pool is rebuilt and every replication appears once."""
     marker = tmp_path / "died"
-    monkeypatch.setenv(DIE_ONCE_ENV, f"{marker}:1")
+    monkeypatch.setenv(DIES_ONCE_MARKER, str(marker))
+    monkeypatch.setattr(runner, "run_task", dies_once_in_replication_1)
     result = sweep(tiny(), GRID, replications=3, seed=6, days=DAYS, jobs=2, cache=tmp_path / "cache")
-    assert marker.exists(), "the test hook did kill a worker"
+    assert marker.exists(), "a worker did die"
     assert result.retried >= 1 and result.computed == 6
     keys = ["staffing.field_engineers.count", "replication"]
     assert once_each(result.results, keys)
     assert sorted(set(map(tuple, result.results[keys].to_numpy().tolist()))) == [(e, r) for e in (2, 4) for r in range(3)]
-    monkeypatch.delenv(DIE_ONCE_ENV)
+    monkeypatch.undo()
     pd.testing.assert_frame_equal(result.results, sweep(tiny(), GRID, replications=3, seed=6, days=DAYS).results)
 
 
