@@ -139,10 +139,15 @@ def with_changes(scenario: Scenario, changes: Mapping[str, Any]) -> Scenario:
     A whole number given for a role (``{"staffing.field_engineers": 8}``)
     sets that role's ``count``. An element of a list is named by its
     position from 0 or by its key: a part by its SKU
-    (``"spares.parts.MB-100.base_stock"``), a closure by its date. The
+    (``"spares.parts.MB-100.base_stock"``), a closure by its date, a shift
+    group by its name (``"staffing.field_engineers.groups.late.count"``). The
     original is left untouched.
     """
     data = scenario.model_dump(mode="python")
+    roles = [*data["staffing"].values(), data["spares"]["administrators"]]
+    for role in roles:  # a role staffed by groups: its count is theirs, not a field to keep
+        if isinstance(role, dict) and role.get("groups"):
+            del role["count"]
     for path, value in changes.items():
         keys = path.split(".")
         node: Any = data
@@ -153,6 +158,14 @@ def with_changes(scenario: Scenario, changes: Mapping[str, Any]) -> Scenario:
             _, index = _child(node, last, path)
             node[index] = value.model_dump(mode="python") if isinstance(value, BaseModel) else copy.deepcopy(value)
             continue
+        grouped = isinstance(node, dict) and ((last == "count" and node.get("groups")) or (
+            isinstance(node.get(last), dict) and node[last].get("groups") and isinstance(value, int)))
+        if grouped:
+            names = [g["name"] for g in (node if last == "count" else node[last])["groups"]]
+            role = path.removesuffix(".count")
+            raise InputError(f"{role!r} is staffed by shift groups ({', '.join(names)}): its count is theirs",
+                             field=path, expected=f"a group's count, e.g. {role}"
+                             f".groups.{names[0]}.count")
         if not isinstance(node, dict) or (last not in node and not isinstance(node.get("dist"), str)):
             raise InputError(f"no such field {path!r}", field=path, expected="a dotted path to a scenario field")
         if isinstance(node.get(last), dict) and "count" in node[last] and isinstance(value, int):
@@ -164,8 +177,8 @@ def with_changes(scenario: Scenario, changes: Mapping[str, Any]) -> Scenario:
     return parse_scenario(data, file=f"<changes to scenario {scenario.name}>")
 
 
-#: The fields that name an element of a list in a dotted path (a part's SKU, a closure's date).
-_LIST_KEYS = ("sku", "date")
+#: The fields that name an element of a list in a dotted path (a part's SKU, a closure's date, a group's name).
+_LIST_KEYS = ("sku", "date", "name")
 
 
 def _child(node: Any, key: str, path: str) -> tuple[Any, Any]:

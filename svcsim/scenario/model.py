@@ -21,7 +21,7 @@ from svcsim.errors import InputError
 from svcsim.scenario.distribution import Dist, expon_minutes
 
 __all__ = [
-    "CALL_KINDS", "ZONES_DEFAULT", "Closure", "Calendar", "Demand", "Shift", "Role", "FieldEngineers",
+    "ASSIGNMENTS", "TICKET_ORDERS", "CALL_KINDS", "ZONES_DEFAULT", "Closure", "Calendar", "Demand", "Shift", "Group", "Role", "FieldEngineers",
     "Staffing", "Times", "Probabilities", "Part", "FollowUps", "Spares", "SinglePart", "Scenario",
 ]
 
@@ -159,23 +159,108 @@ class Shift(_Frozen):
         return _hours_ok(value, "hours")
 
 
+
+
+class Group(_Frozen):
+    """One shift group of a role: a name, how many, their shift; for field engineers, optionally a home zone.
+
+    ``zone`` ties the group's field engineers to one zone of
+    ``demand.zones`` (absent: the role's ``shared`` rule applies to them).
+    """
+
+    name: str = Field(min_length=1)
+    count: int = Field(ge=0, le=10_000)
+    shift: Shift = Field(default_factory=Shift)
+    zone: str | None = None
+
+
 class Role(_Frozen):
-    """A number of people in one role and their shift."""
+    """A number of people in one role and their shift; or several shift groups.
+
+    With ``groups`` the role is staffed as those groups (each its own count,
+    hours and days) and ``count`` is their total: a file gives ``groups`` or
+    ``count`` and ``shift``, and a sweep changes a group's count, e.g.
+    ``staffing.field_engineers.groups.1.count``.
+    """
 
     count: int = Field(1, ge=0, le=10_000)
     shift: Shift = Field(default_factory=Shift)
+    groups: list[Group] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _count_of_groups(cls, data: object) -> object:
+        if not isinstance(data, dict) or not data.get("groups"):
+            return data
+        groups = data["groups"]
+        if not isinstance(groups, list):
+            return data
+        counts = [g.get("count") if isinstance(g, dict) else getattr(g, "count", None) for g in groups]
+        if not all(isinstance(c, int) and not isinstance(c, bool) and c >= 0 for c in counts):
+            return data  # the group's own validation names the bad count
+        total = sum(counts)
+        if "count" in data and data["count"] != total:
+            raise ValueError(f"count = {data['count']!r} with groups of {total} in all; "
+                             "expected the count of each group only (the role's count is their sum)")
+        return {**data, "count": total}
+
+    @field_validator("groups")
+    @classmethod
+    def _names(cls, value: list[Group]) -> list[Group]:
+        names = [g.name for g in value]
+        twice = sorted({n for n in names if names.count(n) > 1})
+        if twice:
+            raise ValueError(f"group {twice[0]!r} is named twice; expected one entry per group name")
+        return value
+
+    def shift_groups(self) -> list[Group]:
+        """The role's groups; a role without groups is one group named after nothing (``""``)."""
+        return list(self.groups) if self.groups else [Group.model_construct(name="", count=self.count,
+                                                                           shift=self.shift, zone=None)]
+
+
+#: How a dispatcher chooses the engineer for a ticket (:mod:`svcsim.processes.dispatch_policies`).
+ASSIGNMENTS: tuple[str, ...] = ("when_free", "shortest_queue", "earliest_arrival")
+#: In which order a dispatcher takes the waiting tickets (:mod:`svcsim.processes.dispatch_policies`).
+TICKET_ORDERS: tuple[str, ...] = ("fifo", "priority", "nearest")
 
 
 class FieldEngineers(Role):
-    """Field engineers: shared by all zones, or split across zones by demand share.
+    """Field engineers: shared by all zones, or split across zones by demand share; and how they get work.
 
     With ``shared = false`` each engineer has a home zone and only takes jobs
     there; the count is split by the demand's zone shares (largest
     remainder, at least one per zone with demand when there are enough).
+
+    ``assignment`` is how a dispatcher picks the engineer for a ticket:
+    ``when_free`` sends a ticket only to an engineer with nothing to do (the
+    pooled queue of queueing theory); ``shortest_queue`` and
+    ``earliest_arrival`` put it on the list of an engineer on duty who may
+    be busy, the one with the fewest jobs or the one who can be on site
+    first. ``max_assigned`` caps the jobs waiting on one engineer's list
+    behind the one in hand (an engineer with nothing to do always takes one).
+    ``queue_after_minutes`` keeps a ticket for an engineer with nothing to
+    do for that long after it was logged (wall minutes) before it may go on
+    a busy engineer's list: a dispatcher weighing the 20-minute arrival
+    (which counts from dispatch) against the 4-hour dispatch target.
+    ``overtime_minutes``: an engineer starts the next job on their list only
+    if it is expected done (mean drive and on-site time) by the end of the
+    shift plus this many minutes; else it waits for their next shift (the
+    job in hand is always finished).
+    ``back_to_center`` is when an engineer drives back to the center (where
+    they hand in bad parts): ``"when_idle"``, as soon as their list is
+    empty, or only at the ``"end_of_shift"``, waiting at the last site
+    meanwhile (with ``when_free`` this is the pooled queue of queueing
+    theory, every visit one drive).
     """
 
     count: int = Field(4, ge=0, le=10_000)
     shared: bool = True
+    assignment: Literal["when_free", "shortest_queue", "earliest_arrival"] = "when_free"
+    max_assigned: int = Field(2, ge=0, le=1000)
+    queue_after_minutes: float = Field(0.0, ge=0, le=525_600)
+    overtime_minutes: float = Field(float("inf"), ge=0)
+    back_to_center: Literal["when_idle", "end_of_shift"] = "end_of_shift"
 
 
 class Staffing(_Frozen):
@@ -189,6 +274,7 @@ class Staffing(_Frozen):
     supervisor: Role = Field(default_factory=lambda: Role(count=1))
     sales_lead: Role = Field(default_factory=lambda: Role(count=1))
     dispatch_policy: Literal["fifo", "priority", "nearest"] = "priority"
+    """The order dispatchers take waiting tickets in (see :data:`TICKET_ORDERS`)."""
 
 
 def _d(dist: str, **params: float) -> Dist:
@@ -217,15 +303,44 @@ class Times(_Frozen):
     mail_transit: Dist = Field(default_factory=lambda: _d("uniform", loc=1440.0, scale=2880.0))
     repeat_delay: Dist = Field(default_factory=lambda: _d("expon", scale=4320.0))
     bad_part_return: Dist = Field(default_factory=lambda: _d("expon", scale=120.0))
+    travel_between: dict[str, dict[str, Dist]] = Field(default_factory=dict)
+    traffic: list[float] = Field(default_factory=lambda: [1.0] * 24)
+    paperwork: Dist | None = None
+    customer_delay: Dist = Field(default_factory=lambda: _d("lognorm", s=0.6, scale=30.0))
+
+    @field_validator("traffic")
+    @classmethod
+    def _traffic(cls, value: list[float]) -> list[float]:
+        if len(value) != 24 or any(not (w > 0 and math.isfinite(w)) for w in value):
+            raise ValueError("expected 24 factors > 0 (hours 0-23) scaling the drive times by hour of departure")
+        return value
+
+    def drive(self, origin: str, destination: str) -> Dist | None:
+        """The drive from place ``origin`` to ``destination`` (``"center"`` or a zone), or ``None`` if not given.
+
+        Without ``travel_between`` every drive to a site in zone ``z``, and
+        back from it to the center, is ``travel[z]``. With it, a pair
+        written one way serves both ways.
+        """
+        if not self.travel_between:
+            zone = destination if destination != "center" else origin
+            return self.travel.get(zone)
+        row = self.travel_between.get(origin, {})
+        if destination in row:
+            return row[destination]
+        return self.travel_between.get(destination, {}).get(origin)
 
 
 class Probabilities(_Frozen):
     """Every branching probability of the ticket flow."""
 
+    customer_not_ready: float = Field(0.0, ge=0, le=1, description="a field visit finds the customer not ready")
     solved_by_phone: float = Field(0.7, ge=0, le=1, description="a question settled by the operator")
     tech_solves: float = Field(0.6, ge=0, le=1, description="an escalated question settled by technical support; else a field ticket")
     software_fault: float = Field(0.4, ge=0, le=1)
     part_needed: float = Field(0.5, ge=0, le=1, description="a hardware repair needs a spare part")
+    part_in_van: float = Field(1.0, ge=0, le=1, description="the part a field repair needs is in the engineer's van; "
+                               "else the engineer fetches it from the center")
     fix_fails_software: float = Field(0.05, ge=0, le=1)
     fix_fails_hardware: float = Field(0.04, ge=0, le=1)
     in_warranty: float = Field(0.7, ge=0, le=1)
@@ -375,8 +490,31 @@ class Scenario(_Frozen):
         return None if isinstance(value, str) and value.lower() in ("none", "infinite") else value
 
     @model_validator(mode="after")
+    def _group_zones(self) -> Scenario:
+        for group in self.staffing.field_engineers.groups:
+            if group.zone is not None and group.zone not in self.demand.zones:
+                raise ValueError(f"staffing.field_engineers.groups: group {group.name!r} has zone {group.zone!r}; "
+                                 f"expected one of demand.zones ({', '.join(self.demand.zones)})")
+        return self
+
+    @model_validator(mode="after")
     def _zones_have_travel(self) -> Scenario:
-        missing = [z for z, share in self.demand.zones.items() if share > 0 and z not in self.times.travel]
-        if missing:
-            raise ValueError(f"times.travel: no travel time for zone(s) {missing}; expected one per zone of demand.zones")
+        zones = [z for z, share in self.demand.zones.items() if share > 0]
+        if not self.times.travel_between:
+            missing = [z for z in zones if z not in self.times.travel]
+            if missing:
+                raise ValueError(f"times.travel: no travel time for zone(s) {missing}; "
+                                 "expected one per zone of demand.zones")
+            return self
+        places = ["center", *self.demand.zones]
+        unknown = sorted({p for row in self.times.travel_between.items() for p in (row[0], *row[1])} - set(places))
+        if unknown:
+            raise ValueError(f"times.travel_between: unknown place(s) {unknown}; "
+                             f"expected 'center' or a zone of demand.zones ({', '.join(self.demand.zones)})")
+        for origin in ["center", *zones]:
+            for destination in zones:
+                if self.times.drive(origin, destination) is None:
+                    raise ValueError(f"times.travel_between: no drive from {origin!r} to {destination!r}; "
+                                     "expected every pair of 'center' and the zones with demand "
+                                     "(a pair written one way serves both ways)")
         return self
