@@ -31,7 +31,7 @@ STREAM_IDS: dict[str, int] = {
     "faults": 7,            # software or hardware fault of each call
     "tech_support": 8,      # technical support handle times and outcomes
     "dispatch": 9,          # dispatch times
-    "travel": 10,           # travel times (one sampler per zone, see Streams.sampler)
+    "travel": 10,           # drive times (one sub-stream per pair of places, svcsim.processes.travel)
     "diagnosis": 11,        # on-site diagnosis times
     "repair": 12,           # repair and software-fix times
     "parts": 13,            # whether a repair needs a part
@@ -49,6 +49,9 @@ STREAM_IDS: dict[str, int] = {
     "new_buys": 25,         # lead time of a new buy replacing a scrapped unit (one sub-stream per SKU)
     "admin_work": 26,       # the spares administrator's time per follow-up
     "part_demand": 27,      # single_part: Poisson demand instants
+    "paperwork": 28,        # a field engineer's paperwork after each job
+    "customer_delay": 29,   # whether a customer is not ready when the engineer arrives, and for how long
+    "van_stock": 30,        # whether the part a field repair needs is in the engineer's van
 }
 
 #: Values drawn per refill of a :class:`Sampler`.

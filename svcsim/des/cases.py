@@ -90,9 +90,11 @@ class Job:
     supervisor and the sales lead instead of a site visit. ``zone`` is the
     zone index of the site (``-1``: any engineer will do). ``part`` is the
     SKU reserved for a revisit after waiting for parts (``-1``: a first visit).
+    ``sent`` turns true when a dispatcher has narrated ``dispatched``: an
+    engineer does not start a job on their list before that.
     """
 
-    __slots__ = ("case", "zone", "priority", "meeting", "logged", "part")
+    __slots__ = ("case", "zone", "priority", "meeting", "logged", "part", "sent")
 
     def __init__(self, case: int, zone: int, priority: int, logged: float, meeting: bool = False,
                  part: int = -1) -> None:
@@ -102,3 +104,4 @@ class Job:
         self.logged = logged
         self.meeting = meeting
         self.part = part
+        self.sent = False

@@ -3,10 +3,12 @@
 A fix fails with the scenario's chance for its fault kind; the same fault
 then comes back on the same device after a delay, as a new call
 (:func:`svcsim.processes.callers.repeat_call`), so the 72-hour and 7-day rules
-have something to judge. A replaced part is defective: the engineer hands it
-to the spares administrator when the center is next open after a delay (a
-field engineer narrates ``bad_part_returned``), and it becomes an item
-(``item_received``, kind ``defective``) in the vendor loop
+have something to judge. A replaced part is defective: a field engineer
+carries it and hands it in when back at the center
+(:meth:`Aftercare.hand_in`, narrating ``bad_part_returned``); a bench
+engineer hands it over after the ``bad_part_return`` delay. Either way it
+reaches the spares administrator when the center is open and becomes an
+item (``item_received``, kind ``defective``) in the vendor loop
 (:mod:`svcsim.processes.vendor`). A spare dead on arrival goes the same way
 as an item of kind ``doa``. Every repaired ticket waits for its
 satisfaction callback.
@@ -53,16 +55,23 @@ class Aftercare:
                 self.repeat_handle(), chance, self.calls, self.recorder, self.next_open))
         if sku >= 0:
             self.store.defective_out(sku)
-            self.env.process(self._hand_back(case, sku, resource, on_site, DEFECTIVE))
+            if not on_site:  # a field engineer carries it back (hand_in)
+                self.env.process(self._hand_back(case, sku, resource, False, DEFECTIVE, self.bad_part_delay()))
         self.post_callback(case)
 
     def dead_on_arrival(self, case: int, sku: int, resource: int) -> None:
-        """A spare issued to ``case`` was dead (the store already counts it out): back to the administrator."""
-        self.env.process(self._hand_back(case, sku, resource, False, DOA))
+        """A spare issued to ``case`` on the bench was dead (the store already counts it out): back to the administrator."""
+        self.env.process(self._hand_back(case, sku, resource, False, DOA, self.bad_part_delay()))
 
-    def _hand_back(self, case: int, sku: int, resource: int, narrate: bool, kind: int) -> Generator[Any, Any, None]:
+    def hand_in(self, case: int, sku: int, resource: int, kind: int) -> None:
+        """A field engineer back at the center hands in a bad part (or a dead spare) of ``case``."""
+        self.env.process(self._hand_back(case, sku, resource, kind == DEFECTIVE, kind, 0.0))
+
+    def _hand_back(self, case: int, sku: int, resource: int, narrate: bool, kind: int,
+                   delay: float) -> Generator[Any, Any, None]:
         env = self.env
-        yield env.timeout(self.bad_part_delay())
+        if delay > 0:
+            yield env.timeout(delay)
         opening = self.next_open(env.now)
         if opening == float("inf"):
             return  # still with the engineer at the horizon: in transit

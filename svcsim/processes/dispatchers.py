@@ -1,42 +1,56 @@
-"""Dispatchers: match undispatched tickets to free engineers, and call customers back.
+"""Dispatchers: assign logged tickets to field engineers, and call customers back.
 
 The :class:`DispatchBoard` is what a dispatcher sees: the tickets waiting
-for dispatch, which field engineers are free and on duty (by home zone, or
-shared), and the completed tickets waiting for their satisfaction callback.
-A dispatcher takes the first waiting ticket, by the scenario's policy
-(``fifo``: oldest first; ``priority``: urgent first, then oldest;
-``nearest``: urgent first, then the zone with the shortest mean travel, then
-oldest), that a free engineer can take (one of its zone, or a shared one), reserves that engineer,
-spends the dispatch time and narrates ``dispatched``; the engineer is busy
-from the reservation. A major complaint needs any free engineer and no
-dispatch time. With nothing to dispatch, the dispatcher makes the oldest
-pending callback (``callback_made``, then ``closed``).
+for dispatch, every field engineer on duty with the job in hand, the jobs
+on their list and where that list is expected to leave them, and the
+completed tickets waiting for their satisfaction callback. A dispatcher
+takes the first waiting ticket, in the policy's ticket order, that the
+policy's assignment gives to an engineer (one of its zone or a shared one,
+on duty, with room on their list: :mod:`svcsim.processes.dispatch_policies`),
+puts it on that engineer's list, spends the dispatch time and narrates
+``dispatched``; the engineer works their list in order. A major complaint
+goes to any engineer and takes no dispatch time. With nothing to dispatch,
+the dispatcher makes the oldest pending callback (``callback_made``, then
+``closed``).
 """
 
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Generator, Sequence
+from collections.abc import Callable, Generator
 from typing import Any
 
 from svcsim.des.cases import Job
 from svcsim.des.pool import Duty
 from svcsim.des.recorder import CODE, Recorder
+from svcsim.processes.dispatch_policies import Assignment, TicketOrder
+from svcsim.processes.engineer import FieldEngineer
+from svcsim.processes.travel import Travel
 
-__all__ = ["DispatchBoard", "dispatcher"]
+__all__ = ["DispatchBoard", "dispatcher", "SHARED"]
 
 _DISPATCHED, _CALLBACK, _CLOSED = CODE["dispatched"], CODE["callback_made"], CODE["closed"]
+#: The home of an engineer who takes jobs in every zone.
 SHARED = -1
 
 
 class DispatchBoard:
-    """Undispatched jobs, free engineers, pending callbacks and idle dispatchers."""
+    """Undispatched jobs, the engineers on duty and their lists, pending callbacks, idle dispatchers.
 
-    def __init__(self, policy: str, travel_minutes: Sequence[float] = ()) -> None:
-        self.policy = policy
-        self.travel_minutes = list(travel_minutes)  # mean travel per zone index, for ``nearest``
+    ``onsite_minutes(job)`` is the time a dispatcher expects a job to take
+    on site (the mean of diagnosis and repair, or of the meeting), used with
+    the travel means for an engineer's expected arrival.
+    """
+
+    def __init__(self, env: Any, order: TicketOrder, assignment: Assignment, *, max_assigned: int,
+                 queue_after: float, overtime: float, travel: Travel,
+                 onsite_minutes: Callable[[Job], float]) -> None:
+        self.env, self.overtime = env, overtime
+        self.order, self.assignment, self.max_assigned = order, assignment, max_assigned
+        self.queue_after = queue_after if assignment.queues else 0.0
+        self.travel, self.onsite_minutes = travel, onsite_minutes
         self.waiting: list[Job] = []
-        self.free: dict[int, list[Any]] = {}
+        self.on_duty: list[FieldEngineer] = []
         self.callbacks: deque[int] = deque()
         self.idle: deque[Any] = deque()
 
@@ -44,11 +58,13 @@ class DispatchBoard:
     def post(self, job: Job) -> None:
         """A logged ticket (or a major complaint) waits for dispatch."""
         self.waiting.append(job)
+        if self.queue_after > 0:  # look again when it may go on a busy engineer's list
+            due = job.logged + self.queue_after - self.env.now
+            if due > 0:
+                self.env.timeout(due).callbacks.append(self._look_again)
         self.poke()
 
-    def engineer_free(self, engineer: Any) -> None:
-        """An engineer on duty has nothing to do."""
-        self.free.setdefault(engineer.home, []).append(engineer)
+    def _look_again(self, _: Any) -> None:
         self.poke()
 
     def post_callback(self, case: int) -> None:
@@ -56,11 +72,17 @@ class DispatchBoard:
         self.callbacks.append(case)
         self.poke()
 
-    def engineers_off(self) -> None:
-        """End of the engineers' shift: every free engineer goes off duty."""
-        for engineers in self.free.values():
-            while engineers:
-                engineers.pop(0).wake.succeed(None)
+    def engineer_on(self, engineer: FieldEngineer) -> None:
+        """An engineer's shift began: they may be given work."""
+        self.on_duty.append(engineer)
+        self.poke()
+
+    def engineers_off(self, engineers: list[FieldEngineer]) -> None:
+        """End of a shift group's shift: its engineers are given no more work; the idle go off duty."""
+        leaving = {id(e) for e in engineers}
+        self.on_duty = [e for e in self.on_duty if id(e) not in leaving]
+        for engineer in engineers:
+            engineer.off_duty()
 
     def release_idle(self) -> None:
         """End of the dispatchers' shift: idle dispatchers go off duty."""
@@ -69,39 +91,59 @@ class DispatchBoard:
 
     def poke(self) -> None:
         """Wake an idle dispatcher if there is something to do."""
-        if self.idle and (self.callbacks or self.match() is not None):
+        if self.idle and (self.callbacks or self.match(self.env.now) is not None):
             self.idle.popleft().succeed(True)
 
     # -- the policy ----------------------------------------------------------------
-    def match(self) -> tuple[Job, Any] | None:
-        """The job to dispatch next and the engineer to send, or ``None``."""
-        if not self.waiting or not any(self.free.values()):
+    def match(self, now: float) -> tuple[Job, FieldEngineer] | None:
+        """The job to dispatch next and the engineer to give it to, or ``None``."""
+        if not self.waiting:
             return None
-        jobs = self.waiting
-        if self.policy == "priority":
-            jobs = sorted(jobs, key=lambda j: (j.priority, j.logged))
-        elif self.policy == "nearest":
-            jobs = sorted(jobs, key=self._nearness)
-        for job in jobs:
-            if job.meeting:
-                for home in sorted(self.free):
-                    if self.free[home]:
-                        return job, self.free[home][0]
-                continue
-            for home in (job.zone, SHARED):
-                engineers = self.free.get(home)
-                if engineers:
-                    return job, engineers[0]
+        free = [e for e in self.on_duty if e.in_hand is None and not e.jobs]
+        busy = [e for e in self.on_duty if (e.in_hand is not None or e.jobs) and len(e.jobs) < self.max_assigned
+                ] if self.assignment.queues else []
+        if not free and not busy:
+            return None
+        queue_from = now - self.queue_after
+        for job in self.order.sorted(self.waiting, self):
+            ready = free + busy if busy and job.logged <= queue_from else free
+            if self.overtime < float("inf"):
+                ready = [e for e in ready if self._in_time(e, job, now)]
+            able = ready if job.meeting else [e for e in ready if e.home == job.zone or e.home == SHARED]
+            if able:
+                engineer = self.assignment.choose(job, able, self, now)
+                if engineer is not None:
+                    return job, engineer
         return None
 
-    def _nearness(self, job: Job) -> tuple[int, float, float]:
-        travel = self.travel_minutes[job.zone] if 0 <= job.zone < len(self.travel_minutes) else 0.0
-        return job.priority, travel, job.logged
+    def _in_time(self, engineer: FieldEngineer, job: Job, now: float) -> bool:
+        """Whether ``engineer`` is expected to get ``job`` done in this shift (with the overtime allowed)."""
+        free, place = engineer.expected_free(now, self.expected_job_end, self.travel.center)
+        return self.expected_job_end(job, place, free)[0] <= engineer.shift_off + self.overtime
 
-    def assign(self, job: Job, engineer: Any) -> None:
-        """Take the job off the board and the engineer off the free list."""
+    def assign(self, job: Job, engineer: FieldEngineer) -> None:
+        """Take the job off the board and put it on the engineer's list."""
         self.waiting.remove(job)
-        self.free[engineer.home].remove(engineer)
+        engineer.jobs.append(job)
+
+    # -- what a dispatcher expects -------------------------------------------------
+    def zone_distance(self, zone: int) -> float:
+        """The mean drive from the center to a site in ``zone``, off-peak (for ``nearest``)."""
+        center = self.travel.center
+        return self.travel.mean(center, zone, 0.0) if 0 <= zone < center else 0.0
+
+    def expected_arrival(self, engineer: FieldEngineer, job: Job, now: float) -> float:
+        """When ``engineer`` is expected on site for ``job`` if it went to the end of their list."""
+        free, place = engineer.expected_free(now, self.expected_job_end, self.travel.center)
+        destination = self.travel.center if job.meeting else job.zone
+        if free > engineer.shift_off:  # their shift ends first: from the center at their next shift
+            free, place = max(free, engineer.next_on), self.travel.center
+        return free + self.travel.mean(place, destination, free)
+
+    def expected_job_end(self, job: Job, place: int, start: float) -> tuple[float, int]:
+        """When ``job`` is expected done if its drive starts at ``start`` from ``place``, and where."""
+        destination = self.travel.center if job.meeting else job.zone
+        return start + self.travel.mean(place, destination, start) + self.onsite_minutes(job), destination
 
 
 def dispatcher(env: Any, me: int, duty: Duty, board: DispatchBoard, recorder: Recorder,
@@ -111,16 +153,17 @@ def dispatcher(env: Any, me: int, duty: Duty, board: DispatchBoard, recorder: Re
         if env.now < on:
             yield env.timeout(on - env.now)
         while env.now < off:
-            found = board.match()
+            found = board.match(env.now)
             if found is not None:
                 job, engineer = found
                 board.assign(job, engineer)
-                engineer.reserved = start = env.now
                 if not job.meeting:
+                    start = env.now
                     yield env.timeout(dispatch_time())
                     recorder.worked(me, start, env.now)
                     recorder.event(job.case, _DISPATCHED, env.now, me)
-                engineer.wake.succeed(job)
+                job.sent = True
+                engineer.notify()
             elif board.callbacks:
                 case = board.callbacks.popleft()
                 start = env.now
@@ -132,3 +175,5 @@ def dispatcher(env: Any, me: int, duty: Duty, board: DispatchBoard, recorder: Re
                 event = env.event()
                 board.idle.append(event)
                 yield event
+
+

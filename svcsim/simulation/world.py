@@ -1,50 +1,64 @@
 """Wiring one run: the case book, the streams' samplers, the roles and their processes.
 
-Samplers are made in a fixed order that does not depend on staffing or
-stock, so a staffing or stock change never moves a stream (common random
-numbers); the spares samplers come last, one per part in catalogue order.
-Field engineers are split across zones by demand share when they are not
-shared (largest remainder, at least one per zone with demand when there
-are enough engineers).
+:func:`build_world` reads as the center is set up: the calls are drawn, then
+the samplers every role needs (in a fixed order that does not depend on
+staffing or stock, so a staffing or stock change never moves a stream:
+common random numbers; the spares samplers come last, one per part in
+catalogue order), then the roles, then their rosters, then every process
+starts. Field engineers are split across zones by demand share when they
+are not shared (largest remainder, at least one per zone with demand when
+there are enough engineers).
 """
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import simpy
 
-from svcsim.des.cases import KIND_CODES, CaseBook
-from svcsim.des.pool import WorkPool, shift_ends, worker
+from svcsim.des.cases import KIND_CODES, CaseBook, Job
+from svcsim.des.pool import Duty, WorkPool, shift_ends, worker
 from svcsim.des.recorder import Recorder
 from svcsim.processes.aftercare import Aftercare
 from svcsim.processes.bench_engineers import BenchShop
 from svcsim.processes.callers import arrivals, draw_calls
+from svcsim.processes.dispatch_policies import ASSIGNMENTS, TICKET_ORDERS
 from svcsim.processes.dispatchers import SHARED, DispatchBoard, dispatcher
-from svcsim.processes.field_engineers import FieldCrew, FieldEngineer
+from svcsim.processes.engineer import FieldEngineer
+from svcsim.processes.field_engineers import ComplaintTeam, FieldCrew, FieldDraws
 from svcsim.processes.operators import CallQueue, Operators
 from svcsim.processes.spares import SparesStore
 from svcsim.processes.tech_support import TechSupport
+from svcsim.processes.travel import Travel, build_travel
 from svcsim.processes.vendor import VendorLoop
 from svcsim.scenario.distribution import Dist, freeze
-from svcsim.scenario.model import CALL_KINDS, Scenario
+from svcsim.scenario.model import CALL_KINDS, Role, Scenario
 from svcsim.simulation.clock import SimClock
 from svcsim.streams import Streams
 
 __all__ = ["World", "build_world", "zone_split"]
 
+Draw = Callable[[], float]
+
 
 @dataclass
 class World:
-    """What a run needs after it is built: the book, the queue to flush, the rosters, the store."""
+    """What a run needs after it is built: the book, the queue to flush, the rosters, the store.
+
+    ``duty`` is when anyone of a role is on duty, ``groups`` each shift
+    group's head count and intervals, ``staff`` each role's head count.
+    """
 
     book: CaseBook
     calls: CallQueue
     zones: list[str]
     duty: dict[str, list[tuple[float, float]]]
     staff: dict[str, int]
+    groups: dict[str, list[tuple[int, Duty]]]
     store: SparesStore
 
 
@@ -66,24 +80,72 @@ def zone_split(count: int, shares: dict[str, float]) -> list[int]:
     return base.tolist()
 
 
-def build_world(env: simpy.Environment, scenario: Scenario, streams: Streams, clock: SimClock,
-                rec: Recorder, *, stock_trace: bool = False) -> World:
-    """Draw the calls, build every role and start every process."""
-    t, p, staffing = scenario.times, scenario.probabilities, scenario.staffing
-    zones = list(scenario.demand.zones)
-    book = CaseBook()
-    plan = draw_calls(
-        book, streams, clock.hourly_rates(scenario.demand),
-        mix=np.array([scenario.demand.mix.get(k, 0.0) for k in CALL_KINDS]),
-        zones=np.array([scenario.demand.zones[z] for z in zones]),
-        p_software=p.software_fault, p_urgent=p.urgent, p_warranty=p.in_warranty,
-        handle=t.handle.frozen(), patience=None if scenario.patience is None else scenario.patience.frozen(),
-    )
+# -- the samplers, grouped by who uses them --------------------------------------------
+@dataclass(frozen=True)
+class OfficeDraws:
+    """Technical support, dispatchers and the satisfaction callback."""
 
-    def s(stream: str, dist: Any) -> Any:
+    tech_time: Draw
+    tech_chance: Draw
+    dispatch_time: Draw
+    callback_time: Draw
+
+
+@dataclass(frozen=True)
+class BenchDraws:
+    """Units on the bench: whether they need a part, their test and repair, their way in."""
+
+    part_needed: Draw
+    test: Draw
+    repair: Draw
+    carry_in: Draw
+    mail: Draw
+
+
+@dataclass(frozen=True)
+class AftercareDraws:
+    """Repeat faults, repeat calls and a bench engineer's bad-part hand-over."""
+
+    fails: Draw
+    repeat_delay: Draw
+    repeat_patience: Draw
+    repeat_handle: Draw
+    repeat_chance: Draw
+    bad_part_delay: Draw
+
+
+@dataclass(frozen=True)
+class SparesDraws:
+    """The store and the vendor loop: which part, dead on arrival, turnaround, scrap, new buys, follow-ups."""
+
+    part_pick: Draw
+    doa: Draw
+    turnaround: list[Draw]
+    scrap: Draw
+    new_buy: list[Draw]
+    follow_up_work: Draw
+
+
+@dataclass(frozen=True)
+class Draws:
+    """Every sampler of one run, made in the fixed order of :func:`draws`."""
+
+    travel: Travel
+    office: OfficeDraws
+    field: FieldDraws
+    bench: BenchDraws
+    aftercare: AftercareDraws
+    spares: SparesDraws
+
+
+def draws(scenario: Scenario, streams: Streams) -> Draws:
+    """The samplers of every role. The order they are made in fixes their sub-streams: never reorder."""
+    t, spares = scenario.times, scenario.spares
+
+    def s(stream: str, dist: Dist) -> Draw:
         return streams.sampler(stream, dist.frozen())
 
-    travel = [s("travel", t.travel[z]) if z in t.travel else (lambda: 0.0) for z in zones]
+    travel = build_travel(scenario, streams)
     tech_time, tech_chance = s("tech_support", t.tech_support), streams.uniform("tech_support")
     dispatch_time, callback_time = s("dispatch", t.dispatch), s("callback", t.callback)
     diagnosis = s("diagnosis", t.diagnosis)
@@ -92,103 +154,222 @@ def build_world(env: simpy.Environment, scenario: Scenario, streams: Streams, cl
     bench_test, bench_repair = s("bench", t.bench_test), s("bench", t.bench_repair)
     fails, repeat_delay = streams.uniform("repeat_faults"), s("repeat_faults", t.repeat_delay)
     patience = scenario.patience
-    repeat_patience = (lambda: float("inf")) if patience is None else s("repeat_calls", patience)
+    repeat_patience: Draw = (lambda: float("inf")) if patience is None else s("repeat_calls", patience)
     repeat_handle, repeat_chance = s("repeat_calls", t.handle), streams.uniform("repeat_calls")
     meeting = s("complaints", t.complaint_meeting)
     carry_in, mail = s("units", t.carry_in_delay), s("units", t.mail_transit)
     bad_part_delay = s("bad_parts", t.bad_part_return)
-    spares = scenario.spares
     catalogue = spares.parts
-    part_pick, doa_chance = streams.uniform("part_sku"), streams.uniform("doa")
+    part_pick, doa = streams.uniform("part_sku"), streams.uniform("doa")
     turnaround = [streams.sampler("vendor_turnaround", _in_minutes(part.turnaround)) for part in catalogue]
-    scrap_chance = streams.uniform("scrap")
+    scrap = streams.uniform("scrap")
     new_buy = [streams.sampler("new_buys", _in_minutes(part.new_buy_lead_time)) for part in catalogue]
     follow_up_work = s("admin_work", spares.follow_ups.work)
+    paperwork: Draw = (lambda: 0.0) if t.paperwork is None else s("paperwork", t.paperwork)
+    not_ready, customer_delay = streams.uniform("customer_delay"), s("customer_delay", t.customer_delay)
+    in_van = streams.uniform("van_stock")
+    return Draws(
+        travel=travel,
+        office=OfficeDraws(tech_time, tech_chance, dispatch_time, callback_time),
+        field=FieldDraws(diagnosis=diagnosis, repair=repair, software_fix=software_fix, paperwork=paperwork,
+                         customer_delay=customer_delay, not_ready=not_ready, part_needed=part_field, in_van=in_van,
+                         meeting=meeting),
+        bench=BenchDraws(part_bench, bench_test, bench_repair, carry_in, mail),
+        aftercare=AftercareDraws(fails, repeat_delay, repeat_patience, repeat_handle, repeat_chance,
+                                 bad_part_delay),
+        spares=SparesDraws(part_pick, doa, turnaround, scrap, new_buy, follow_up_work),
+    )
 
-    calls = CallQueue(env, book, rec)
-    board = DispatchBoard(staffing.dispatch_policy,
-                          travel_minutes=[float(t.travel[z].frozen().mean()) if z in t.travel else 0.0 for z in zones])
-    parts_store = SparesStore(
-        env, rec, skus=[part.sku for part in catalogue], base_stock=[part.base_stock for part in catalogue],
-        unlimited=spares.store == "unlimited", shares=[part.demand_share for part in catalogue], pick=part_pick,
-        doa=doa_chance, doa_share=spares.doa_share, trace=stock_trace)
-    duty: dict[str, list[tuple[float, float]]] = {}
-    counts: dict[str, int] = {}
 
-    def roster(role: str, label: str, spec: Any) -> list[tuple[int, list[tuple[float, float]]]]:
-        duty[role] = clock.duty(spec.shift)
-        counts[role] = spec.count
-        return [(rec.resource(f"{label} {i + 1}", role), duty[role]) for i in range(spec.count)]
+# -- the rosters -----------------------------------------------------------------------
+class Rosters:
+    """Each role's workers (resource codes) by shift group, with their on-duty intervals.
 
-    admins = roster("spares_admin", "spares administrator", spares.administrators)
-    fu = spares.follow_ups
-    vendor = VendorLoop(env, book, rec, parts_store, resource=admins[0][0] if admins else -1,
-                        next_pickup=clock.next_pickup, turnaround=turnaround, scrap=scrap_chance,
-                        scrap_share=[part.scrap_share for part in catalogue], new_buy=new_buy,
-                        follow_up_after=[1440.0 * d for d in (fu.confirm_after, fu.inform_after, fu.contact_after)]
-                        if admins else [],
-                        work=follow_up_work)
-    after = Aftercare(
-        env, book, rec, post_callback=board.post_callback, calls=calls, store=parts_store, vendor=vendor,
-        next_open=clock.next_open, fails=fails, p_fail=(p.fix_fails_software, p.fix_fails_hardware),
-        repeat_delay=repeat_delay, repeat_patience=repeat_patience, repeat_handle=repeat_handle,
-        repeat_chance=repeat_chance, bad_part_delay=bad_part_delay)
-    tech_pool = WorkPool()
-    tech = TechSupport(env, book, rec, time=tech_time, chance=tech_chance, p_solves=p.tech_solves,
-                       dispatch=board.post)
-    bench = BenchShop(env, book, rec, parts_store, next_open=clock.next_open, carry_in_delay=carry_in,
-                      mail_transit=mail, test=bench_test, repair=bench_repair, part_needed=part_bench,
-                      p_part=p.part_needed, done=after.done, doa_back=after.dead_on_arrival,
-                      mail_kind=KIND_CODES["mail_in"])
-    supervisors = simpy.Store(env) if staffing.supervisor.count else None
-    sales = simpy.Store(env) if staffing.sales_lead.count else None
-    team_duty = [clock.duty(spec.shift) for spec in (staffing.supervisor, staffing.sales_lead) if spec.count]
+    ``groups[role]`` is ``[(count, duty), ...]``, one entry per shift group;
+    ``duty[role]`` the union of the groups' intervals (when anyone of the
+    role is on duty) and ``staff[role]`` the role's head count.
+    """
 
+    def __init__(self, recorder: Recorder, clock: SimClock) -> None:
+        self.recorder, self.clock = recorder, clock
+        self.groups: dict[str, list[tuple[int, Duty]]] = {}
+        self.duty: dict[str, Duty] = {}
+        self.staff: dict[str, int] = {}
+
+    def workers(self, role: str, label: str, spec: Role) -> list[list[tuple[int, Duty]]]:
+        """Register ``spec``'s workers, named ``label 1``, ``label 2``...: one list of ``(resource, duty)`` per group."""
+        groups, numbered = [], 0
+        for group in spec.shift_groups():
+            duty = self.clock.duty(group.shift)
+            groups.append([(self.recorder.resource(f"{label} {numbered + i + 1}", role), duty)
+                           for i in range(group.count)])
+            numbered += group.count
+        self.groups[role] = [(len(members), members[0][1] if members else []) for members in groups]
+        self.duty[role] = _union([duty for _, duty in self.groups[role]])
+        self.staff[role] = spec.count
+        return groups
+
+    def ends(self, env: simpy.Environment, duty: Duty, release: Callable[[], None]) -> None:
+        """At each end of ``duty`` (one group's intervals), send the idle workers off duty."""
+        env.process(shift_ends(env, self.clock.shift_ends(duty), release))
+
+    def start(self, env: simpy.Environment, role: str, release: Callable[[], None]) -> None:
+        """At each end of any of ``role``'s group shifts, send its idle workers off duty."""
+        for _, duty in self.groups[role]:
+            self.ends(env, duty, release)
+
+
+def _union(duties: list[Duty]) -> Duty:
+    """The on-duty intervals of several groups merged into one sorted, disjoint list."""
+    merged: Duty = []
+    for on, off in sorted(interval for duty in duties for interval in duty):
+        if merged and on <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], off))
+        else:
+            merged.append((on, off))
+    return merged
+
+
+def _onsite_minutes(scenario: Scenario) -> Callable[[Job], float]:
+    """What a dispatcher expects a job to take once the engineer is there: the means of its steps."""
+    t, p = scenario.times, scenario.probabilities
+    diagnosis, repair = float(t.diagnosis.frozen().mean()), float(t.repair.frozen().mean())
+    software = float(t.software_fix.frozen().mean())
+    paperwork = 0.0 if t.paperwork is None else float(t.paperwork.frozen().mean())
+    visit = diagnosis + p.software_fault * software + (1 - p.software_fault) * repair + paperwork
+    meeting = float(t.complaint_meeting.frozen().mean())
+
+    def onsite(job: Job) -> float:
+        return meeting if job.meeting else visit
+    return onsite
+
+
+def _team_on_duty(clock: SimClock, duties: list[Duty]) -> Callable[[float], float]:
     def team_on_duty(minute: float) -> float:
         ready = minute
         for _ in range(1000):  # alternate until a minute when every member is on duty
-            later = max([ready, *(clock.next_on_duty(d, ready) for d in team_duty)])
+            later = max([ready, *(clock.next_on_duty(d, ready) for d in duties)])
             if later == ready or later == float("inf"):
                 return later
             ready = later
         return float("inf")
+    return team_on_duty
 
-    crew = FieldCrew(env, book, rec, board, parts_store, travel=travel, diagnosis=diagnosis, repair=repair,
-                     software_fix=software_fix, meeting=meeting, part_needed=part_field,
-                     p_part=p.part_needed, supervisors=supervisors, sales_leads=sales,
-                     team_on_duty=team_on_duty, done=after.done, doa_back=after.dead_on_arrival)
+
+def build_world(env: simpy.Environment, scenario: Scenario, streams: Streams, clock: SimClock,
+                rec: Recorder, *, stock_trace: bool = False) -> World:
+    """Draw the calls, build every role and start every process."""
+    p, staffing, spares = scenario.probabilities, scenario.staffing, scenario.spares
+    zones = list(scenario.demand.zones)
+    book = CaseBook()
+    plan = draw_calls(
+        book, streams, clock.hourly_rates(scenario.demand),
+        mix=np.array([scenario.demand.mix.get(k, 0.0) for k in CALL_KINDS]),
+        zones=np.array([scenario.demand.zones[z] for z in zones]),
+        p_software=p.software_fault, p_urgent=p.urgent, p_warranty=p.in_warranty,
+        handle=scenario.times.handle.frozen(),
+        patience=None if scenario.patience is None else scenario.patience.frozen(),
+    )
+    d = draws(scenario, streams)
+    rosters = Rosters(rec, clock)
+
+    # the roles
+    calls = CallQueue(env, book, rec)
+    fe = staffing.field_engineers
+    board = DispatchBoard(env, TICKET_ORDERS[staffing.dispatch_policy](), ASSIGNMENTS[fe.assignment](),
+                          max_assigned=fe.max_assigned, queue_after=fe.queue_after_minutes, overtime=fe.overtime_minutes,
+                          travel=d.travel,
+                          onsite_minutes=_onsite_minutes(scenario))
+    catalogue = spares.parts
+    store = SparesStore(
+        env, rec, skus=[part.sku for part in catalogue], base_stock=[part.base_stock for part in catalogue],
+        unlimited=spares.store == "unlimited", shares=[part.demand_share for part in catalogue],
+        pick=d.spares.part_pick, doa=d.spares.doa, doa_share=spares.doa_share, trace=stock_trace)
+    admins = rosters.workers("spares_admin", "spares administrator", spares.administrators)
+    fu = spares.follow_ups
+    first_admin = next((me for group in admins for me, _ in group), -1)
+    vendor = VendorLoop(env, book, rec, store, resource=first_admin,
+                        next_pickup=clock.next_pickup, turnaround=d.spares.turnaround, scrap=d.spares.scrap,
+                        scrap_share=[part.scrap_share for part in catalogue], new_buy=d.spares.new_buy,
+                        follow_up_after=[1440.0 * days for days in (fu.confirm_after, fu.inform_after,
+                                                                    fu.contact_after)] if first_admin >= 0 else [],
+                        work=d.spares.follow_up_work)
+    a = d.aftercare
+    after = Aftercare(
+        env, book, rec, post_callback=board.post_callback, calls=calls, store=store, vendor=vendor,
+        next_open=clock.next_open, fails=a.fails, p_fail=(p.fix_fails_software, p.fix_fails_hardware),
+        repeat_delay=a.repeat_delay, repeat_patience=a.repeat_patience, repeat_handle=a.repeat_handle,
+        repeat_chance=a.repeat_chance, bad_part_delay=a.bad_part_delay)
+    tech_pool = WorkPool()
+    tech = TechSupport(env, book, rec, time=d.office.tech_time, chance=d.office.tech_chance,
+                       p_solves=p.tech_solves, dispatch=board.post)
+    b = d.bench
+    bench = BenchShop(env, book, rec, store, next_open=clock.next_open, carry_in_delay=b.carry_in,
+                      mail_transit=b.mail, test=b.test, repair=b.repair, part_needed=b.part_needed,
+                      p_part=p.part_needed, done=after.done, doa_back=after.dead_on_arrival,
+                      mail_kind=KIND_CODES["mail_in"])
+    supervisors = simpy.Store(env) if staffing.supervisor.count else None
+    sales = simpy.Store(env) if staffing.sales_lead.count else None
+    team = ComplaintTeam(supervisors, sales, _team_on_duty(clock, [
+        _union([clock.duty(g.shift) for g in spec.shift_groups() if g.count])
+        for spec in (staffing.supervisor, staffing.sales_lead) if spec.count]))
+    crew = FieldCrew(env, book, rec, board, store, d.travel, d.field, team, p_part=p.part_needed,
+                     p_in_van=p.part_in_van,
+                     p_not_ready=p.customer_not_ready,
+                     back_when_idle=fe.back_to_center == "when_idle", overtime=fe.overtime_minutes, done=after.done, hand_in=after.hand_in)
     ops = Operators(env, book, rec, calls, p_solved=p.solved_by_phone, p_quote_declined=p.quote_declined,
                     p_major=p.major_complaint, escalate=tech_pool.put, dispatch=board.post,
                     bench=bench.unit_on_its_way)
 
-    for me, d in admins:
-        env.process(worker(env, d, vendor.pool, vendor.serve(me)))
-    env.process(shift_ends(env, clock.shift_ends(duty["spares_admin"]), vendor.pool.release_idle))
-    for me, d in roster("operators", "operator", staffing.operators):
-        env.process(ops.operator(me, d))
-    env.process(shift_ends(env, clock.shift_ends(duty["operators"]), calls.release_idle))
-    for me, d in roster("tech_support", "tech support", staffing.tech_support):
-        env.process(worker(env, d, tech_pool, tech.serve(me)))
-    env.process(shift_ends(env, clock.shift_ends(duty["tech_support"]), tech_pool.release_idle))
-    for me, d in roster("dispatchers", "dispatcher", staffing.dispatchers):
-        env.process(dispatcher(env, me, d, board, rec, dispatch_time, callback_time))
-    env.process(shift_ends(env, clock.shift_ends(duty["dispatchers"]), board.release_idle))
-    fe = staffing.field_engineers
-    homes = [SHARED] * fe.count if fe.shared else [
-        z for z, n in enumerate(zone_split(fe.count, scenario.demand.zones)) for _ in range(n)]
-    for (me, d), home in zip(roster("field_engineers", "field engineer", fe), homes, strict=True):
-        env.process(crew.engineer(FieldEngineer(me, home, d)))
-    env.process(shift_ends(env, clock.shift_ends(duty["field_engineers"]), board.engineers_off))
-    for me, d in roster("bench_engineers", "bench engineer", staffing.bench_engineers):
-        env.process(worker(env, d, bench.pool, bench.serve(me)))
-    env.process(shift_ends(env, clock.shift_ends(duty["bench_engineers"]), bench.pool.release_idle))
-    for store, role, label, spec in ((supervisors, "supervisor", "supervisor", staffing.supervisor),
-                                     (sales, "sales_lead", "sales lead", staffing.sales_lead)):
-        for me, _ in roster(role, label, spec):
-            store.items.append(me)  # type: ignore[union-attr]
-    duty["spares_admin"], counts["spares_admin"] = duty.pop("spares_admin"), counts.pop("spares_admin")
+    # their rosters and working lives
+    for me, duty in (w for group in admins for w in group):
+        env.process(worker(env, duty, vendor.pool, vendor.serve(me)))
+    rosters.start(env, "spares_admin", vendor.pool.release_idle)
+    for me, duty in _every(rosters.workers("operators", "operator", staffing.operators)):
+        env.process(ops.operator(me, duty))
+    rosters.start(env, "operators", calls.release_idle)
+    for me, duty in _every(rosters.workers("tech_support", "tech support", staffing.tech_support)):
+        env.process(worker(env, duty, tech_pool, tech.serve(me)))
+    rosters.start(env, "tech_support", tech_pool.release_idle)
+    for me, duty in _every(rosters.workers("dispatchers", "dispatcher", staffing.dispatchers)):
+        env.process(dispatcher(env, me, duty, board, rec, d.office.dispatch_time, d.office.callback_time))
+    rosters.start(env, "dispatchers", board.release_idle)
+    for group, members in zip(fe.shift_groups(), rosters.workers("field_engineers", "field engineer", fe),
+                              strict=True):
+        homes = _homes(group.count, group.zone, fe.shared, scenario.demand.zones)
+        engineers = [FieldEngineer(me, home, duty, d.travel.center)
+                     for (me, duty), home in zip(members, homes, strict=True)]
+        for engineer in engineers:
+            env.process(crew.engineer(engineer))
+        if members:
+            rosters.ends(env, members[0][1], functools.partial(board.engineers_off, engineers))
+    for me, duty in _every(rosters.workers("bench_engineers", "bench engineer", staffing.bench_engineers)):
+        env.process(worker(env, duty, bench.pool, bench.serve(me)))
+    rosters.start(env, "bench_engineers", bench.pool.release_idle)
+    for members, role, label, spec in ((supervisors, "supervisor", "supervisor", staffing.supervisor),
+                                       (sales, "sales_lead", "sales lead", staffing.sales_lead)):
+        for me, _ in _every(rosters.workers(role, label, spec)):
+            members.put(me)  # type: ignore[union-attr]
+    duty, staff, groups = rosters.duty, rosters.staff, rosters.groups
+    for table in (duty, staff, groups):  # the administrator is listed last, as before
+        table["spares_admin"] = table.pop("spares_admin")
     env.process(arrivals(env, plan, calls, rec))
-    return World(book=book, calls=calls, zones=zones, duty=duty, staff=counts, store=parts_store)
+    return World(book=book, calls=calls, zones=zones, duty=duty, staff=staff, groups=groups, store=store)
+
+
+def _every(groups: list[list[tuple[int, Duty]]]) -> list[tuple[int, Duty]]:
+    """The workers of every group of a role, in order."""
+    return [worker for group in groups for worker in group]
+
+
+def _homes(count: int, zone: str | None, shared: bool, shares: dict[str, float]) -> list[int]:
+    """Home zones of one group's field engineers: its own zone, shared, or split by demand share."""
+    zones = list(shares)
+    if zone is not None:
+        return [zones.index(zone)] * count
+    if shared:
+        return [SHARED] * count
+    return [z for z, n in enumerate(zone_split(count, shares)) for _ in range(n)]
 
 
 def _in_minutes(days: Dist) -> Any:
