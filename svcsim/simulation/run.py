@@ -70,7 +70,7 @@ class Run:
         """Judge the log against ``rules`` as of the horizon.
 
         The default is the built-in rules measured on the scenario's own
-        service calendar (:func:`svcsim.simulation.judging.scenario_rules`):
+        service calendar (:func:`svcsim.scenario.judging.scenario_rules`):
         the hours, zone and closures the center was simulated with.
         """
         from svcsim.rules import check
@@ -82,7 +82,7 @@ class Run:
     def rules(self):  # noqa: ANN201 - RuleSet, imported lazily
         """The built-in rules on the service calendar this run was simulated with."""
         from svcsim.rules import load_rules
-        from svcsim.simulation.judging import scenario_rules
+        from svcsim.scenario.judging import scenario_rules
 
         if isinstance(self.scenario, SinglePart):
             return load_rules(None)
