@@ -24,6 +24,7 @@ from svcsim.metrics._log import (
     ordered,
     recorded_activities,
 )
+from svcsim.metrics.fill import fill_rate
 from svcsim.rules.engine import check
 from svcsim.rules.load import RuleSet, load_rules
 from svcsim.rules.spec import LadderRule
@@ -129,8 +130,7 @@ def _fill_table(log: EventLog, events: pd.DataFrame) -> pd.DataFrame:
         "jobs_waited": int(waits["case_id"].nunique()),
     }
     table = pd.concat([table, pd.DataFrame([total])], ignore_index=True)
-    decided = table["issued_at_once"] + table["waited"]
-    table["fill_rate"] = (table["issued_at_once"] / decided.where(decided > 0)).astype(float)
+    table["fill_rate"] = fill_rate(table["issued_at_once"].to_numpy(), table["waited"].to_numpy())
     table["jobs_waited_share"] = (table["jobs_waited"] / table["jobs"].where(table["jobs"] > 0)).astype(float)
     cols = ["part", "requests", "issued_at_once", "waited", "open_requests", "fill_rate", "jobs", "jobs_waited", "jobs_waited_share"]
     return table[cols]

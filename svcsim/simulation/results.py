@@ -19,6 +19,7 @@ import pandas as pd
 from svcsim.des.cases import ITEM, ITEM_KINDS, CaseBook
 from svcsim.des.recorder import ACTIVITY_ORDER, Recorder
 from svcsim.eventlog import EventLog
+from svcsim.metrics.fill import fill_rate
 from svcsim.processes.spares import TRACE_COLUMNS, SparesStore
 from svcsim.scenario.model import CALL_KINDS
 from svcsim.simulation.clock import SimClock
@@ -155,8 +156,7 @@ def stock_table(log: EventLog, store: SparesStore, unit_cost: list[float]) -> pd
     scrapped_parts = cases.loc[cases["case_id"].isin(scrapped_ids), "part"].cat.codes.to_numpy()
     scrapped = np.bincount(scrapped_parts[scrapped_parts >= 0], minlength=n)
     at_once = demands - backordered
-    with np.errstate(invalid="ignore", divide="ignore"):
-        fill = np.where(demands > 0, at_once / np.maximum(demands, 1), np.nan)
+    fill = fill_rate(at_once, backordered)
     unlimited = store.unlimited
     return pd.DataFrame({
         "sku": pd.Series(skus, dtype=object),
