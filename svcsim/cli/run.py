@@ -93,10 +93,15 @@ def scenario_help(parser: argparse.ArgumentParser) -> int:
 
 def scenario_list(args: argparse.Namespace) -> int:
     """``svcsim scenario list``."""
-    from svcsim.scenario import builtin_names, load_scenario
+    from svcsim.scenarios import catalogue
 
-    for name in builtin_names():
-        print(f"{name:10s} {load_scenario(name).description}")
+    entries = catalogue()
+    width = max(len(entry.name) for entry in entries)
+    for entry in entries:
+        if entry.kind == "file":
+            print(f"{entry.name:{width}s}  {entry.description}")
+        else:
+            print(f"{entry.name:{width}s}  {entry.description} (factory: svcsim.scenarios.{entry.usage})")
     return 0
 
 
