@@ -59,7 +59,7 @@ def check_command(args: argparse.Namespace) -> int:
     print(format_escalations(result.escalations, zone, args.top))
     print()
     try:
-        kpis = monthly_kpis(log, as_of=result.as_of, rules=rules, zone=zone)
+        kpis = monthly_kpis(log, as_of=result.as_of, rules=rules, zone=zone, result=result)
     except InputError as exc:  # the targets above stand; say why the KPIs could not follow
         import pandas as pd
 

@@ -60,9 +60,10 @@ def run_command(args: argparse.Namespace) -> int:
     print()
     print(format_utilisation(run.utilisation))
     print()
-    print(format_stock_results(stock_results(run.log, as_of=run.end)))
+    print(format_stock_results(stock_results(run.log, as_of=run.end, result=result)))
     if out is not None:
-        kpis = monthly_kpis(run.log, as_of=run.end, zone=getattr(run.scenario, "timezone", "Asia/Shanghai"))
+        kpis = monthly_kpis(run.log, as_of=run.end, zone=getattr(run.scenario, "timezone", "Asia/Shanghai"),
+                            result=result)
         written = write_tables(out, {"results.parquet": result.results, "summary.csv": result.summary, "kpis.csv": kpis},
                                log=_parquet_ready(run.log))
         print(f"\nwrote {', '.join(str(out / name) for name in written)}")
@@ -92,10 +93,15 @@ def scenario_help(parser: argparse.ArgumentParser) -> int:
 
 def scenario_list(args: argparse.Namespace) -> int:
     """``svcsim scenario list``."""
-    from svcsim.scenario import builtin_names, load_scenario
+    from svcsim.scenarios import catalogue
 
-    for name in builtin_names():
-        print(f"{name:10s} {load_scenario(name).description}")
+    entries = catalogue()
+    width = max(len(entry.name) for entry in entries)
+    for entry in entries:
+        if entry.kind == "file":
+            print(f"{entry.name:{width}s}  {entry.description}")
+        else:
+            print(f"{entry.name:{width}s}  {entry.description} (factory: svcsim.scenarios.{entry.usage})")
     return 0
 
 

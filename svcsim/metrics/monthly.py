@@ -32,6 +32,7 @@ from svcsim.metrics._rows import KPI_COLUMNS
 from svcsim.metrics.repairs import repair_success
 from svcsim.metrics.returns import doa_rate, return_volume
 from svcsim.metrics.usage import known_skus, part_usage, slow_moving_stock
+from svcsim.rules.engine import CheckResult
 from svcsim.rules.load import RuleSet
 
 __all__ = ["KPIS", "KPI_COLUMNS", "kpi_availability", "monthly_kpis"]
@@ -62,6 +63,7 @@ def monthly_kpis(
     zone: str = DEFAULT_ZONE,
     usage_alpha: float = 0.01,
     catalogue: Iterable[str] | None = None,
+    result: CheckResult | None = None,
 ) -> pd.DataFrame:
     """The supervisor's monthly KPIs of ``log`` as of ``as_of`` (aware; default: the last event).
 
@@ -76,8 +78,9 @@ def monthly_kpis(
     slow_days:
         a SKU with no issue in this many days at a month's end is slow-moving.
     rules:
-        rules file or RuleSet holding ``software-72h`` and ``hardware-7d``
-        (default: the built-in rules).
+        rules file or RuleSet holding the fix rules, the recurrence rules
+        after ``completed`` such as ``software-72h`` and ``hardware-7d``
+        (default: the built-in rules, or ``result.rules``).
     zone:
         time zone of the calendar months (default ``Asia/Shanghai``).
     usage_alpha:
@@ -85,6 +88,10 @@ def monthly_kpis(
     catalogue:
         SKUs to consider besides those the log knows (e.g. a catalogue's
         ``sku`` column), so a part never issued is seen as slow-moving.
+    result:
+        :func:`svcsim.check` of the same ``log`` and ``rules``: its fix
+        verdicts are used instead of judging the log again; ``as_of`` then
+        defaults to ``result.as_of``.
 
     Returns
     -------
@@ -92,6 +99,8 @@ def monthly_kpis(
     the log does not cover entirely; ``attrs["skipped"]`` maps each KPI left
     out to the reason.
     """
+    if result is not None and as_of is None:
+        as_of = result.as_of
     stamp = as_of_stamp(log, as_of)
     events = events_until(log, stamp)
     skipped: dict[str, str] = {}
@@ -107,7 +116,7 @@ def monthly_kpis(
     rows, skips = return_volume(log, events, codes, zone)
     parts += rows
     skipped |= skips
-    rows, skips, _ = repair_success(log, stamp, codes, zone, rules)
+    rows, skips, _ = repair_success(log, stamp, codes, zone, rules, result=result)
     parts += rows
     skipped |= skips
     rows, skips = doa_rate(log, events, codes, zone)
@@ -139,9 +148,13 @@ def monthly_kpis(
     return frame
 
 
-def kpi_availability(log: EventLog, *, rules: RuleSet | str | Path | None = None) -> pd.DataFrame:
-    """Per KPI: whether the log has what it needs, and if not, why (one row per KPI of ``KPIS``)."""
-    skipped = monthly_kpis(log, rules=rules).attrs.get("skipped", {})
+def kpi_availability(log: EventLog, *, rules: RuleSet | str | Path | None = None,
+                     result: CheckResult | None = None) -> pd.DataFrame:
+    """Per KPI: whether the log has what it needs, and if not, why (one row per KPI of ``KPIS``).
+
+    ``result``: :func:`svcsim.check` of the same ``log`` and ``rules``, read instead of judging again.
+    """
+    skipped = monthly_kpis(log, rules=rules, result=result).attrs.get("skipped", {})
     return pd.DataFrame(
         {
             "kpi": list(KPIS),

@@ -1,8 +1,11 @@
 """Repair success rate: the share of fixes that held, judged by the rule engine's recurrence rules.
 
-A fix is a ``completed`` event the rules ``software-72h`` (software fault: no
-new ticket on the same device and fault within 72 hours) or ``hardware-7d``
-(hardware repair without a part replaced: none within 7 days) apply to. The
+A fix is a ``completed`` event a *fix rule* applies to: a recurrence rule
+that starts after ``completed`` (built in: ``software-72h``, software fault:
+no new ticket on the same device and fault within 72 hours, and
+``hardware-7d``, hardware repair without a part replaced: none within 7
+days). The rules are chosen by what they say, not by their ids, so a rules
+file of one's own with other ids and windows is read the same way. The
 engine reports each fix ``held``, ``failed``, ``pending`` (its window is still
 open at ``as_of``), ``not_applicable`` (no device or fault to match repeats
 on) or ``invalid``. A fix counts in the local month of its ``completed``
@@ -20,22 +23,23 @@ import pandas as pd
 from svcsim.eventlog.log import EventLog
 from svcsim.metrics._log import local_month_codes, missing
 from svcsim.metrics._rows import counts_by_month, kpi_rows
-from svcsim.rules.engine import check
+from svcsim.metrics._verdicts import verdicts
+from svcsim.rules.engine import CheckResult
 from svcsim.rules.load import RuleSet, load_rules
 from svcsim.rules.spec import RecurrenceRule
 
-__all__ = ["FIX_RULES", "fix_rules", "repair_success"]
+__all__ = ["FIX_ACTIVITY", "fix_rules", "repair_success"]
 
-#: The recurrence rules whose verdicts make the repair success rate.
-FIX_RULES: tuple[str, ...] = ("software-72h", "hardware-7d")
+#: The activity a fix ends with: the recurrence rules that start after it are the fix rules.
+FIX_ACTIVITY = "completed"
 
 
 def fix_rules(rules: RuleSet | str | Path | None) -> tuple[RuleSet | None, str | None]:
-    """The rule set reduced to the fix rules, or ``None`` and why not."""
+    """The rule set reduced to the fix rules (recurrence rules after ``completed``), or ``None`` and why not."""
     ruleset = rules if isinstance(rules, RuleSet) else load_rules(rules)
-    chosen = tuple(r for r in ruleset.rules if isinstance(r, RecurrenceRule) and r.id in FIX_RULES)
+    chosen = tuple(r for r in ruleset.rules if isinstance(r, RecurrenceRule) and r.after == FIX_ACTIVITY)
     if not chosen:
-        return None, f"the rules have no recurrence rule {' or '.join(FIX_RULES)}"
+        return None, f"the rules have no recurrence rule after {FIX_ACTIVITY} (such as software-72h or hardware-7d)"
     return replace(ruleset, rules=chosen), None
 
 
@@ -52,15 +56,23 @@ def _needs(ruleset: RuleSet) -> tuple[set[str], set[str]]:
 
 def repair_success(
     log: EventLog, as_of: pd.Timestamp, months: np.ndarray, zone: str, rules: RuleSet | str | Path | None,
+    *, result: CheckResult | None = None,
 ) -> tuple[list[pd.DataFrame], dict[str, str], pd.DataFrame | None]:
-    """Rows of ``repair_success_rate`` and ``repairs_pending``, the skips, and the engine's fix rows."""
+    """Rows of ``repair_success_rate`` and ``repairs_pending``, the skips, and the engine's fix rows.
+
+    ``result``, when given, is :func:`svcsim.check` of the same ``log`` and
+    rules as of ``as_of``: its verdicts of the fix rules are used instead of
+    judging the log again (``rules=None`` then means ``result.rules``).
+    """
+    if result is not None and rules is None:
+        rules = result.rules
     ruleset, why = fix_rules(rules)
     if ruleset is not None:
         activities, columns = _needs(ruleset)
         why = missing(log, activities=sorted(activities), case_columns=sorted(columns))
     if why or ruleset is None:
         return [], {"repair_success_rate": str(why), "repairs_pending": str(why)}, None
-    results = check(log, ruleset, as_of).results
+    results = verdicts(log, ruleset, as_of, result)
     status = results["status"].astype(str).to_numpy()
     codes = local_month_codes(results["start"], zone) if len(results) else np.zeros(0, dtype=np.int64)
     held = counts_by_month(codes[status == "held"], months)

@@ -2,9 +2,9 @@
 
 Read from the event log only (``part_requested``, ``part_issued``,
 ``waiting_parts`` with their ``part``; item cases with ``part``) and from the
-rule engine's verdicts of the vendor ladder (rule ``vendor``, milestones
-``vendor-3d`` ... ``vendor-30d``), so it serves a simulated run and a live
-export alike.
+rule engine's verdicts of the vendor ladder (the ladder rule that starts at
+``sent_to_vendor``; built in: rule ``vendor``, milestones ``vendor-3d`` ...
+``vendor-30d``), so it serves a simulated run and a live export alike.
 """
 
 from __future__ import annotations
@@ -24,15 +24,20 @@ from svcsim.metrics._log import (
     ordered,
     recorded_activities,
 )
-from svcsim.rules.engine import check
+from svcsim.metrics._verdicts import verdicts
+from svcsim.metrics.fill import fill_rate
+from svcsim.rules.engine import CheckResult
 from svcsim.rules.load import RuleSet, load_rules
 from svcsim.rules.spec import LadderRule
 
-__all__ = ["ALL_PARTS", "STOCK_NEEDS", "stock_results", "request_outcomes", "milestone_column"]
+__all__ = ["ALL_PARTS", "STOCK_NEEDS", "VENDOR_START", "milestone_column", "request_outcomes", "stock_results",
+           "vendor_ladder"]
 
 ALL_PARTS = "ALL"
 STOCK_NEEDS = {"activities": ("part_requested", "part_issued"), "event_columns": ("part",)}
 _PART_EVENTS = ("part_requested", "part_issued", "waiting_parts")
+#: The activity the vendor loop starts with: the ladder rule that starts at it is the vendor ladder.
+VENDOR_START = "sent_to_vendor"
 
 
 def milestone_column(milestone_id: str, what: str = "past") -> str:
@@ -61,7 +66,8 @@ def request_outcomes(events: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"case_id": sel["case_id"].to_numpy()[req], "part": sel["part"].to_numpy()[req], "outcome": outcome[req]})
 
 
-def stock_results(log: EventLog, *, as_of: object = None, rules: RuleSet | str | Path | None = None) -> pd.DataFrame:
+def stock_results(log: EventLog, *, as_of: object = None, rules: RuleSet | str | Path | None = None,
+                  result: CheckResult | None = None) -> pd.DataFrame:
     """Per SKU (and a last row ``ALL``): requests, fill rate, jobs that waited for parts, items past each vendor milestone.
 
     Columns: ``part``, ``requests``, ``issued_at_once``, ``waited``,
@@ -72,7 +78,15 @@ def stock_results(log: EventLog, *, as_of: object = None, rules: RuleSet | str |
     ladder ``past_<id>`` (items still at the vendor whose milestone fell due
     by ``as_of``) and ``missed_<id>`` (of those, the ones the engine escalates:
     status ``breached_open``). ``attrs["skipped"]`` says what was left out and why.
+
+    ``result``, when given, is :func:`svcsim.check` of the same ``log`` and
+    ``rules``: its vendor ladder verdicts are used instead of judging the log
+    again; ``as_of`` then defaults to ``result.as_of`` and ``rules`` to
+    ``result.rules``.
     """
+    if result is not None:
+        as_of = result.as_of if as_of is None else as_of
+        rules = result.rules if rules is None else rules
     stamp = as_of_stamp(log, as_of)
     events = events_until(log, stamp)
     skipped: dict[str, str] = {}
@@ -83,7 +97,7 @@ def stock_results(log: EventLog, *, as_of: object = None, rules: RuleSet | str |
         frame = pd.DataFrame({"part": pd.Series([], dtype=object)})
     else:
         frame = _fill_table(log, events)
-    vendor = _vendor_table(log, stamp, rules)
+    vendor = _vendor_table(log, stamp, rules, result)
     if isinstance(vendor, str):
         skipped["vendor_milestones"] = vendor
     else:
@@ -129,19 +143,24 @@ def _fill_table(log: EventLog, events: pd.DataFrame) -> pd.DataFrame:
         "jobs_waited": int(waits["case_id"].nunique()),
     }
     table = pd.concat([table, pd.DataFrame([total])], ignore_index=True)
-    decided = table["issued_at_once"] + table["waited"]
-    table["fill_rate"] = (table["issued_at_once"] / decided.where(decided > 0)).astype(float)
+    table["fill_rate"] = fill_rate(table["issued_at_once"].to_numpy(), table["waited"].to_numpy())
     table["jobs_waited_share"] = (table["jobs_waited"] / table["jobs"].where(table["jobs"] > 0)).astype(float)
     cols = ["part", "requests", "issued_at_once", "waited", "open_requests", "fill_rate", "jobs", "jobs_waited", "jobs_waited_share"]
     return table[cols]
 
 
-def _vendor_table(log: EventLog, stamp: pd.Timestamp, rules: RuleSet | str | Path | None) -> pd.DataFrame | str:
-    """Per part (and ALL): items past / missing each milestone of the ``vendor`` ladder, or why it cannot be said."""
+def vendor_ladder(ruleset: RuleSet) -> LadderRule | None:
+    """The vendor ladder of ``ruleset``: the first ladder rule that starts at ``sent_to_vendor`` (None if none)."""
+    return next((r for r in ruleset.rules if isinstance(r, LadderRule) and VENDOR_START in r.start), None)
+
+
+def _vendor_table(log: EventLog, stamp: pd.Timestamp, rules: RuleSet | str | Path | None,
+                  result: CheckResult | None = None) -> pd.DataFrame | str:
+    """Per part (and ALL): items past / missing each milestone of the vendor ladder, or why it cannot be said."""
     ruleset = rules if isinstance(rules, RuleSet) else load_rules(rules)
-    ladder = next((r for r in ruleset.rules if isinstance(r, LadderRule) and r.id == "vendor"), None)
+    ladder = vendor_ladder(ruleset)
     if ladder is None:
-        return "the rules have no ladder rule 'vendor'"
+        return f"the rules have no ladder rule starting at {VENDOR_START}"
     fields = ladder.applies_to.fields() if ladder.applies_to is not None else set()
     why = missing(log, activities=sorted(ladder.start), case_columns=sorted(fields))
     if why:
@@ -150,7 +169,7 @@ def _vendor_table(log: EventLog, stamp: pd.Timestamp, rules: RuleSet | str | Pat
         return f"no {' or '.join(ladder.stop)} events recorded: no item could be seen coming back"
     from dataclasses import replace
 
-    results = check(log, replace(ruleset, rules=(ladder,)), stamp).results
+    results = verdicts(log, replace(ruleset, rules=(ladder,)), stamp, result)
     results = results[results["repeat"] == 1]
     ids = [m.id for m in ladder.milestones]
     # open cycles: the last start of a case with no stop after it

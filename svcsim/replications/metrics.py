@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from svcsim.rules.results import BAD_STATUSES, GOOD_STATUSES
+from svcsim.simulation.utilisation import one_group_per_role, role_utilisation
 
 __all__ = ["METRICS_VERSION", "TIDY_COLUMNS", "run_metrics", "scenario_hash", "scenario_json", "tidy_types"]
 
@@ -131,16 +132,13 @@ def _utilisation(run: Any, warmup_days: float) -> list[tuple[str, str, float]]:
     if warmup_days <= 0:
         return [("utilisation_pct", str(r), 100.0 * float(u))
                 for r, u, on in zip(table["role"], table["utilisation"], table["on_duty_minutes"], strict=True) if on > 0]
-    begin, horizon = warmup_days * _MINUTES_PER_DAY, float(run.days) * _MINUTES_PER_DAY
-    busy = run.busy
-    spent = np.clip(np.minimum(busy["end"].to_numpy(float), horizon) - np.maximum(busy["start"].to_numpy(float), begin), 0.0, None)
-    by_role = pd.Series(spent).groupby(busy["role"].astype(str).to_numpy()).sum()
-    rows = []
-    for role, staff in zip(table["role"].astype(str), table["staff"], strict=True):
-        on_duty = staff * sum(max(0.0, min(off, horizon) - max(on, begin)) for on, off in run.duty.get(role, []))
-        if on_duty > 0:
-            rows.append(("utilisation_pct", role, 100.0 * float(by_role.get(role, 0.0)) / on_duty))
-    return rows
+    staff = dict(zip(table["role"].astype(str), table["staff"], strict=True))
+    groups = one_group_per_role({role: run.duty.get(role, []) for role in staff}, staff)
+    after = role_utilisation(run.busy, groups, begin=warmup_days * _MINUTES_PER_DAY,
+                             end=float(run.days) * _MINUTES_PER_DAY)
+    return [("utilisation_pct", role, 100.0 * busy / on)
+            for role, busy, on in zip(after["role"], after["busy_minutes"], after["on_duty_minutes"], strict=True)
+            if on > 0]
 
 
 def _phone(events: pd.DataFrame, kept: set[str] | None) -> list[tuple[str, str, float]]:

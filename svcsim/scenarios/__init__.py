@@ -1,5 +1,8 @@
 """Built-in scenarios: ``baseline`` and ``tiny`` as TOML data, and the validation cases.
 
+:func:`catalogue` lists them all, files and factories, one line each
+(``svcsim scenario list`` prints it).
+
 :func:`mmc` and :func:`mmc_abandon` are the Erlang C and Erlang A cases:
 phone operators only, Poisson arrivals, exponential handle times, around
 the clock, every call a question solved on the phone. Rates are per hour.
@@ -10,12 +13,48 @@ Poisson demand, resupply with unlimited capacity. Rates are per day.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
+from typing import Literal
 
 from svcsim.errors import InputError
 from svcsim.scenario.distribution import Dist, expon_minutes
 from svcsim.scenario.model import Scenario, SinglePart
 
-__all__ = ["mmc", "mmc_abandon", "single_part"]
+__all__ = ["CatalogueEntry", "catalogue", "mmc", "mmc_abandon", "single_part"]
+
+
+@dataclass(frozen=True)
+class CatalogueEntry:
+    """One built-in scenario: its ``name``, whether it is a TOML ``file`` or a ``factory``, and one line about it.
+
+    A file is loaded by name (``load_scenario(name)``, ``svcsim run NAME``); a
+    factory is called with its parameters (``usage``) and gives a scenario.
+    """
+
+    name: str
+    kind: Literal["file", "factory"]
+    description: str
+    usage: str = ""
+
+
+#: The factories of this module, with how they are called and what they model (one line each).
+_FACTORIES: tuple[CatalogueEntry, ...] = (
+    CatalogueEntry("mmc", "factory", "Erlang C validation case: M/M/c phone operators, around the clock",
+                   "mmc(arrival_rate, service_rate, servers, *, days=30)"),
+    CatalogueEntry("mmc_abandon", "factory", "Erlang A validation case: M/M/c+M, callers hang up",
+                   "mmc_abandon(arrival_rate, service_rate, servers, abandon_rate, *, days=30)"),
+    CatalogueEntry("single_part", "factory", "Palm's theorem validation case: one part, Poisson demand",
+                   "single_part(demand_rate, resupply_mean, stock, resupply='exponential', cv=1.0, *, days=365)"),
+)
+
+
+def catalogue() -> list[CatalogueEntry]:
+    """Every built-in scenario: the TOML files (by name, with their own description), then the factories."""
+    from svcsim.scenario.load import builtin_names, load_scenario
+
+    files = [CatalogueEntry(name, "file", (load_scenario(name).description.strip().splitlines() or [""])[0])
+             for name in builtin_names()]
+    return files + list(_FACTORIES)
 
 #: Resupply-time shapes :func:`single_part` knows.
 RESUPPLY_SHAPES = ("exponential", "deterministic", "lognormal", "gamma")

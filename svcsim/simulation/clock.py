@@ -18,9 +18,8 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pandas as pd
 
-from svcsim.calendar import ServiceCalendar
-from svcsim.calendar.hours import WEEKDAY_NAMES, parse_intervals, parse_weekly_hours
-from svcsim.errors import InputError
+from svcsim.calendar.hours import WEEKDAY_NAMES, parse_intervals
+from svcsim.scenario.calendar import service_calendar
 from svcsim.scenario.model import Demand, Scenario, Shift
 
 __all__ = ["SimClock"]
@@ -40,32 +39,12 @@ class SimClock:
         self.start = pd.Timestamp(self._start_utc).tz_convert(scenario.timezone)
         self.start_ns = int(pd.Timestamp(self._start_utc).value)
         self.horizon = self.minute(scenario.start + dt.timedelta(days=self.days), 0)
-        cal = scenario.calendar
-        weekly = parse_weekly_hours(cal.hours)
-        no_country = cal.country.strip().lower() in ("", "none")
-        if no_country and not cal.closures:
-            holidays: dict[dt.date, str] = {}
-            workdays: dict[dt.date, Intervals] = {}
-        else:
-            last = self.dates[-1]
-            years = (self.first_date.year, last.year)
-            rows = [c.model_dump() for c in cal.closures if years[0] <= c.date.year <= years[1]]
-            closures = None if not rows else pd.DataFrame(
-                rows, columns=["date", "kind", "hours", "note"]).astype({"date": str})
-            try:
-                calendar = ServiceCalendar.build(
-                    timezone=scenario.timezone, hours=cal.hours, country=None if no_country else cal.country,
-                    years=years, makeup_hours=cal.makeup_hours, closures=closures)
-            except InputError as error:
-                if error.row is not None:  # a closure: name it by its date
-                    raise InputError(f"closure on {rows[error.row - 1]['date']}: {error.problem}",
-                                     field=f"calendar.closures.{error.field}", expected=error.expected) from None
-                raise InputError(error.problem, field=f"calendar.{error.field or 'country'}",
-                                 expected=error.expected) from None
-            holidays, workdays = dict(calendar.holidays), dict(calendar.workdays)
+        calendar = service_calendar(scenario, years=(self.first_date.year, self.dates[-1].year))
+        weekly = calendar.hours
+        holidays, workdays = dict(calendar.holidays), dict(calendar.workdays)
         self.holidays = holidays
         self.workdays = workdays
-        self.makeup_weekday = WEEKDAY_NAMES.index(cal.makeup_hours)
+        self.makeup_weekday = WEEKDAY_NAMES.index(scenario.calendar.makeup_hours)
         self.service_hours: list[Intervals] = [
             workdays[d] if d in workdays else (() if d in holidays else weekly[d.weekday()])
             for d in self.dates

@@ -1,13 +1,12 @@
-"""From the recorder to the event log and the utilisation table, after the run.
+"""From the recorder to the event log, the busy records and the stock table, after the run.
 
 The events become the canonical :class:`~svcsim.EventLog` (categorical case
 ids, activities and resources; UTC timestamps; ``seq`` the order of
 narration; ``reason`` where a fact has one; ``part``, the SKU, on the spares
 events). The case book becomes the cases table (items carry their ``part``
 and ``item_kind``). The stock table has one row per part: demands and fill
-rate counted from the log, end levels read from the store. Utilisation per role is the busy time in the busy records, clipped to
-the horizon, over the on-duty time of the role's roster in the horizon; work
-finished after a shift ends counts as busy, so it can exceed 1 slightly.
+rate counted from the log, end levels read from the store. Utilisation per
+role is computed from the busy records by :mod:`svcsim.simulation.utilisation`.
 """
 
 from __future__ import annotations
@@ -20,11 +19,12 @@ import pandas as pd
 from svcsim.des.cases import ITEM, ITEM_KINDS, CaseBook
 from svcsim.des.recorder import ACTIVITY_ORDER, Recorder
 from svcsim.eventlog import EventLog
+from svcsim.metrics.fill import fill_rate
 from svcsim.processes.spares import TRACE_COLUMNS, SparesStore
 from svcsim.scenario.model import CALL_KINDS
 from svcsim.simulation.clock import SimClock
 
-__all__ = ["busy_table", "case_names", "event_log", "stock_table", "stock_trace", "utilisation"]
+__all__ = ["busy_table", "case_names", "event_log", "stock_table", "stock_trace"]
 
 _CHANNEL = {"question": "phone", "field": "phone", "complaint": "phone", "sale": "phone",
             "carry_in": "carry_in", "mail_in": "mail_in"}
@@ -112,27 +112,6 @@ def event_log(rec: Recorder, book: CaseBook, clock: SimClock, zones: list[str],
     return EventLog.from_frames(events, cases)
 
 
-def utilisation(rec: Recorder, clock: SimClock, duty: dict[str, list[tuple[float, float]]],
-                staff: dict[str, int]) -> pd.DataFrame:
-    """Busy and on-duty minutes per role within the horizon, and their ratio."""
-    horizon = clock.horizon
-    n = len(rec.busy)
-    busy = np.fromiter(itertools.chain.from_iterable(rec.busy), dtype=float, count=3 * n).reshape(n, 3)
-    spent = np.clip(np.minimum(busy[:, 2], horizon) - np.maximum(busy[:, 1], 0.0), 0.0, None)
-    per_resource = np.bincount(busy[:, 0].astype(np.int64), weights=spent, minlength=len(rec.resource_roles))
-    busy_by_role: dict[str, float] = dict.fromkeys(duty, 0.0)
-    for role, minutes in zip(rec.resource_roles, per_resource.tolist(), strict=True):
-        if role in busy_by_role:
-            busy_by_role[role] += minutes
-    rows = []
-    for role, intervals in duty.items():
-        on_duty = staff[role] * sum(max(0.0, min(off, horizon) - on) for on, off in intervals)
-        busy = busy_by_role[role]
-        rows.append({"role": role, "staff": staff[role], "busy_minutes": busy, "on_duty_minutes": on_duty,
-                     "utilisation": busy / on_duty if on_duty > 0 else float("nan")})
-    return pd.DataFrame(rows)
-
-
 def busy_table(rec: Recorder) -> pd.DataFrame:
     """The busy records: who (resource, role) was occupied from ``start`` to ``end`` (simulation minutes)."""
     n = len(rec.busy)
@@ -177,8 +156,7 @@ def stock_table(log: EventLog, store: SparesStore, unit_cost: list[float]) -> pd
     scrapped_parts = cases.loc[cases["case_id"].isin(scrapped_ids), "part"].cat.codes.to_numpy()
     scrapped = np.bincount(scrapped_parts[scrapped_parts >= 0], minlength=n)
     at_once = demands - backordered
-    with np.errstate(invalid="ignore", divide="ignore"):
-        fill = np.where(demands > 0, at_once / np.maximum(demands, 1), np.nan)
+    fill = fill_rate(at_once, backordered)
     unlimited = store.unlimited
     return pd.DataFrame({
         "sku": pd.Series(skus, dtype=object),

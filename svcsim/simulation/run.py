@@ -17,8 +17,9 @@ from svcsim.scenario.distribution import freeze
 from svcsim.scenario.load import load_scenario
 from svcsim.scenario.model import Scenario, SinglePart
 from svcsim.simulation.clock import SimClock
-from svcsim.simulation.results import busy_table, event_log, stock_table, utilisation
+from svcsim.simulation.results import busy_table, event_log, stock_table
 from svcsim.simulation.results import stock_trace as trace_table
+from svcsim.simulation.utilisation import one_group_per_role, role_utilisation
 from svcsim.simulation.world import _in_minutes, build_world
 from svcsim.streams import Streams
 
@@ -70,7 +71,7 @@ class Run:
         """Judge the log against ``rules`` as of the horizon.
 
         The default is the built-in rules measured on the scenario's own
-        service calendar (:func:`svcsim.simulation.judging.scenario_rules`):
+        service calendar (:func:`svcsim.scenario.judging.scenario_rules`):
         the hours, zone and closures the center was simulated with.
         """
         from svcsim.rules import check
@@ -82,7 +83,7 @@ class Run:
     def rules(self):  # noqa: ANN201 - RuleSet, imported lazily
         """The built-in rules on the service calendar this run was simulated with."""
         from svcsim.rules import load_rules
-        from svcsim.simulation.judging import scenario_rules
+        from svcsim.scenario.judging import scenario_rules
 
         if isinstance(self.scenario, SinglePart):
             return load_rules(None)
@@ -123,8 +124,11 @@ def simulate(scenario: Scenario | SinglePart | str | Path, seed: int = 0, replic
     world.calls.flush(clock.horizon)
     log = event_log(recorder, world.book, clock, world.zones, world.store.skus)
     end = clock.start + pd.Timedelta(minutes=clock.horizon)
-    return Run(log=log, utilisation=utilisation(recorder, clock, world.duty, world.staff),
-               busy=busy_table(recorder), duty=world.duty,
+    busy = busy_table(recorder)
+    # World keeps one roster per role today; shift groups will be passed here as they are.
+    groups = one_group_per_role(world.duty, world.staff)
+    return Run(log=log, utilisation=role_utilisation(busy, groups, end=clock.horizon),
+               busy=busy, duty=world.duty,
                scenario=scenario, seed=int(seed), replication=int(replication), days=days,
                start=clock.start, end=end,
                stock=stock_table(log, world.store, [part.unit_cost for part in scenario.spares.parts]),

@@ -67,3 +67,17 @@ def test_saturday_dispatch_time_counts_when_the_center_opens_on_saturday():
     # nothing is dispatched on the closed Wednesday, and the built-in rules would still count it open
     wednesday = own[own["rule_id"] == "dispatch-4h"]["stop"].dt.tz_convert("Asia/Shanghai").dt.normalize()
     assert not (wednesday == pd.Timestamp("2025-03-05", tz="Asia/Shanghai")).any()
+
+
+def test_the_clock_and_the_judge_read_one_service_calendar():
+    """The simulation clock and the judging rules take their hours from the same ``service_calendar``."""
+    from svcsim.scenario.calendar import service_calendar
+    from svcsim.simulation.clock import SimClock
+
+    scenario = _saturday_center()
+    clock = SimClock(scenario, 7)
+    calendar = service_calendar(scenario, years=(2025, 2025))
+    assert service_calendar(scenario.calendar, scenario.timezone, (2025, 2025)) is calendar  # cached
+    assert clock.holidays == dict(calendar.holidays)
+    assert clock.service_hours[5] == calendar.hours[5]  # Saturday 2025-03-08 is open
+    assert clock.service_hours[2] == ()  # the site move on Wednesday

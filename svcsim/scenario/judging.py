@@ -14,12 +14,10 @@ from __future__ import annotations
 
 import functools
 
-import pandas as pd
-
-from svcsim.calendar import ServiceCalendar
 from svcsim.calendar.config import NO_COUNTRY_YEARS
 from svcsim.calendar.public import public_calendar
 from svcsim.rules.load import RuleSet, load_rules
+from svcsim.scenario.calendar import service_calendar
 from svcsim.scenario.model import Calendar, Scenario
 
 __all__ = ["scenario_rules"]
@@ -40,23 +38,26 @@ def scenario_rules(scenario: Scenario, years: tuple[int, int]) -> RuleSet:
     default = rules.calendars[name]
     if scenario.calendar == Calendar() and str(default.timezone) == scenario.timezone:
         return rules
-    calendar = _calendar(scenario.calendar.model_dump_json(), scenario.timezone, years)
+    calendar = service_calendar(scenario, years=_judging_years(scenario.calendar, years))
     return RuleSet(rules=rules.rules, calendars={**rules.calendars, name: calendar},
                    default_calendar=name, source=f"{rules.source} on the scenario's calendar",
                    extra_activities=rules.extra_activities)
 
 
+def _judging_years(calendar: Calendar, years: tuple[int, int]) -> tuple[int, int]:
+    """The run's years widened to the public calendar's known years and every closure's year.
+
+    Deadlines and late events can fall past the run's last day, so the
+    judging calendar covers more than the run: what the country's calendar
+    is known for, and every date the scenario closes or opens on.
+    """
+    no_country = calendar.country.strip().lower() in ("", "none")
+    base = NO_COUNTRY_YEARS if no_country else _known_years(calendar.country)
+    needed = [*years, *(c.date.year for c in calendar.closures)]
+    return min(base[0], *needed), max(base[1], *needed)
+
+
 @functools.lru_cache(maxsize=16)
-def _calendar(calendar_json: str, timezone: str, years: tuple[int, int]) -> ServiceCalendar:
-    """The scenario calendar as a :class:`ServiceCalendar` (cached: CN holidays take a while)."""
-    cal = Calendar.model_validate_json(calendar_json)
-    no_country = cal.country.strip().lower() in ("", "none")
-    base = NO_COUNTRY_YEARS if no_country else public_calendar(cal.country, None).known_years
-    needed = [*years, *(c.date.year for c in cal.closures)]
-    span = (min(base[0], *needed), max(base[1], *needed))
-    closures = None
-    if cal.closures:
-        closures = pd.DataFrame([c.model_dump() for c in cal.closures],
-                                columns=["date", "kind", "hours", "note"]).astype({"date": str})
-    return ServiceCalendar.build(timezone=timezone, hours=cal.hours, country=None if no_country else cal.country,
-                                 years=span, makeup_hours=cal.makeup_hours, closures=closures)
+def _known_years(country: str) -> tuple[int, int]:
+    """The years the public calendar of ``country`` is known for (cached: CN takes a while)."""
+    return public_calendar(country, None).known_years
