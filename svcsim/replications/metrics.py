@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from svcsim.rules.results import BAD_STATUSES, GOOD_STATUSES
-from svcsim.simulation.utilisation import one_group_per_role, role_utilisation
+from svcsim.simulation.utilisation import role_utilisation
 
 __all__ = ["METRICS_VERSION", "TIDY_COLUMNS", "run_metrics", "scenario_hash", "scenario_json", "tidy_types"]
 
@@ -132,9 +132,7 @@ def _utilisation(run: Any, warmup_days: float) -> list[tuple[str, str, float]]:
     if warmup_days <= 0:
         return [("utilisation_pct", str(r), 100.0 * float(u))
                 for r, u, on in zip(table["role"], table["utilisation"], table["on_duty_minutes"], strict=True) if on > 0]
-    staff = dict(zip(table["role"].astype(str), table["staff"], strict=True))
-    groups = one_group_per_role({role: run.duty.get(role, []) for role in staff}, staff)
-    after = role_utilisation(run.busy, groups, begin=warmup_days * _MINUTES_PER_DAY,
+    after = role_utilisation(run.busy, run.groups, begin=warmup_days * _MINUTES_PER_DAY,
                              end=float(run.days) * _MINUTES_PER_DAY)
     return [("utilisation_pct", role, 100.0 * busy / on)
             for role, busy, on in zip(after["role"], after["busy_minutes"], after["on_duty_minutes"], strict=True)

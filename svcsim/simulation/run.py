@@ -19,7 +19,7 @@ from svcsim.scenario.model import Scenario, SinglePart
 from svcsim.simulation.clock import SimClock
 from svcsim.simulation.results import busy_table, event_log, stock_table
 from svcsim.simulation.results import stock_trace as trace_table
-from svcsim.simulation.utilisation import one_group_per_role, role_utilisation
+from svcsim.simulation.utilisation import DutyGroups, role_utilisation
 from svcsim.simulation.world import _in_minutes, build_world
 from svcsim.streams import Streams
 
@@ -33,7 +33,8 @@ class Run:
     ``log`` is the event log in the canonical shape (``log.events``,
     ``log.cases``); ``utilisation`` has one row per role; ``busy`` the busy
     records it is computed from (resource, role, start and end in minutes
-    since ``start``); ``duty`` the on-duty intervals of each role (minutes); ``start`` and
+    since ``start``); ``duty`` when anyone of each role is on duty (minutes),
+    ``groups`` each role's shift groups as ``(count, intervals)``; ``start`` and
     ``end`` are the horizon in the scenario's zone: judge the log ``as_of``
     ``end`` (:meth:`check` does), so open cases are reported as open.
     ``stock`` has one row per part (sku, base_stock, unit_cost, demands,
@@ -56,6 +57,7 @@ class Run:
     end: pd.Timestamp
     stock: pd.DataFrame = field(default_factory=pd.DataFrame)
     stock_trace: pd.DataFrame | None = None
+    groups: DutyGroups = field(default_factory=dict)
 
     @property
     def events(self) -> pd.DataFrame:
@@ -125,10 +127,8 @@ def simulate(scenario: Scenario | SinglePart | str | Path, seed: int = 0, replic
     log = event_log(recorder, world.book, clock, world.zones, world.store.skus)
     end = clock.start + pd.Timedelta(minutes=clock.horizon)
     busy = busy_table(recorder)
-    # World keeps one roster per role today; shift groups will be passed here as they are.
-    groups = one_group_per_role(world.duty, world.staff)
-    return Run(log=log, utilisation=role_utilisation(busy, groups, end=clock.horizon),
-               busy=busy, duty=world.duty,
+    return Run(log=log, utilisation=role_utilisation(busy, world.groups, end=clock.horizon),
+               busy=busy, duty=world.duty, groups=world.groups,
                scenario=scenario, seed=int(seed), replication=int(replication), days=days,
                start=clock.start, end=end,
                stock=stock_table(log, world.store, [part.unit_cost for part in scenario.spares.parts]),

@@ -11,8 +11,9 @@ every busy record of its resources. Work finished after a shift ends still
 counts as busy, so the ratio can exceed 1 slightly; a role with nobody on
 duty in the window has utilisation NaN.
 
-Today a run has one group per role (``World.staff`` workers on
-``World.duty``): :func:`one_group_per_role` builds that form.
+A run's groups are ``World.groups`` (:mod:`svcsim.simulation.world`), kept
+in ``Run.groups``; :func:`one_group_per_role` builds the form for a roster
+of one group per role.
 """
 
 from __future__ import annotations
