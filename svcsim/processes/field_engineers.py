@@ -40,11 +40,10 @@ import simpy
 
 from svcsim.des.cases import DEFECTIVE, DOA, SOFTWARE, CaseBook, Job
 from svcsim.des.recorder import CODE, Recorder
+from svcsim.processes.dispatchers import DispatchBoard
 from svcsim.processes.engineer import FieldEngineer
 from svcsim.processes.spares import SparesStore, fit
 from svcsim.processes.travel import Travel
-
-from svcsim.processes.dispatchers import DispatchBoard
 
 __all__ = ["FieldCrew", "FieldDraws", "ComplaintTeam"]
 

@@ -83,7 +83,7 @@ def _afternoon_arrival_hours(scenario) -> float:  # noqa: ANN001
         times = first_times(simulate(scenario, seed=seed).events)
         logged = times["ticket_logged"].dt.tz_convert("Asia/Shanghai")
         afternoon = times["arrived_on_site"].notna() & (logged.dt.hour >= 13)
-        waits.append(((times["arrived_on_site"] - times["ticket_logged"])[afternoon].dt.total_seconds() / 3600))
+        waits.append((times["arrived_on_site"] - times["ticket_logged"])[afternoon].dt.total_seconds() / 3600)
     return float(pd.concat(waits).mean())
 
 

@@ -1,9 +1,10 @@
 """Directions of change, with common random numbers and large changes.
 
 More field engineers => tickets wait less from logging to the engineer's
-arrival (in this model a dispatcher sends a ticket only when an engineer is
-free, so the wait is before `dispatched`; `dispatched` -> `arrived_on_site`
-is the travel alone). More operators => fewer abandoned calls.
+arrival. More operators => fewer abandoned calls. The ticket order of the
+dispatchers (``nearest``) moves who waits, shown with the ``when_free``
+assignment, where every wait is before `dispatched`. The field targets'
+answer to staffing, travel and calls is in tests/sim/test_field_flow.py.
 """
 
 from __future__ import annotations
@@ -39,7 +40,8 @@ def test_more_operators_means_fewer_abandoned_calls():
 
 def _logged_to_dispatch_by_zone(policy: str) -> dict[str, float]:
     """Mean hours from logging to dispatch per zone, shared engineers in short supply."""
-    scenario = with_changes(BASE, {"staffing.field_engineers": {"count": 7, "shared": True},
+    scenario = with_changes(BASE, {"staffing.field_engineers": {"count": 9, "shared": True,
+                                                                "assignment": "when_free"},
                                    "staffing.dispatch_policy": policy})
     run = simulate(scenario, seed=21, days=14)
     times = first_times(run.events)

@@ -26,7 +26,7 @@ def test_with_changes_copies_and_leaves_the_original():
     base = load_scenario("baseline")
     more = with_changes(base, {"staffing.field_engineers": 14, "times.repair": {"dist": "gamma", "a": 2.0, "scale": 20.0}})
     assert more.staffing.field_engineers.count == 14 and base.staffing.field_engineers.count == 11
-    assert more.times.repair.dist == "gamma" and more.staffing.field_engineers.shared is False
+    assert more.times.repair.dist == "gamma" and more.staffing.field_engineers.shared is True
     with pytest.raises(InputError, match="no such field"):
         with_changes(base, {"staffing.pilots": 3})
 
@@ -35,8 +35,8 @@ def test_with_changes_names_a_list_element_by_position_or_key():
     """A part by its SKU or position (what `svcsim sweep --set spares.parts.MB-100.base_stock=...` uses)."""
     base = load_scenario("baseline")
     lean = with_changes(base, {"spares.parts.MB-100.base_stock": 10, "spares.parts.4.base_stock": 3})
-    assert [p.base_stock for p in lean.spares.parts] == [10, 54, 58, 64, 3]
-    assert [p.base_stock for p in base.spares.parts] == [78, 54, 58, 64, 42]
+    assert [p.base_stock for p in lean.spares.parts] == [10, 46, 50, 55, 3]
+    assert [p.base_stock for p in base.spares.parts] == [66, 46, 50, 55, 36]
     replaced = with_changes(base, {"spares.parts.PSU-350": {**base.spares.parts[1].model_dump(), "unit_cost": 1.0}})
     assert replaced.spares.parts[1].unit_cost == 1.0 and replaced.spares.parts[1].sku == "PSU-350"
     with pytest.raises(InputError) as caught:
