@@ -109,3 +109,103 @@ def test_the_command_line_says_it_in_one_line(tmp_path, capsys):
     assert main(["run", str(path), "--quiet"]) == 2
     err = capsys.readouterr().err
     assert err == f"svcsim: error: {path}: line 1, column 14: byte 0xe9 is not valid utf-8; expected a scenario file (TOML) saved as utf-8 (re-save it as UTF-8)\n"
+
+
+# -- one bad row never stops a check -------------------------------------------------------------
+def _sample_with(tmp_path, **changes):
+    """The bundled sample log with one more row: a copy of its fourth row (T0000001 dispatched) with ``changes``."""
+    from importlib import resources
+
+    with resources.as_file(resources.files("svcsim.data").joinpath("sample_log.csv")) as path:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    extra = frame.iloc[[3]].assign(**changes)
+    out = tmp_path / "log.csv"
+    pd.concat([frame, extra]).to_csv(out, index=False)
+    return out, len(frame) + 1
+
+
+def test_a_canonical_log_with_a_row_dated_1970_is_checked_with_that_row_quarantined(tmp_path, capsys):
+    """It used to stop the whole check with a calendar-coverage error about the rules' years."""
+    from svcsim.cli import main
+
+    path, row = _sample_with(tmp_path, timestamp="1970-01-02T10:00:00+08:00")
+    assert main(["check", str(path), "--out", str(tmp_path / "out")]) == 0
+    out = capsys.readouterr().out
+    assert f"rows read {row:,} = kept {row - 1:,} + quarantined 1" in out
+    assert "TS_OUTSIDE_CALENDAR              1  the timestamp is in a year a rule's calendar does not cover" in out
+    issues = pd.read_csv(tmp_path / "out" / "issues.csv")
+    assert issues.to_dict("records") == [{
+        "source_row": row, "case_id": "T0000001", "column": "timestamp", "code": "TS_OUTSIDE_CALENDAR",
+        "message": "'1970-01-02T02:00:00+00:00' is outside the years of calendar 'service' (2001-2026)",
+        "action": "quarantined"}]
+    results = pd.read_parquet(tmp_path / "out" / "results.parquet")
+    assert set(results.loc[results["case_id"] == "T0000001", "status"]) == {"invalid"}
+
+
+def test_a_live_export_with_a_row_dated_1970_quarantines_that_row(tmp_path):
+    from svcsim.rules import load_rules
+
+    rows = [("T1", "Logged", "2/3/2026 09:00"), ("T1", "Assigned", "2/1/1970 10:00"),
+            ("T2", "Logged", "2/3/2026 11:00"), ("T2", "Assigned", "3/3/2026 09:00")]
+    export = tmp_path / "export.csv"
+    pd.DataFrame(rows, columns=["Ticket No", "Status", "Updated"]).to_csv(export, index=False)
+    log, report = load_events(export, _mapping(tmp_path), as_of=AS_OF, rules=load_rules(None))
+    assert (report.rows_read, report.rows_kept, report.rows_quarantined) == (4, 3, 1)
+    assert report.issues[["source_row", "code", "message"]].values.tolist() == [
+        [2, "TS_OUTSIDE_CALENDAR", "'2/1/1970 10:00' is outside the years of calendar 'service' (2001-2026)"]]
+    assert log.cases.set_index("case_id")["invalid_reason"].fillna("").to_dict() == {"T1": "TS_OUTSIDE_CALENDAR", "T2": ""}
+
+
+# -- what the rules would pass over is said, and --strict makes it an error -----------------------
+UNKNOWN_TELEPORTED = ("1 row has an activity no rule and no vocabulary knows: 'teleported' (1 row); the rules pass "
+                      "over them (map them, or list them in the rules' [activities] extra)")
+
+
+def test_a_canonical_log_with_an_activity_no_rule_knows_is_warned_about(tmp_path, capsys):
+    from svcsim.cli import main
+
+    path, _ = _sample_with(tmp_path, activity="teleported")
+    assert main(["check", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "ACTIVITY_NOT_JUDGED              1  no rule and no vocabulary knows the activity" in out
+    assert f"  warning: {UNKNOWN_TELEPORTED}\n" in out
+
+
+def test_strict_turns_the_warning_into_exit_status_2(tmp_path, capsys):
+    from svcsim.cli import main
+
+    path, _ = _sample_with(tmp_path, activity="teleported")
+    assert main(["check", str(path), "--strict"]) == 2
+    captured = capsys.readouterr()
+    assert f"  warning: {UNKNOWN_TELEPORTED}\n" in captured.out
+    assert captured.err == ("svcsim: error: field '--strict': 1 warning about the log (above); expected no warnings: "
+                            "map the activities named or list them in the rules, or leave out --strict\n")
+
+
+def test_a_clean_log_passes_strict(capsys):
+    from svcsim.cli import main
+
+    assert main(["check", "--strict"]) == 0
+    assert "warning" not in capsys.readouterr().out
+
+
+def test_a_mapping_to_an_activity_no_rule_knows_and_an_unmapped_interval_state(tmp_path, capsys):
+    from svcsim.cli import main
+
+    text = MAPPING.replace('"Assigned" = "dispatched"', '"Assigned" = "dispatched"\n"Closed" = "ticket_clsed"\n'
+                           '"Waiting" = "waiting_parts"')
+    text += '[[activities.intervals]]\nstates = ["waiting_part"]\npause = "customer_delay"\nresume = "parts_received"\n'
+    mapping = _mapping(tmp_path, text)
+    rows = [("T1", "Logged", "2/3/2026 09:00"), ("T1", "Assigned", "2/3/2026 10:00"),
+            ("T1", "Waiting", "2/3/2026 11:00"), ("T1", "Closed", "3/3/2026 10:00")]
+    export = tmp_path / "export.csv"
+    pd.DataFrame(rows, columns=["Ticket No", "Status", "Updated"]).to_csv(export, index=False)
+    assert main(["check", str(export), "--mapping", str(mapping), "--as-of", AS_OF]) == 0
+    out = capsys.readouterr().out
+    assert (f"  warning: {mapping}: field 'activities.intervals.0.states': 'waiting_part' is not an activity the map "
+            "produces, so no row can enter that interval (map a status to it)\n") in out
+    assert ("  warning: 1 row has an activity no rule and no vocabulary knows: 'ticket_clsed' (mapped from 'Closed'; "
+            "1 row); the rules pass over them") in out
+    assert main(["check", str(export), "--mapping", str(mapping), "--as-of", AS_OF, "--strict"]) == 2
+    assert "2 warnings about the log (above)" in capsys.readouterr().err
+

@@ -45,6 +45,8 @@ def _add_check(sub: Any) -> None:
     command.add_argument("--as-of", dest="as_of", help="judge as of this moment, with its offset, e.g. 2026-03-31T18:00:00+08:00 (default: the last event)")
     command.add_argument("--out", help="write results.parquet, summary.csv, escalations.csv and kpis.csv here (with --mapping also validation.json and issues.csv)")
     command.add_argument("--top", type=int, default=10, help="escalations to print (default 10)")
+    command.add_argument("--strict", action="store_true", help="a warning about the log or the mapping (an activity no rule knows, "
+                         "an interval state the map never produces) is an error: exit status 2")
     command.set_defaults(handler=check.check_command)
 
 
