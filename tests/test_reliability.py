@@ -209,3 +209,15 @@ def test_a_mapping_to_an_activity_no_rule_knows_and_an_unmapped_interval_state(t
     assert main(["check", str(export), "--mapping", str(mapping), "--as-of", AS_OF, "--strict"]) == 2
     assert "2 warnings about the log (above)" in capsys.readouterr().err
 
+
+def test_a_canonical_log_with_a_seq_that_is_not_a_number(tmp_path, capsys):
+    """It used to be read as no order at all, silently."""
+    from svcsim.cli import main
+
+    path = tmp_path / "log.csv"
+    path.write_text("case_id,activity,timestamp,seq\nT1,ticket_logged,2026-03-02T09:00:00+08:00,1\n"
+                    "T1,dispatched,2026-03-02T10:00:00+08:00,two\n", encoding="utf-8")
+    assert main(["check", str(path)]) == 2
+    assert capsys.readouterr().err == (
+        f"svcsim: error: {path}: field 'seq': row 2: 'two' is not a number (1 such row(s)); expected a number "
+        "giving the order of narration within a case, or an empty cell\n")

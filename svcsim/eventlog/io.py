@@ -79,8 +79,6 @@ def _read_table(path: Path, *, timestamps: bool = True) -> pd.DataFrame:
         raise InputError(f"cannot be read ({type(exc).__name__}: {exc})", file=path, expected="a readable CSV or Parquet file") from None
     if timestamps and "timestamp" in frame.columns and not pd.api.types.is_datetime64_any_dtype(frame["timestamp"]):
         frame["timestamp"] = _parse_timestamps(frame["timestamp"], path)
-    if "seq" in frame.columns and frame["seq"].dtype == object:
-        frame["seq"] = pd.to_numeric(frame["seq"], errors="coerce")
     return frame
 
 
