@@ -221,3 +221,45 @@ def test_a_canonical_log_with_a_seq_that_is_not_a_number(tmp_path, capsys):
     assert capsys.readouterr().err == (
         f"svcsim: error: {path}: field 'seq': row 2: 'two' is not a number (1 such row(s)); expected a number "
         "giving the order of narration within a case, or an empty cell\n")
+
+
+# -- an unexpected error is still a bug report --------------------------------------------------
+@pytest.fixture
+def broken_check(monkeypatch):
+    """``svcsim check`` with a bug in it."""
+    from svcsim.cli import check
+
+    def boom(args):  # noqa: ANN001, ANN202
+        raise RuntimeError("the engine fell over")
+
+    monkeypatch.setattr(check, "check_command", boom)
+
+
+def test_a_bug_is_one_line_a_saved_traceback_and_exit_status_3(broken_check, tmp_path, monkeypatch, capsys):
+    import re
+
+    from svcsim.cli import main
+
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
+    assert main(["check"]) == 3
+    err = capsys.readouterr().err
+    saved = next(tmp_path.glob("svcsim-traceback-*.txt"))
+    assert err == (
+        "svcsim: internal error: RuntimeError: the engine fell over\n"
+        f"svcsim: this is a bug in svcsim, not a mistake in your input; the full traceback is in {saved}. "
+        "Please report it to the svcsim maintainers with that traceback (svcsim --debug shows it here).\n")
+    assert "Traceback" not in err
+    text = saved.read_text(encoding="utf-8")
+    assert re.match(r"svcsim \S+, Python \S+, arguments \['check'\]\n\nTraceback \(most recent call last\):", text)
+    assert text.endswith("RuntimeError: the engine fell over\n")
+
+
+def test_debug_shows_the_traceback_instead(broken_check, tmp_path, monkeypatch, capsys):
+    from svcsim.cli import main
+
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
+    assert main(["--debug", "check"]) == 3
+    err = capsys.readouterr().err
+    assert err.startswith("Traceback (most recent call last):\n")
+    assert err.endswith("RuntimeError: the engine fell over\nsvcsim: internal error: RuntimeError: the engine fell over\n")
+    assert not list(tmp_path.glob("svcsim-traceback-*.txt"))

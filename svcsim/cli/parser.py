@@ -23,6 +23,8 @@ def build_parser(version: str) -> argparse.ArgumentParser:
         "on simulated and live event logs.",
     )
     parser.add_argument("--version", action="version", version=f"svcsim {version}")
+    parser.add_argument("--debug", action="store_true",
+                        help="on an internal error, print the full traceback (default: save it to a file and say where)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     _add_check(sub)
     _add_run(sub)
