@@ -263,3 +263,58 @@ def test_debug_shows_the_traceback_instead(broken_check, tmp_path, monkeypatch, 
     assert err.startswith("Traceback (most recent call last):\n")
     assert err.endswith("RuntimeError: the engine fell over\nsvcsim: internal error: RuntimeError: the engine fell over\n")
     assert not list(tmp_path.glob("svcsim-traceback-*.txt"))
+
+
+# -- the public functions check their arguments where the call comes in --------------------------
+LOG_HINT = ("; read one with svcsim.read_log(path) or svcsim.load_events(path, mapping), "
+            "or make one from a table with svcsim.EventLog.from_flat(frame)")
+
+
+def _sample_log():
+    from importlib import resources
+
+    import svcsim
+
+    with resources.as_file(resources.files("svcsim.data").joinpath("sample_log.csv")) as path:
+        return svcsim.read_log(path)
+
+
+@pytest.mark.parametrize(("call", "kind", "message"), [
+    (lambda s: s.check(42), TypeError, "check(): log must be an EventLog, not 42 (int)" + LOG_HINT),
+    (lambda s: s.check(pd.DataFrame({"case_id": ["T1"]})), TypeError,
+     "check(): log must be an EventLog, not a pandas DataFrame" + LOG_HINT),
+    (lambda s: s.check(_sample_log(), rules=1.5), TypeError,
+     "check(): rules must be a RuleSet or a rules file (a path as str or pathlib.Path or None), not 1.5 (float)"),
+    (lambda s: s.check(_sample_log(), threads=0), InputError, "field 'threads': 0 given to check(); expected a whole number >= 1"),
+    (lambda s: s.simulate("tiny", seed="abc"), TypeError, "simulate(): seed must be a whole number >= 0, not 'abc' (str)"),
+    (lambda s: s.simulate("tiny", seed=-1), InputError, "field 'seed': -1 given to simulate(); expected a whole number >= 0"),
+    (lambda s: s.simulate("tiny", seed=1.5), TypeError, "simulate(): seed must be a whole number >= 0, not 1.5 (float)"),
+    (lambda s: s.simulate("tiny", seed=2.0), TypeError, "simulate(): seed must be a whole number >= 0, not 2.0 (float)"),
+    (lambda s: s.simulate("tiny", replication=-1), InputError,
+     "field 'replication': -1 given to simulate(); expected a whole number >= 0"),
+    (lambda s: s.load_events("export.csv", mapping=3), TypeError,
+     "load_events(): mapping must be a Mapping or a mapping file (a path as str or pathlib.Path or None), not 3 (int)"),
+    (lambda s: s.load_events(None), TypeError,
+     "load_events(): path must be an export file (a path as str or pathlib.Path), not None (NoneType)"),
+    (lambda s: s.read_log(3), TypeError,
+     "read_log(): path must be an event log file or directory (a path as str or pathlib.Path), not 3 (int)"),
+    (lambda s: s.load_rules(2), TypeError,
+     "load_rules(): path must be a rules file (a path as str or pathlib.Path or None), not 2 (int)"),
+], ids=["check-42", "check-dataframe", "check-rules-float", "check-threads-0", "seed-text", "seed-negative",
+        "seed-float", "seed-whole-float", "replication-negative", "load_events-mapping-3", "load_events-path-None",
+        "read_log-3", "load_rules-2"])
+def test_a_wrong_argument_names_the_parameter_and_what_was_expected(call, kind, message):
+    import svcsim
+
+    with pytest.raises(kind) as caught:
+        call(svcsim)
+    assert str(caught.value) == message
+    assert type(caught.value) in (TypeError, InputError)
+
+
+def test_a_numpy_integer_seed_is_a_whole_number():
+    import numpy as np
+
+    import svcsim
+
+    assert svcsim.simulate("tiny", seed=np.int64(3), days=1).seed == 3

@@ -19,6 +19,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from svcsim.arguments import of_kind, path_like
 from svcsim.errors import InputError
 from svcsim.eventlog.log import EventLog
 from svcsim.eventlog.time import NAT_NS as NAT
@@ -71,6 +72,12 @@ def load_events(
     (``TS_OUTSIDE_CALENDAR``) and rows whose activity no rule knows are
     counted and warned about (``ACTIVITY_NOT_JUDGED``).
     """
+    path_like(path, "path", function="load_events", what="an export file")
+    if not isinstance(mapping, Mapping):
+        path_like(mapping, "mapping", function="load_events", what="a Mapping or a mapping file", none=True)
+    if rules is not None:
+        of_kind(rules, "rules", (RuleSet,), function="load_events", expected="a RuleSet or None",
+                hint="; load one with svcsim.load_rules(path)")
     path = Path(path)
     if mapping is not None and not isinstance(mapping, Mapping):
         mapping = load_mapping(mapping)
