@@ -318,3 +318,45 @@ def test_a_numpy_integer_seed_is_a_whole_number():
     import svcsim
 
     assert svcsim.simulate("tiny", seed=np.int64(3), days=1).seed == 3
+
+
+# -- the command line names the option, before any work ------------------------------------------
+def test_days_beyond_the_calendar_names_days(capsys):
+    """It used to answer with a calendar error about field 'calendar.years' that did not say --days."""
+    from svcsim.cli import main
+
+    assert main(["run", "tiny", "--quiet", "--days", "100000"]) == 2
+    assert capsys.readouterr().err == (
+        "svcsim: error: field '--days': --days 100000: the run would go past the years the scenario's calendar "
+        "covers (bad years (2025, 2298)); expected fewer days, so that the run ends within those years\n")
+
+
+def test_days_beyond_the_holidays_the_package_knows_names_days_for_replications_too(capsys):
+    from svcsim.cli import main
+
+    assert main(["compare", "tiny", "tiny", "--quiet", "--no-cache", "--replications", "2", "--days", "700"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("svcsim: error: field '--days': --days 700: the run would go past the years the "
+                          "scenario's calendar covers (years 2025-2027 go beyond the years the holidays package "
+                          "knows the CN calendar for (2001-2026))"), err
+
+
+def test_an_out_folder_where_nothing_can_be_made_is_refused_before_the_run(tmp_path, monkeypatch, capsys):
+    """The permission bits can say yes where a mkdir fails (a read-only mount, /proc): a real try says it first."""
+    import tempfile
+
+    import svcsim.simulation
+    from svcsim.cli import main
+
+    def read_only(**kwargs):  # noqa: ANN003, ANN202
+        raise OSError(30, "Read-only file system")
+
+    def forbidden(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        raise AssertionError("the run started before --out was checked")
+
+    monkeypatch.setattr(tempfile, "mkdtemp", read_only)
+    monkeypatch.setattr(svcsim.simulation, "simulate", forbidden)
+    assert main(["run", "tiny", "--quiet", "--out", str(tmp_path / "new")]) == 2
+    assert capsys.readouterr().err == (
+        f"svcsim: error: field '--out': --out {tmp_path / 'new'}: nothing can be made in {tmp_path} "
+        "(Read-only file system); expected a folder this user may write into\n")
