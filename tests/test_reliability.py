@@ -6,6 +6,8 @@ assertion is on the message a user reads, not only on the exit status.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -360,3 +362,57 @@ def test_an_out_folder_where_nothing_can_be_made_is_refused_before_the_run(tmp_p
     assert capsys.readouterr().err == (
         f"svcsim: error: field '--out': --out {tmp_path / 'new'}: nothing can be made in {tmp_path} "
         "(Read-only file system); expected a folder this user may write into\n")
+
+
+# -- docs/reference/errors.md: every example runs and says what the page says ----------------------
+ERRORS_PAGE = Path(__file__).resolve().parents[1] / "docs" / "reference" / "errors.md"
+
+
+def _error_page_files(folder: Path) -> None:
+    """The files the examples of docs/reference/errors.md name."""
+    (folder / "center.toml").write_bytes('name = "Montr\xe9al"\n'.encode("latin-1"))
+    (folder / "export.csv").write_text("Ticket No,Status,Updated\nT1,Logged,2/3/2026 09:00\n", encoding="utf-8")
+    (folder / "semicolons.toml").write_text(MAPPING.replace('missing = ["?"]', 'missing = ["?"]\ndelimiter = ";;"'),
+                                            encoding="utf-8")
+    (folder / "bad-seq.csv").write_text("case_id,activity,timestamp,seq\nT1,ticket_logged,2026-03-02T09:00:00+08:00,1\n"
+                                        "T1,dispatched,2026-03-02T10:00:00+08:00,two\n", encoding="utf-8")
+    for name, changes in (("log-with-1970.csv", {"timestamp": "1970-01-02T10:00:00+08:00"}),
+                          ("log-with-teleported.csv", {"activity": "teleported"})):
+        _sample_with(folder, **changes)[0].rename(folder / name)
+
+
+def test_the_command_line_examples_of_the_errors_page(tmp_path, monkeypatch, capsys):
+    import doctest
+    import re
+    import shlex
+
+    from svcsim.cli import main
+
+    _error_page_files(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    blocks = re.findall(r"```console\n(.*?)```", ERRORS_PAGE.read_text(encoding="utf-8"), flags=re.DOTALL)
+    assert len(blocks) == 7
+    checker = doctest.OutputChecker()
+    for block in blocks:
+        command, *shown, status = block.rstrip("\n").split("\n")
+        assert command.startswith("$ svcsim "), block
+        code = main(shlex.split(command.removeprefix("$ svcsim ")))
+        captured = capsys.readouterr()
+        got = captured.out + captured.err
+        want = "\n".join(shown) + "\n"
+        assert checker.check_output(want, got, doctest.ELLIPSIS), f"{command}\n--- the page says\n{want}--- svcsim says\n{got}"
+        assert status == f"(exit status {code})", command
+
+
+def test_the_python_examples_of_the_errors_page():
+    import doctest
+    import re
+
+    text = ERRORS_PAGE.read_text(encoding="utf-8")
+    blocks = re.findall(r"```pycon\n(.*?)```", text, flags=re.DOTALL)
+    assert blocks
+    test = doctest.DocTestParser().get_doctest("\n".join(blocks), {}, "errors.md", str(ERRORS_PAGE), 0)
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
+    runner.run(test)
+    assert runner.summarize(verbose=False).failed == 0
+
