@@ -416,3 +416,76 @@ def test_the_python_examples_of_the_errors_page():
     runner.run(test)
     assert runner.summarize(verbose=False).failed == 0
 
+
+# -- docs/reference/mapping.md: an example row for every issue code, each loaded here --------------
+#: code -> (the export's rows after its header "Ticket No,Status,Updated[,extra]", what differs from the
+#: mapping above (MAPPING), the extra column and its mapping line). The page's "example" cell is made of these.
+ISSUE_EXAMPLES = {
+    "CASE_ID_NULL": ([",Logged,2/3/2026 09:00"], "", None),
+    "ACTIVITY_NULL": (["T1,,2/3/2026 09:00"], "", None),
+    "UNKNOWN_ACTIVITY": (["T1,Escalated,2/3/2026 09:00"], "", None),
+    "ACTIVITY_NORMALISED": (["T1, logged ,2/3/2026 09:00"], "", None),
+    "TS_NULL": (["T1,Logged,"], "", None),
+    "TS_UNPARSEABLE": (["T1,Logged,2026-03-02 09:00"], "", None),
+    "TS_NAIVE": (["T1,Logged,2026-03-02T09:00", "T1,Assigned,2026-03-02T10:00:00+08:00"], "no format, no timezone", None),
+    "TS_NONEXISTENT": (["T1,Logged,29/3/2026 02:30"], 'timezone = "Europe/Berlin"', None),
+    "TS_AMBIGUOUS": (["T1,Logged,26/10/2025 02:30"], 'timezone = "Europe/Berlin"', None),
+    "TS_MIXED_OFFSETS": (["T1,Logged,2026-03-02T09:00:00+09:00"], "no format", None),
+    "TS_FUTURE": (["T1,Logged,2/4/2026 09:00"], "", None),
+    "TS_OUTSIDE_CALENDAR": (["T1,Assigned,2/1/1970 10:00"], "", None),
+    "DUPLICATE": (["T1,Logged,2/3/2026 09:00", "T1,Logged,2/3/2026 09:00"], "", None),
+    "OUT_OF_ORDER": (["T1,Logged,2/3/2026 09:00", "T1,Assigned,2/3/2026 08:00"], "", None),
+    "ATTR_CONFLICT": (["T1,Logged,2/3/2026 09:00,High", "T1,Assigned,2/3/2026 10:00,Low"], "",
+                      ("Priority", '[case_attributes] priority = "Priority"')),
+    "CASE_EVENT_UNPARSEABLE": (["T1,Logged,2/3/2026 09:00,soon"], "",
+                               ("Opened", '[case_events] call_received = "Opened"')),
+    "ACTIVITY_NOT_JUDGED": (["T1,Closed,3/3/2026 10:00"], '"Closed" = "ticket_clsed" in [activities.map]', None),
+}
+
+
+def _example_cell(rows: list[str], change: str, extra: tuple[str, str] | None) -> str:
+    cell = " then ".join(f"`{row}`" for row in rows)
+    notes = [f"a column `{extra[0]}`, `{extra[1]}`"] if extra else []
+    notes += [f"`{change}`"] if change else []
+    return cell + (f" ({'; '.join(notes)})" if notes else "")
+
+
+def _example_mapping(change: str, extra: tuple[str, str] | None) -> str:
+    text = MAPPING
+    if "no format" in change:
+        text = text.replace('format = "%d/%m/%Y %H:%M"\n', "")
+    if "no timezone" in change:
+        text = text.replace('timezone = "Asia/Shanghai"\n', "")
+    if change.startswith("timezone ="):
+        text = text.replace('timezone = "Asia/Shanghai"', change)
+    if "[activities.map]" in change:
+        text = text.replace('"Assigned" = "dispatched"', '"Assigned" = "dispatched"\n"Closed" = "ticket_clsed"')
+    if extra:
+        section, line = extra[1].split("] ")
+        text += f"{section}]\n{line}\n"
+    return text
+
+
+def test_the_issue_code_table_has_an_example_row_for_every_code():
+    import re
+
+    from svcsim.live import ISSUE_CODES
+
+    page = (Path(__file__).resolve().parents[1] / "docs" / "reference" / "mapping.md").read_text(encoding="utf-8")
+    cells = dict(re.findall(r"^\| `([A-Z_]+)` \|[^|]*\|[^|]*\| (.*) \|$", page, flags=re.M))
+    assert list(cells) == list(ISSUE_CODES) == list(ISSUE_EXAMPLES)
+    for code, example in ISSUE_EXAMPLES.items():
+        assert cells[code] == _example_cell(*example), code
+
+
+@pytest.mark.parametrize("code", list(ISSUE_EXAMPLES))
+def test_each_example_row_of_the_issue_code_table_gives_its_code(tmp_path, code):
+    from svcsim.rules import load_rules
+
+    rows, change, extra = ISSUE_EXAMPLES[code]
+    header = "Ticket No,Status,Updated" + (f",{extra[0]}" if extra else "")
+    export = tmp_path / "export.csv"
+    export.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    _, report = load_events(export, _mapping(tmp_path, _example_mapping(change, extra)), as_of=AS_OF,
+                            rules=load_rules(None))
+    assert code in set(report.issues["code"]), report.issues

@@ -271,7 +271,9 @@ def _map_activities(values: pd.Series, mapping: Mapping) -> tuple[np.ndarray, np
     act_u, code_u, rep_u = [], [], []
     for value in uniques:
         value = str(value)
-        if value in exact:
+        if not value.strip() and value not in exact:  # an empty cell, even where `missing` does not list ""
+            act_u.append(None), code_u.append("ACTIVITY_NULL"), rep_u.append(False)
+        elif value in exact:
             act_u.append(exact[value]), code_u.append(None), rep_u.append(False)
         elif value in known_targets:
             act_u.append(value), code_u.append(None), rep_u.append(False)
