@@ -489,3 +489,26 @@ def test_each_example_row_of_the_issue_code_table_gives_its_code(tmp_path, code)
     _, report = load_events(export, _mapping(tmp_path, _example_mapping(change, extra)), as_of=AS_OF,
                             rules=load_rules(None))
     assert code in set(report.issues["code"]), report.issues
+
+
+# -- the command-line examples of the issue, each with the line a user reads ----------------------
+@pytest.mark.parametrize(("argv", "message"), [
+    (["run", "tiny", "--replications", "0"], "field '--replications': --replications 0; expected a whole number >= 1"),
+    (["run", "tiny", "--replications", "-3"], "field '--replications': --replications -3; expected a whole number >= 1"),
+    (["run", "tiny", "--seed", "-1"], "field '--seed': --seed -1; expected a whole number >= 0"),
+    (["run", "tiny", "--replication", "-1"], "field '--replication': --replication -1; expected a whole number >= 0"),
+    (["run", "tiny", "--out", "{file}"], "field '--out': --out {file}: is a file; expected a folder to write the tables into"),
+    (["run", "tiny", "--out", "{file}/below"],
+     "field '--out': --out {file}/below: {file} is a file; expected a folder that can be created"),
+    (["run", "tiny", "--replications", "2", "--cache", "{file}"],
+     "field '--cache': --cache {file}: is a file; expected a folder to write the tables into"),
+], ids=["replications-0", "replications-negative", "seed-negative", "replication-negative", "out-a-file",
+        "out-under-a-file", "cache-a-file"])
+def test_the_command_line_examples_of_the_issue(argv, message, tmp_path, capsys):
+    from svcsim.cli import main
+
+    a_file = tmp_path / "a_file.txt"
+    a_file.write_text("not a folder\n", encoding="utf-8")
+    argv = [arg.replace("{file}", str(a_file)) for arg in argv]
+    assert main([*argv, "--quiet"]) == 2
+    assert capsys.readouterr().err == f"svcsim: error: {message.replace('{file}', str(a_file))}\n"
