@@ -85,24 +85,25 @@ def screen_log(log: EventLog, rules: RuleSet, *, source: str = "the event log") 
     n = len(events)
     rows = np.arange(1, n + 1)
     t_ns = events["timestamp"].to_numpy(dtype="datetime64[ns]").view(np.int64)
-    stamps = events["timestamp"].map(pd.Timestamp.isoformat).to_numpy(dtype=object) if n else np.zeros(0, object)
     parts = []
     outside = np.zeros(n, dtype=bool)
     for mask, why in outside_calendars(t_ns, rule_calendars(rules)):
         idx = np.flatnonzero(mask)
         parts.append(pd.DataFrame({"source_row": rows[idx], "case_id": events["case_id"].to_numpy()[idx], "column": "timestamp",
-                                   "code": "TS_OUTSIDE_CALENDAR", "message": [f"{s!r} is {why}" for s in stamps[idx]],
+                                   "code": "TS_OUTSIDE_CALENDAR", "message": [f"{s.isoformat()!r} is {why}" for s in events["timestamp"].iloc[idx]],
                                    "action": "quarantined"}))
         outside |= mask
-    activity = events["activity"].astype(str).to_numpy()
-    unknown = ~np.isin(activity, sorted(known_activities(rules))) & ~outside
+    activity = pd.Categorical(events["activity"])  # judged once per distinct activity, not per row
+    known = np.isin(np.asarray(activity.categories, dtype=object), sorted(known_activities(rules)))
+    codes = np.asarray(activity.codes)
+    unknown = ~known[codes] & (codes >= 0) & ~outside
     warnings = []
     if unknown.any():
         idx = np.flatnonzero(unknown)
         parts.append(pd.DataFrame({"source_row": rows[idx], "case_id": events["case_id"].to_numpy()[idx], "column": "activity",
-                                   "code": "ACTIVITY_NOT_JUDGED", "message": [f"{a!r} is known to no rule" for a in activity[idx]],
+                                   "code": "ACTIVITY_NOT_JUDGED", "message": [f"{a!r} is known to no rule" for a in np.asarray(activity)[idx]],
                                    "action": "kept"}))
-        warnings.append(unknown_activity_warning(pd.Series(activity[idx]).value_counts().to_dict()))
+        warnings.append(unknown_activity_warning(pd.Series(np.asarray(activity)[idx]).value_counts().to_dict()))
     issues = (pd.concat(parts, ignore_index=True).sort_values(["source_row", "code"], kind="stable").reset_index(drop=True)
               if parts else pd.DataFrame({c: pd.Series(dtype=object) for c in ISSUE_COLUMNS}).astype({"source_row": np.int64}))
     quarantined = events[outside].assign(source_row=rows[outside], code="TS_OUTSIDE_CALENDAR").reset_index(drop=True)
