@@ -125,6 +125,11 @@ class ServiceCalendar:
         if bad.any():
             self._uncovered(int(t[np.flatnonzero(bad)[0]]), what)
 
+    def covers(self, t_ns: np.ndarray) -> np.ndarray:
+        """Per instant: True where it falls in the covered years (NaT counts as covered: nothing to judge)."""
+        t = np.asarray(t_ns, dtype=np.int64)
+        return ((t >= self._tables.low_ns) & (t < self._tables.high_ns)) | (t == NAT_NS)
+
     def _uncovered(self, t_ns: int, what: str) -> None:
         local = ns_to_local(np.array([t_ns]), self.timezone)[0]
         span = f"{self.first_year}-{self.last_year}"

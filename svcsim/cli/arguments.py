@@ -11,14 +11,17 @@ Standard library only, so the parser can import it without weight.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import math
 import os
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from svcsim.errors import InputError
 
-__all__ = ["check_at_least_one", "check_non_negative", "check_out_folder", "parse_grid", "parse_set"]
+__all__ = ["check_at_least_one", "check_non_negative", "check_out_folder", "days_named", "parse_grid", "parse_set"]
 
 
 def _option(name: str) -> str:
@@ -61,7 +64,25 @@ def check_out_folder(path: str | None, option: str = "--out") -> Path | None:
     if not os.access(existing, os.W_OK | os.X_OK):
         raise InputError(f"{option} {path}: {existing} is not writable", field=option,
                          expected="a folder this user may write into")
+    try:  # the permission bits do not tell everything (a read-only mount, /proc, a full disk)
+        os.rmdir(tempfile.mkdtemp(prefix=".svcsim-probe-", dir=existing))
+    except OSError as exc:
+        raise InputError(f"{option} {path}: nothing can be made in {existing} ({exc.strerror})", field=option,
+                         expected="a folder this user may write into") from None
     return folder
+
+
+@contextlib.contextmanager
+def days_named(days: int | None) -> Iterator[None]:
+    """A calendar that cannot cover the run's years, when ``--days`` set its length, is said to be about ``--days``."""
+    try:
+        yield
+    except InputError as exc:
+        if days is None or exc.field != "calendar.years":
+            raise
+        raise InputError(f"--days {days}: the run would go past the years the scenario's calendar covers "
+                         f"({exc.problem})", field="--days",
+                         expected="fewer days, so that the run ends within those years") from None
 
 
 def parse_set(text: str) -> tuple[str, list[Any]]:

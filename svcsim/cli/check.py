@@ -1,9 +1,12 @@
-"""``svcsim check [LOG] [--mapping M] [--rules R] [--as-of T] [--out DIR] [--top N]``.
+"""``svcsim check [LOG] [--mapping M] [--rules R] [--as-of T] [--out DIR] [--top N] [--strict]``.
 
 Judges an event log (by default the bundled sample log) against the rules
 (by default the built-in rules of every seed target) and prints the per-rule
 summary, the head of the escalation list and the supervisor's monthly KPIs
 (those the log has the columns for; the others are named with the reason).
+Rows the rules cannot judge (dated outside their calendars' years) are
+quarantined and counted, not a reason to stop; warnings (activities no rule
+knows) are printed, and with ``--strict`` they are exit status 2.
 Imports its work inside the handler, so ``svcsim --help`` stays light.
 """
 
@@ -34,23 +37,26 @@ def check_command(args: argparse.Namespace) -> int:
     from svcsim.cli.output import write_tables
     from svcsim.cli.tables import format_escalations, format_monthly_kpis, format_summary
     from svcsim.eventlog.io import read_log
+    from svcsim.live import load_events, load_mapping, screen_log
     from svcsim.metrics import monthly_kpis
     from svcsim.rules import check, load_rules
 
-    report = None
+    rules = load_rules(args.rules)  # first: its calendars say which rows can be judged
     if args.log is None:
         with resources.as_file(resources.files("svcsim.data").joinpath(SAMPLE_LOG)) as path:
-            log = read_log(path)
+            log, report = screen_log(read_log(path), rules, source=SAMPLE_LOG)
         print(f"(no log given: checking the bundled sample log {SAMPLE_LOG})")
     elif args.mapping:
-        from svcsim.live import load_events, load_mapping
-
         mapping = load_mapping(args.mapping)
-        log, report = load_events(args.log, mapping, as_of=args.as_of)
-        print(report.summary(), end="\n\n")
+        log, report = load_events(args.log, mapping, as_of=args.as_of, rules=rules)
     else:
-        log = read_log(args.log)
-    rules = load_rules(args.rules)
+        log, report = screen_log(read_log(args.log), rules, source=str(args.log))
+    if args.mapping or len(report.issues) or report.warnings:
+        print(report.summary(), end="\n\n")
+    if args.strict and report.warnings:
+        n = len(report.warnings)
+        raise InputError(f"{n} warning{'s' if n > 1 else ''} about the log (above)", field="--strict",
+                         expected="no warnings: map the activities named or list them in the rules, or leave out --strict")
     result = check(log, rules, as_of=args.as_of)
     zone = _display_zone(rules)
     print(f"{len(log.events):,} events in {log.n_cases:,} cases, judged as of {result.as_of.tz_convert(zone):%Y-%m-%d %H:%M %Z}\n")
@@ -70,7 +76,7 @@ def check_command(args: argparse.Namespace) -> int:
     if out is not None:
         tables = {"results.parquet": result.results, "summary.csv": result.summary,
                   "escalations.csv": result.escalations, "kpis.csv": kpis}
-        if report is not None:
+        if args.mapping or len(report.issues) or report.warnings:
             tables |= {"validation.json": report.to_json(), "issues.csv": report.issues}
         written = write_tables(out, tables)
         print(f"\nwrote {', '.join(written)} to {out}")

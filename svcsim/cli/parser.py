@@ -23,6 +23,8 @@ def build_parser(version: str) -> argparse.ArgumentParser:
         "on simulated and live event logs.",
     )
     parser.add_argument("--version", action="version", version=f"svcsim {version}")
+    parser.add_argument("--debug", action="store_true",
+                        help="on an internal error, print the full traceback (default: save it to a file and say where)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     _add_check(sub)
     _add_run(sub)
@@ -45,6 +47,8 @@ def _add_check(sub: Any) -> None:
     command.add_argument("--as-of", dest="as_of", help="judge as of this moment, with its offset, e.g. 2026-03-31T18:00:00+08:00 (default: the last event)")
     command.add_argument("--out", help="write results.parquet, summary.csv, escalations.csv and kpis.csv here (with --mapping also validation.json and issues.csv)")
     command.add_argument("--top", type=int, default=10, help="escalations to print (default 10)")
+    command.add_argument("--strict", action="store_true", help="a warning about the log or the mapping (an activity no rule knows, "
+                         "an interval state the map never produces) is an error: exit status 2")
     command.set_defaults(handler=check.check_command)
 
 

@@ -24,6 +24,7 @@ from svcsim.cli.arguments import (
     check_at_least_one,
     check_non_negative,
     check_out_folder,
+    days_named,
     parse_grid,
 )
 from svcsim.errors import InputError
@@ -99,7 +100,7 @@ def run_replications(args: argparse.Namespace) -> int:
 
     scenario = load_scenario(args.scenario)
     cache = _cache(args)
-    with _executor(args) as executor:
+    with _executor(args) as executor, days_named(args.days):
         result = replicate(scenario, replications=args.replications, seed=args.seed, jobs=args.jobs,
                            executor=executor, warmup=args.warmup, days=args.days, cache=cache,
                            progress=_bar(args, "replications"))
@@ -124,7 +125,7 @@ def compare_command(args: argparse.Namespace) -> int:
     from svcsim.replications import compare
 
     cache = _cache(args)
-    with _executor(args) as executor:
+    with _executor(args) as executor, days_named(args.days):
         result = compare(args.a, args.b, replications=args.replications, seed=args.seed, jobs=args.jobs,
                          executor=executor, warmup=args.warmup, days=args.days, cache=cache,
                          progress=_bar(args, "replications"))
@@ -154,7 +155,7 @@ def sweep_command(args: argparse.Namespace) -> int:
     from svcsim.replications import sweep
 
     cache = _cache(args)
-    with _executor(args) as executor:
+    with _executor(args) as executor, days_named(args.days):
         result = sweep(args.scenario, grid, replications=args.replications, seed=args.seed, jobs=args.jobs,
                        executor=executor, warmup=args.warmup, days=args.days, cache=cache,
                        progress=_bar(args, "replications"))

@@ -23,7 +23,12 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from svcsim.cli import replications
-from svcsim.cli.arguments import check_at_least_one, check_non_negative, check_out_folder
+from svcsim.cli.arguments import (
+    check_at_least_one,
+    check_non_negative,
+    check_out_folder,
+    days_named,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -48,8 +53,9 @@ def run_command(args: argparse.Namespace) -> int:
 
     scenario = load_scenario(args.scenario)
     start = time.perf_counter()
-    run = simulate(scenario, seed=args.seed, replication=args.replication, days=args.days,
-                   progress=None if args.quiet else progress_bar("days"))
+    with days_named(args.days):
+        run = simulate(scenario, seed=args.seed, replication=args.replication, days=args.days,
+                       progress=None if args.quiet else progress_bar("days"))
     result = run.check()
     seconds = time.perf_counter() - start
     calls = int((run.events["activity"] == "call_received").sum())

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from svcsim.arguments import path_like
 from svcsim.csvheader import check_unique_header
 from svcsim.errors import InputError
 from svcsim.eventlog.log import EventLog
@@ -26,6 +27,7 @@ _OFFSET_AT_END = r"(?:Z|[+-]\d{2}:?\d{2})$"
 
 def read_log(path: str | Path) -> EventLog:
     """Read a canonical event log from a flat CSV/Parquet file or a directory of two tables."""
+    path_like(path, "path", function="read_log", what="an event log file or directory")
     path = Path(path)
     if not path.exists():
         raise InputError("no such file or directory", file=path, expected="an event log (.csv, .parquet, or a directory)")
@@ -79,8 +81,6 @@ def _read_table(path: Path, *, timestamps: bool = True) -> pd.DataFrame:
         raise InputError(f"cannot be read ({type(exc).__name__}: {exc})", file=path, expected="a readable CSV or Parquet file") from None
     if timestamps and "timestamp" in frame.columns and not pd.api.types.is_datetime64_any_dtype(frame["timestamp"]):
         frame["timestamp"] = _parse_timestamps(frame["timestamp"], path)
-    if "seq" in frame.columns and frame["seq"].dtype == object:
-        frame["seq"] = pd.to_numeric(frame["seq"], errors="coerce")
     return frame
 
 

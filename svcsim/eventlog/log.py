@@ -207,6 +207,8 @@ def _normalised_events(events: pd.DataFrame, source: str | None) -> pd.DataFrame
         )
     out = events.copy(deep=False)
     out["timestamp"] = ts.dt.tz_convert("UTC").astype("datetime64[ns, UTC]")
+    if "seq" in out.columns and not pd.api.types.is_numeric_dtype(out["seq"].dtype):
+        out["seq"] = _numeric_seq(out["seq"], source)
     cid = out["case_id"]
     if isinstance(cid.dtype, pd.CategoricalDtype):
         out["case_id"] = _text_categories(cid)
@@ -215,6 +217,19 @@ def _normalised_events(events: pd.DataFrame, source: str | None) -> pd.DataFrame
     if not isinstance(out["activity"].dtype, pd.CategoricalDtype):
         out["activity"] = out["activity"].astype(str).astype("category")
     return out
+
+
+def _numeric_seq(seq: pd.Series, source: str | None) -> pd.Series:
+    """``seq`` as numbers (empty cells stay empty); a value that is not a number names its row."""
+    numbers = pd.to_numeric(seq, errors="coerce")
+    bad = numbers.isna().to_numpy() & seq.notna().to_numpy()
+    if bad.any():
+        row = _first_bad_row(bad)
+        raise InputError(
+            f"{seq.iloc[row - 1]!r} is not a number ({int(bad.sum())} such row(s))", file=source, field="seq",
+            row=row, expected="a number giving the order of narration within a case, or an empty cell",
+        )
+    return numbers
 
 
 def _text_categories(case_id: pd.Series) -> pd.Series:

@@ -19,6 +19,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from svcsim.arguments import of_kind, path_like
 from svcsim.errors import InputError
 from svcsim.eventlog.log import EventLog
 from svcsim.eventlog.time import NAT_NS as NAT
@@ -26,8 +27,15 @@ from svcsim.eventlog.time import to_as_of_ns
 from svcsim.eventlog.vocabulary import ACTIVITY_NAMES
 from svcsim.live.mapping import Mapping, canonical_mapping, load_mapping
 from svcsim.live.report import HARMLESS, ISSUE_COLUMNS, ValidationReport
+from svcsim.live.screen import (
+    known_activities,
+    outside_calendars,
+    rule_calendars,
+    unknown_activity_warning,
+)
 from svcsim.live.source import read_source
 from svcsim.live.timestamps import parse_times
+from svcsim.rules.ruleset import RuleSet
 
 __all__ = ["load_events"]
 
@@ -54,12 +62,22 @@ def load_events(
     mapping: Mapping | str | Path | None = None,
     *,
     as_of: datetime | pd.Timestamp | str | None = None,
+    rules: RuleSet | None = None,
 ) -> tuple[EventLog, ValidationReport]:
     """Load an export through a mapping (None: a file already in the canonical shape).
 
     ``as_of`` is the moment of the export: later timestamps are quarantined as
-    ``TS_FUTURE``. None means now.
+    ``TS_FUTURE``. None means now. ``rules``, the rules the log is for: rows
+    dated outside the years their calendars cover are quarantined
+    (``TS_OUTSIDE_CALENDAR``) and rows whose activity no rule knows are
+    counted and warned about (``ACTIVITY_NOT_JUDGED``).
     """
+    path_like(path, "path", function="load_events", what="an export file")
+    if not isinstance(mapping, Mapping):
+        path_like(mapping, "mapping", function="load_events", what="a Mapping or a mapping file", none=True)
+    if rules is not None:
+        of_kind(rules, "rules", (RuleSet,), function="load_events", expected="a RuleSet or None",
+                hint="; load one with svcsim.load_rules(path)")
     path = Path(path)
     if mapping is not None and not isinstance(mapping, Mapping):
         mapping = load_mapping(mapping)
@@ -84,7 +102,7 @@ def load_events(
             file=mapping.path, field=_field_of(mapping, missing[0]), expected=f"a column of {label}",
         )
     as_of_ns = to_as_of_ns(as_of) if as_of is not None else pd.Timestamp.now(tz="UTC").value
-    return _validate(raw.reset_index(drop=True), mapping, label, as_of_ns)
+    return _validate(raw.reset_index(drop=True), mapping, label, as_of_ns, rules)
 
 
 def _field_of(mapping: Mapping, column: str) -> str:
@@ -97,7 +115,7 @@ def _field_of(mapping: Mapping, column: str) -> str:
     return next(f"case_events.{k}" for k, v in mapping.case_events.items() if v == column)
 
 
-def _validate(raw: pd.DataFrame, mapping: Mapping, label: str, as_of_ns: int) -> tuple[EventLog, ValidationReport]:
+def _validate(raw: pd.DataFrame, mapping: Mapping, label: str, as_of_ns: int, rules: RuleSet | None) -> tuple[EventLog, ValidationReport]:
     n = len(raw)
     rows = np.arange(1, n + 1)
     issues = _Issues()
@@ -143,6 +161,10 @@ def _validate(raw: pd.DataFrame, mapping: Mapping, label: str, as_of_ns: int) ->
     flag(times.mixed, cols.timestamp, "TS_MIXED_OFFSETS", _texts("{!r}", ts_text, times.mixed), "kept; converted to UTC", quarantines=False)
     future = (times.ns != NAT) & (times.ns > as_of_ns)
     flag(future, cols.timestamp, "TS_FUTURE", _texts("{!r} is after as_of", ts_text, future), "quarantined", quarantines=True)
+    calendars = rule_calendars(rules) if rules is not None else {}
+    for outside, why in outside_calendars(times.ns, calendars):
+        template = "{!r} is " + why.replace("{", "{{").replace("}", "}}")
+        flag(outside, cols.timestamp, "TS_OUTSIDE_CALENDAR", _texts(template, ts_text, outside), "quarantined", quarantines=True)
 
     # -- stage 2: across the rows that passed -----------------------------------
     ok = pd.isna(quarantine)
@@ -185,7 +207,21 @@ def _validate(raw: pd.DataFrame, mapping: Mapping, label: str, as_of_ns: int) ->
         events["seq"] = seq[kept]
     if cols.event_id:
         events["event_id"] = raw[cols.event_id].to_numpy()[kept]
-    derived = _interval_events(events, mapping) + _case_events(raw, mapping, kept, case_code, case_ids, issues, rows)
+    warnings = _interval_warnings(mapping, rules)
+    if rules is not None:
+        judged = known_activities(rules) | {s for i in mapping.activities.intervals for s in i.states}
+        names = np.asarray(activity.categories, dtype=object)
+        not_judged = np.zeros(n, dtype=bool)
+        not_judged[kept] = ~np.isin(names, sorted(judged))[np.asarray(activity.codes)[kept]]
+        if not_judged.any():
+            flag(not_judged, cols.activity, "ACTIVITY_NOT_JUDGED", _texts("{!r} read as {!r}, known to no rule", value_text, not_judged, activity),
+                 "kept", quarantines=False)
+            counts = pd.Series(np.asarray(activity)[not_judged]).value_counts().to_dict()
+            mapped_from: dict[str, list[str]] = {}
+            for value, target in mapping.activities.map.items():
+                mapped_from.setdefault(target, []).append(value)
+            warnings.append(unknown_activity_warning(counts, mapped_from))
+    derived = _interval_events(events, mapping) + _case_events(raw, mapping, kept, case_code, case_ids, issues, rows, calendars)
     n_derived = sum(len(d) for d in derived)
     if derived:
         events = pd.concat([events, *derived], ignore_index=True)
@@ -202,7 +238,7 @@ def _validate(raw: pd.DataFrame, mapping: Mapping, label: str, as_of_ns: int) ->
     report = ValidationReport(
         source=label, rows_read=n, rows_kept=int(ok.sum()), rows_quarantined=int((~ok).sum()),
         rows_repaired=int((repaired & ok).sum()), events_derived=n_derived,
-        issues=issues.frame(), quarantined=quarantined.reset_index(drop=True),
+        issues=issues.frame(), quarantined=quarantined.reset_index(drop=True), warnings=tuple(warnings),
     )
     assert report.rows_kept + report.rows_quarantined == report.rows_read
     return log, report
@@ -235,7 +271,9 @@ def _map_activities(values: pd.Series, mapping: Mapping) -> tuple[np.ndarray, np
     act_u, code_u, rep_u = [], [], []
     for value in uniques:
         value = str(value)
-        if value in exact:
+        if not value.strip() and value not in exact:  # an empty cell, even where `missing` does not list ""
+            act_u.append(None), code_u.append("ACTIVITY_NULL"), rep_u.append(False)
+        elif value in exact:
             act_u.append(exact[value]), code_u.append(None), rep_u.append(False)
         elif value in known_targets:
             act_u.append(value), code_u.append(None), rep_u.append(False)
@@ -360,7 +398,21 @@ def _interval_events(events: pd.DataFrame, mapping: Mapping) -> list[pd.DataFram
     return out
 
 
-def _case_events(raw, mapping: Mapping, kept, case_code, case_ids, issues: _Issues, rows) -> list[pd.DataFrame]:  # noqa: ANN001
+def _interval_warnings(mapping: Mapping, rules: RuleSet | None) -> list[str]:
+    """An interval state the map never produces (nor the vocabulary, nor the rules) can match no row."""
+    produced = set(mapping.activities.map.values()) | ACTIVITY_NAMES
+    if rules is not None:
+        produced |= known_activities(rules)
+    out = []
+    for k, interval in enumerate(mapping.activities.intervals):
+        for state in interval.states:
+            if state not in produced and mapping.activities.unknown == "quarantine":
+                out.append(f"{mapping.path}: field 'activities.intervals.{k}.states': {state!r} is not an activity "
+                           "the map produces, so no row can enter that interval (map a status to it)")
+    return out
+
+
+def _case_events(raw, mapping: Mapping, kept, case_code, case_ids, issues: _Issues, rows, calendars) -> list[pd.DataFrame]:  # noqa: ANN001
     """One event per case from a column holding its time, read on the case's last kept row."""
     out = []
     if not mapping.case_events or not len(kept):
@@ -372,6 +424,11 @@ def _case_events(raw, mapping: Mapping, kept, case_code, case_ids, issues: _Issu
         times = parse_times(values, mapping.timestamps)
         usable = times.code == None  # noqa: E711 (object array of None / codes)
         bad = ~usable & (times.code != "TS_NULL")
+        for outside, why in outside_calendars(np.where(usable, times.ns, NAT), calendars):
+            idx = np.flatnonzero(outside)
+            issues.add(rows[last.to_numpy()[idx]], last.index.to_numpy()[idx], column, "TS_OUTSIDE_CALENDAR",
+                       np.array([f"{v!r} is {why}" for v in values.astype(str).to_numpy()[idx]], dtype=object), "kept; no event made")
+            usable &= ~outside
         if bad.any():
             idx = np.flatnonzero(bad)
             issues.add(rows[last.to_numpy()[idx]], last.index.to_numpy()[idx], column, "CASE_EVENT_UNPARSEABLE",

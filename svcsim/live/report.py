@@ -28,10 +28,12 @@ ISSUE_CODES: dict[str, tuple[str, str]] = {
     "TS_AMBIGUOUS": ("quarantined", "a local time repeated by a daylight-saving change in the stated zone"),
     "TS_MIXED_OFFSETS": ("kept", "the offset differs from the rest of the source (or from the stated zone)"),
     "TS_FUTURE": ("quarantined", "the timestamp is after as_of (the moment of the export)"),
+    "TS_OUTSIDE_CALENDAR": ("quarantined", "the timestamp is in a year a rule's calendar does not cover"),
     "DUPLICATE": ("quarantined or kept (policy)", "an exact copy of an earlier row"),
     "OUT_OF_ORDER": ("kept or quarantined (policy)", "the timestamp goes back in time against the case's order of narration"),
     "ATTR_CONFLICT": ("kept", "a case attribute changes between the rows of a case; one value is used (policy)"),
     "CASE_EVENT_UNPARSEABLE": ("kept", "a case-level event time (case_events) could not be read; no event made"),
+    "ACTIVITY_NOT_JUDGED": ("kept (a warning)", "no rule and no vocabulary knows the activity (after mapping): the rules pass over the row"),
 }
 
 ISSUE_COLUMNS = ["source_row", "case_id", "column", "code", "message", "action"]
@@ -52,6 +54,9 @@ class ValidationReport:
     events_derived: int
     issues: pd.DataFrame
     quarantined: pd.DataFrame
+    #: Findings about the whole file or the mapping that lose no row but may mean a mistake
+    #: (``svcsim check --strict`` makes them exit status 2).
+    warnings: tuple[str, ...] = ()
 
     def counts_by_code(self) -> dict[str, int]:
         """Issue counts by code, most frequent first."""
@@ -67,6 +72,7 @@ class ValidationReport:
             "rows_repaired": self.rows_repaired,
             "events_derived": self.events_derived,
             "issues_by_code": self.counts_by_code(),
+            "warnings": list(self.warnings),
         }
 
     def summary(self) -> str:
@@ -78,4 +84,5 @@ class ValidationReport:
         ]
         for code, n in self.counts_by_code().items():
             lines.append(f"  {code:<24}{n:>10,}  {ISSUE_CODES[code][1]}")
+        lines += [f"  warning: {text}" for text in self.warnings]
         return "\n".join(lines)

@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from svcsim.arguments import of_kind, path_like, whole_number
 from svcsim.eventlog.log import EventLog
 from svcsim.eventlog.time import to_as_of_ns
 from svcsim.rules.columnar.packing import packed_keys
@@ -58,9 +59,14 @@ def check(
     (None: one per core, up to 4, for logs of 100,000 events or more, else
     1). The result does not depend on it.
     """
+    of_kind(log, "log", (EventLog,), function="check", expected="an EventLog",
+            hint="; read one with svcsim.read_log(path) or svcsim.load_events(path, mapping), "
+            "or make one from a table with svcsim.EventLog.from_flat(frame)")
+    if not isinstance(rules, RuleSet):
+        path_like(rules, "rules", function="check", what="a RuleSet or a rules file", none=True)
     ruleset = rules if isinstance(rules, RuleSet) else load_rules(rules)
     as_of_ns = to_as_of_ns(as_of)
-    threads = default_threads(len(log.events)) if threads is None else threads
+    threads = default_threads(len(log.events)) if threads is None else whole_number(threads, "threads", function="check", minimum=1)
     prepared = prepare(log, as_of_ns, activities=_activities(ruleset), threads=threads)
     case_ids, case_dtype, stamp = prepared.case_ids, prepared.case_dtype, pd.Timestamp(prepared.as_of, unit="ns", tz="UTC")
     if threads > 1:

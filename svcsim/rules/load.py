@@ -19,6 +19,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from svcsim.arguments import path_like
 from svcsim.calendar import ServiceCalendar
 from svcsim.errors import InputError
 from svcsim.eventlog.vocabulary import ACTIVITIES, ACTIVITY_NAMES
@@ -49,6 +50,7 @@ def load_rules(path: str | Path | None = None) -> RuleSet:
     """Read a rules file; ``None`` gives the built-in rules that encode every target of the seed document."""
     if path is None:
         return _built_in_rules()
+    path_like(path, "path", function="load_rules", what="a rules file", none=True)
     path = Path(path)
     text = read_user_text(path, what="a rules file (TOML)")
     return parse_rules(text, source=str(path), base_dir=path.parent)

@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 import simpy
 
+from svcsim.arguments import whole_number
 from svcsim.des.cases import CaseBook
 from svcsim.des.recorder import Recorder
 from svcsim.eventlog import EventLog
@@ -104,6 +105,8 @@ def simulate(scenario: Scenario | SinglePart | str | Path, seed: int = 0, replic
     :class:`~svcsim.scenario.model.SinglePart` (:func:`svcsim.scenarios.single_part`)
     runs the Palm validation case on the same store.
     """
+    seed = whole_number(seed, "seed", function="simulate")
+    replication = whole_number(replication, "replication", function="simulate")
     if not isinstance(scenario, SinglePart):
         scenario = load_scenario(scenario)
     days = scenario.horizon_days if days is None else int(days)
