@@ -232,7 +232,9 @@ class FieldEngineers(Role):
     there; the count is split by the demand's zone shares (largest
     remainder, at least one per zone with demand when there are enough).
 
-    ``assignment`` is how a dispatcher picks the engineer for a ticket:
+    ``assignment`` is how a dispatcher picks the engineer for a ticket
+    (``when_free`` is kept for the pooled queue of queueing theory; the
+    factories :func:`svcsim.scenarios.mmc` use it):
     ``when_free`` sends a ticket only to an engineer with nothing to do (the
     pooled queue of queueing theory); ``shortest_queue`` and
     ``earliest_arrival`` put it on the list of an engineer on duty who may
@@ -256,10 +258,10 @@ class FieldEngineers(Role):
 
     count: int = Field(4, ge=0, le=10_000)
     shared: bool = True
-    assignment: Literal["when_free", "shortest_queue", "earliest_arrival"] = "when_free"
+    assignment: Literal["when_free", "shortest_queue", "earliest_arrival"] = "earliest_arrival"
     max_assigned: int = Field(2, ge=0, le=1000)
-    queue_after_minutes: float = Field(0.0, ge=0, le=525_600)
-    overtime_minutes: float = Field(float("inf"), ge=0)
+    queue_after_minutes: float = Field(60.0, ge=0, le=525_600)
+    overtime_minutes: float = Field(30.0, ge=0)
     back_to_center: Literal["when_idle", "end_of_shift"] = "end_of_shift"
 
 

@@ -13,12 +13,16 @@ SERVICE = ["08:30-12:00", "13:00-17:30"]
 
 
 def _saturday_center():
-    """``tiny`` (Mon 2025-03-03 to Sun 03-09) open on Saturdays with calls, and closed on Wednesday 03-05."""
+    """``tiny`` (Mon 2025-03-03 to Sun 03-09) open on Saturdays with calls, and closed on Wednesday 03-05.
+
+    Dispatch ``when_free``, so that tickets wait before ``dispatched`` (the clock this test reads).
+    """
     hours = {day: list(SERVICE) for day in ("mon", "tue", "wed", "thu", "fri", "sat")}
     return with_changes(load_scenario("tiny"), {
         "calendar.hours": hours,
         "calendar.closures": [{"date": "2025-03-05", "kind": "closed", "note": "site move"}],
         "demand.calls_per_day": {"mon": 30, "tue": 30, "wed": 30, "thu": 30, "fri": 30, "sat": 30, "sun": 0},
+        "staffing.field_engineers.assignment": "when_free", "staffing.field_engineers.overtime_minutes": float("inf"),
     })
 
 
