@@ -4,7 +4,10 @@
 `mmc_abandon` with Erlang A (probability of abandoning) within 99% confidence
 intervals over independent replications, at several loads. Waits are
 `call_received` -> `call_answered`; calls of the first and last day are left
-out (the queue starts empty; the horizon cuts calls short).
+out (the queue starts empty; the horizon cuts calls short). The field
+engineers under the ``when_free`` assignment are the same pooled queue
+(`ticket_logged` -> `dispatched`), once the operators, dispatchers and
+drives take next to no time.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import pytest
 from simhelpers import first_times, hours
 
 from svcsim.analytic import erlang_a, erlang_c
+from svcsim.scenario import with_changes
 from svcsim.scenarios import mmc, mmc_abandon
 from svcsim.simulation import simulate
 
@@ -64,6 +68,46 @@ def test_mmc_abandon_agrees_with_erlang_a(lam, mu, c, theta):
         shares.append(float(calls["call_abandoned"].notna().mean()))
     ok, text = _within(shares, theory.p_abandon)
     assert ok, "P(abandon): " + text
+
+
+def _field_mmc(lam: float, mu: float, c: int):  # noqa: ANN202
+    """Field tickets at ``lam`` an hour onto ``c`` shared engineers, ``when_free``, exponential jobs of mean 1/``mu`` h.
+
+    Operators, dispatchers and drives take a second or less, so the dispatch
+    wait is the M/M/c queue's wait (Burke: the operators' departures are Poisson).
+    """
+    quick = {"dist": "expon", "scale": 0.01}
+    always = {"hours": ["00:00-24:00"], "days": "every"}
+    return with_changes(mmc(lam, 6000.0, 40, days=DAYS), {
+        "demand.mix": {"field": 1.0}, "demand.zones": {"city": 1.0},
+        "probabilities.in_warranty": 1.0, "probabilities.software_fault": 1.0, "probabilities.urgent": 0.0,
+        "probabilities.fix_fails_software": 0.0, "probabilities.fix_fails_hardware": 0.0,
+        "staffing.dispatchers": {"count": 20, "shift": always},
+        "staffing.field_engineers": {"count": c, "shift": always, "shared": True, "assignment": "when_free",
+                                     "overtime_minutes": float("inf")},
+        "staffing.dispatch_policy": "fifo",
+        "times.dispatch": quick, "times.callback": quick, "times.software_fix": quick,
+        "times.travel": {"city": quick}, "times.diagnosis": {"dist": "expon", "scale": 60.0 / mu},
+    })
+
+
+@pytest.mark.parametrize(("lam", "mu", "c"), [(2.0, 1.0, 3), (4.0, 1.0, 5)])
+def test_when_free_field_engineers_agree_with_erlang_c(lam, mu, c):
+    """P(wait) and E[wait] from logging to dispatch match Erlang C (the wait includes ~1 s of dispatch)."""
+    theory = erlang_c(lam, mu, c)
+    p_wait, mean_wait = [], []
+    for rep in range(REPLICATIONS):
+        run = simulate(_field_mmc(lam, mu, c), seed=5, replication=rep)
+        times = first_times(run.events)
+        logged = times["ticket_logged"]
+        steady = times[(logged >= run.start + np.timedelta64(1, "D")) & (logged < run.end - np.timedelta64(1, "D"))]
+        wait = hours(steady["dispatched"] - steady["ticket_logged"]).dropna()
+        p_wait.append(float((wait > 0.01).mean()))  # more than the dispatcher's second: an engineer was busy
+        mean_wait.append(float(wait.mean()))
+    ok, text = _within(p_wait, theory.p_wait)
+    assert ok, "P(wait): " + text
+    ok, text = _within(mean_wait, theory.mean_wait)
+    assert ok, "E[wait] (h): " + text
 
 
 def test_the_whole_log_is_accounted_for():
