@@ -52,6 +52,7 @@ STREAM_IDS: dict[str, int] = {
     "paperwork": 28,        # a field engineer's paperwork after each job
     "customer_delay": 29,   # whether a customer is not ready when the engineer arrives, and for how long
     "van_stock": 30,        # whether the part a field repair needs is in the engineer's van
+    "appointments": 31,     # whether a field ticket's customer asks for a later visit, and how much later
 }
 
 #: Values drawn per refill of a :class:`Sampler`.

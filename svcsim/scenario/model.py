@@ -309,6 +309,7 @@ class Times(_Frozen):
     traffic: list[float] = Field(default_factory=lambda: [1.0] * 24)
     paperwork: Dist | None = None
     customer_delay: Dist = Field(default_factory=lambda: _d("lognorm", s=0.6, scale=30.0))
+    appointment_days: Dist = Field(default_factory=lambda: _d("uniform", loc=0.0, scale=3.0))
 
     @field_validator("traffic")
     @classmethod
@@ -337,6 +338,7 @@ class Probabilities(_Frozen):
     """Every branching probability of the ticket flow."""
 
     customer_not_ready: float = Field(0.0, ge=0, le=1, description="a field visit finds the customer not ready")
+    appointment: float = Field(0.0, ge=0, le=1, description="a field ticket's customer asks for a later visit")
     solved_by_phone: float = Field(0.7, ge=0, le=1, description="a question settled by the operator")
     tech_solves: float = Field(0.6, ge=0, le=1, description="an escalated question settled by technical support; else a field ticket")
     software_fault: float = Field(0.4, ge=0, le=1)

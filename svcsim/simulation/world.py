@@ -24,6 +24,7 @@ from svcsim.des.cases import KIND_CODES, CaseBook, Job
 from svcsim.des.pool import Duty, WorkPool, shift_ends, worker
 from svcsim.des.recorder import Recorder
 from svcsim.processes.aftercare import Aftercare
+from svcsim.processes.appointments import Appointments
 from svcsim.processes.bench_engineers import BenchShop
 from svcsim.processes.callers import arrivals, draw_calls
 from svcsim.processes.dispatch_policies import ASSIGNMENTS, TICKET_ORDERS
@@ -83,12 +84,14 @@ def zone_split(count: int, shares: dict[str, float]) -> list[int]:
 # -- the samplers, grouped by who uses them --------------------------------------------
 @dataclass(frozen=True)
 class OfficeDraws:
-    """Technical support, dispatchers and the satisfaction callback."""
+    """Technical support, dispatchers, the satisfaction callback and customers' appointments."""
 
     tech_time: Draw
     tech_chance: Draw
     dispatch_time: Draw
     callback_time: Draw
+    appointment_chance: Draw
+    appointment_lead: Draw
 
 
 @dataclass(frozen=True)
@@ -168,9 +171,11 @@ def draws(scenario: Scenario, streams: Streams) -> Draws:
     paperwork: Draw = (lambda: 0.0) if t.paperwork is None else s("paperwork", t.paperwork)
     not_ready, customer_delay = streams.uniform("customer_delay"), s("customer_delay", t.customer_delay)
     in_van = streams.uniform("van_stock")
+    appointment_chance, appointment_lead = streams.uniform("appointments"), s("appointments", t.appointment_days)
     return Draws(
         travel=travel,
-        office=OfficeDraws(tech_time, tech_chance, dispatch_time, callback_time),
+        office=OfficeDraws(tech_time, tech_chance, dispatch_time, callback_time, appointment_chance,
+                           appointment_lead),
         field=FieldDraws(diagnosis=diagnosis, repair=repair, software_fix=software_fix, paperwork=paperwork,
                          customer_delay=customer_delay, not_ready=not_ready, part_needed=part_field, in_van=in_van,
                          meeting=meeting),
@@ -300,9 +305,12 @@ def build_world(env: simpy.Environment, scenario: Scenario, streams: Streams, cl
         next_open=clock.next_open, fails=a.fails, p_fail=(p.fix_fails_software, p.fix_fails_hardware),
         repeat_delay=a.repeat_delay, repeat_patience=a.repeat_patience, repeat_handle=a.repeat_handle,
         repeat_chance=a.repeat_chance, bad_part_delay=a.bad_part_delay)
+    appointments = Appointments(env, rec, post=board.post, p_appointment=p.appointment,
+                                chance=d.office.appointment_chance, lead=d.office.appointment_lead,
+                                next_open=clock.next_open)
     tech_pool = WorkPool()
     tech = TechSupport(env, book, rec, time=d.office.tech_time, chance=d.office.tech_chance,
-                       p_solves=p.tech_solves, dispatch=board.post)
+                       p_solves=p.tech_solves, dispatch=appointments.logged)
     b = d.bench
     bench = BenchShop(env, book, rec, store, next_open=clock.next_open, carry_in_delay=b.carry_in,
                       mail_transit=b.mail, test=b.test, repair=b.repair, part_needed=b.part_needed,
@@ -318,7 +326,7 @@ def build_world(env: simpy.Environment, scenario: Scenario, streams: Streams, cl
                      p_not_ready=p.customer_not_ready,
                      back_when_idle=fe.back_to_center == "when_idle", overtime=fe.overtime_minutes, done=after.done, hand_in=after.hand_in)
     ops = Operators(env, book, rec, calls, p_solved=p.solved_by_phone, p_quote_declined=p.quote_declined,
-                    p_major=p.major_complaint, escalate=tech_pool.put, dispatch=board.post,
+                    p_major=p.major_complaint, escalate=tech_pool.put, dispatch=appointments.logged,
                     bench=bench.unit_on_its_way)
 
     # their rosters and working lives

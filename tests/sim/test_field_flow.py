@@ -245,3 +245,20 @@ def test_a_grouped_role_is_swept_by_its_groups_not_its_count():
     from svcsim.errors import InputError
     with pytest.raises(InputError, match="staffed by shift groups"):
         with_changes(grouped, {"staffing.field_engineers.count": 6})
+
+
+def test_an_appointment_holds_the_ticket_and_the_dispatch_clock_until_the_customer_is_ready():
+    run = simulate(with_changes(SMALL, {"probabilities.appointment": 0.3}), seed=2)
+    ev = run.events
+    held = ev[(ev["activity"].astype(str) == "customer_delay") & (ev["reason"].astype(str) == "appointment")]
+    assert len(held) >= 10
+    times = first_times(ev)
+    cases = held["case_id"].astype(str).unique()
+    ready, dispatched = times.loc[cases, "customer_ready"], times.loc[cases, "dispatched"]
+    both = ready.notna() & dispatched.notna()
+    assert both.sum() >= 5 and (dispatched[both] >= ready[both]).all()
+    assert ((ready[both] - times.loc[cases, "ticket_logged"][both]) >= pd.Timedelta(days=1)).all()
+    results = check(run.log).results
+    rows = results[(results["rule_id"] == "dispatch-4h") & results["case_id"].astype(str).isin(cases)
+                   & results["stop"].notna()]
+    assert (rows["paused"] > pd.Timedelta(0)).all() and (rows["status"].astype(str) == "met").mean() > 0.9
