@@ -3,7 +3,7 @@
 Usage::
 
     python experiments/field_staffing_response.py [--replications 20] [--days 112] [--warmup 42] [--jobs 2]
-                                                  [--engineers 6 8 11 14 16] [--cache DIR]
+                                                  [--engineers 6 8 9 10 11 12 14 16] [--cache DIR]
                                                   [--out docs/explanation/tables/field_staffing_response.md]
                                                   [--figure docs/explanation/figures/field-staffing-response.png]
 
@@ -78,7 +78,7 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=112)
     parser.add_argument("--warmup", type=float, default=42)
     parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument("--engineers", type=int, nargs="+", default=[6, 8, 11, 14, 16])
+    parser.add_argument("--engineers", type=int, nargs="+", default=[6, 8, 9, 10, 11, 12, 14, 16])
     parser.add_argument("--cache", help="replication cache folder (default: none)")
     parser.add_argument("--out", default="docs/explanation/tables/field_staffing_response.md")
     parser.add_argument("--figure", default="docs/explanation/figures/field-staffing-response.png")
