@@ -1,7 +1,10 @@
 """Role processes of the SimPy model: one module per role of the service center.
 
-Callers, operators, technical support, dispatchers, field and bench
-engineers, the spares store, the vendor loop and the aftercare of a job.
+Callers, operators, technical support, customers' appointments,
+dispatchers (and their registered policies, ``dispatch_policies``), field
+engineers (their state as the dispatchers see it, ``engineer``; their
+drives between places, ``travel``) and bench engineers, the spares store,
+the vendor loop and the aftercare of a job.
 Processes narrate facts into a :class:`~svcsim.des.recorder.Recorder`
 (flat tuples: case number, activity code, minute, resource code) and compute
 no statistics; everything is measured from the event log afterwards.

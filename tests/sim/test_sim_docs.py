@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-DOCS = ["docs/tutorial/first-run.md", "docs/reference/scenario.md"]
+DOCS = ["docs/tutorial/first-run.md", "docs/reference/scenario.md", "docs/howto/stagger-shifts.md"]
 FLAGS = doctest.NORMALIZE_WHITESPACE | doctest.ELLIPSIS
 
 
@@ -33,3 +33,16 @@ def test_reference_lists_every_scenario_field():
                 model.Staffing, model.Times, model.Probabilities, model.Spares):
         for name in cls.model_fields:
             assert f"`{name}`" in text, f"{cls.__name__}.{name} is not documented"
+
+
+def test_the_stagger_shifts_scenario_block_loads(tmp_path):
+    """The TOML of docs/howto/stagger-shifts.md is a scenario as written."""
+    from svcsim.scenario import load_scenario
+
+    text = (ROOT / "docs/howto/stagger-shifts.md").read_text(encoding="utf-8")
+    block = re.findall(r"```toml\n(.*?)```", text, flags=re.DOTALL)[0]
+    path = tmp_path / "center.toml"
+    path.write_text('name = "center"\n' + block, encoding="utf-8")
+    scenario = load_scenario(path)
+    assert [g.count for g in scenario.staffing.field_engineers.groups] == [8, 3]
+    assert scenario.staffing.dispatchers.count == 2
