@@ -53,6 +53,9 @@ class DispatchBoard:
         self.on_duty: list[FieldEngineer] = []
         self.callbacks: deque[int] = deque()
         self.idle: deque[Any] = deque()
+        self._expected: dict[int, tuple[float, int]] = {}
+        #: An upper bound on any job's expected minutes (the longest mean drive in the worst traffic, the longest stay).
+        self.longest_job = travel.longest_mean() + max(onsite_minutes(Job(-1, 0, 0, 0.0, meeting=m)) for m in (False, True))
 
     # -- what changes the board ----------------------------------------------------
     def post(self, job: Job) -> None:
@@ -105,20 +108,40 @@ class DispatchBoard:
         if not free and not busy:
             return None
         queue_from = now - self.queue_after
-        for job in self.order.sorted(self.waiting, self):
-            ready = free + busy if busy and job.logged <= queue_from else free
-            if self.overtime < float("inf"):
-                ready = [e for e in ready if self._in_time(e, job, now)]
-            able = ready if job.meeting else [e for e in ready if e.home == job.zone or e.home == SHARED]
-            if able:
-                engineer = self.assignment.choose(job, able, self, now)
-                if engineer is not None:
-                    return job, engineer
-        return None
+        self._expected = {}  # each engineer's expected free time and place, once per look at the board
+        tried: set[tuple[int, bool, bool]] = set()  # who may take a job depends on these only
+        try:
+            for job in self.order.sorted(self.waiting, self):
+                may_queue = bool(busy) and job.logged <= queue_from
+                kind = (job.zone, job.meeting, may_queue)
+                if kind in tried:
+                    continue
+                tried.add(kind)
+                ready = free + busy if may_queue else free
+                able = ready if job.meeting else [e for e in ready if e.home == job.zone or e.home == SHARED]
+                if self.overtime < float("inf"):
+                    able = [e for e in able if self._in_time(e, job, now)]
+                if able:
+                    engineer = self.assignment.choose(job, able, self, now)
+                    if engineer is not None:
+                        return job, engineer
+            return None
+        finally:
+            self._expected = {}
+
+    def _expected_free(self, engineer: FieldEngineer, now: float) -> tuple[float, int]:
+        key = id(engineer)
+        known = self._expected.get(key)
+        if known is None:
+            known = self._expected[key] = engineer.expected_free(now, self.expected_job_end, self.travel.center)
+        return known
 
     def _in_time(self, engineer: FieldEngineer, job: Job, now: float) -> bool:
         """Whether ``engineer`` is expected to get ``job`` done in this shift (with the overtime allowed)."""
-        free, place = engineer.expected_free(now, self.expected_job_end, self.travel.center)
+        free, place = self._expected_free(engineer, now)
+        slack = engineer.shift_off + self.overtime - free
+        if slack >= self.longest_job:  # any job fits: no need to look at this one
+            return True
         return self.expected_job_end(job, place, free)[0] <= engineer.shift_off + self.overtime
 
     def assign(self, job: Job, engineer: FieldEngineer) -> None:
@@ -134,7 +157,7 @@ class DispatchBoard:
 
     def expected_arrival(self, engineer: FieldEngineer, job: Job, now: float) -> float:
         """When ``engineer`` is expected on site for ``job`` if it went to the end of their list."""
-        free, place = engineer.expected_free(now, self.expected_job_end, self.travel.center)
+        free, place = self._expected_free(engineer, now)
         destination = self.travel.center if job.meeting else job.zone
         if free > engineer.shift_off:  # their shift ends first: from the center at their next shift
             free, place = max(free, engineer.next_on), self.travel.center

@@ -46,6 +46,10 @@ class Travel:
         minutes = self._samplers[origin][destination]()
         return minutes if self._flat else minutes * self.factor(minute)
 
+    def longest_mean(self) -> float:
+        """The longest mean drive between any two places, in the heaviest traffic of the day."""
+        return max(max(row) for row in self._means) * max(self._traffic)
+
     def mean(self, origin: int, destination: int, minute: float) -> float:
         """The mean minutes of that drive (what a dispatcher expects it to take)."""
         if origin == destination == self.center:
