@@ -91,10 +91,11 @@ class Job:
     zone index of the site (``-1``: any engineer will do). ``part`` is the
     SKU reserved for a revisit after waiting for parts (``-1``: a first visit).
     ``sent`` turns true when a dispatcher has narrated ``dispatched``: an
-    engineer does not start a job on their list before that.
+    engineer does not start a job on their list before that. ``assigned``
+    is when it went on the list it is on.
     """
 
-    __slots__ = ("case", "zone", "priority", "meeting", "logged", "part", "sent")
+    __slots__ = ("case", "zone", "priority", "meeting", "logged", "part", "sent", "assigned")
 
     def __init__(self, case: int, zone: int, priority: int, logged: float, meeting: bool = False,
                  part: int = -1) -> None:
@@ -105,3 +106,4 @@ class Job:
         self.meeting = meeting
         self.part = part
         self.sent = False
+        self.assigned = 0.0

@@ -53,6 +53,8 @@ ACTIVITIES: tuple[Activity, ...] = (
     Activity("user_contacted", "item", "spares administrator", "the second contact with the user was made"),
     Activity("returned_from_vendor", "item", "spares administrator", "the repaired or exchanged item came back from the supplier"),
     Activity("scrapped", "item", "spares administrator", "the supplier could not repair the item; it was scrapped"),
+    # appended, not inserted: an activity's code is its position
+    Activity("reassigned", "ticket", "dispatchers", "a job waiting on a busy engineer's list was moved to a free engineer"),
 )
 
 ACTIVITY_NAMES: frozenset[str] = frozenset(a.name for a in ACTIVITIES)

@@ -44,8 +44,8 @@ class DispatchBoard:
 
     def __init__(self, env: Any, order: TicketOrder, assignment: Assignment, *, max_assigned: int,
                  queue_after: float, overtime: float, travel: Travel,
-                 onsite_minutes: Callable[[Job], float]) -> None:
-        self.env, self.overtime = env, overtime
+                 onsite_minutes: Callable[[Job], float], reassign_after: float | None = None) -> None:
+        self.env, self.overtime, self.reassign_after = env, overtime, reassign_after
         self.order, self.assignment, self.max_assigned = order, assignment, max_assigned
         self.queue_after = queue_after if assignment.queues else 0.0
         self.travel, self.onsite_minutes = travel, onsite_minutes
@@ -147,7 +147,40 @@ class DispatchBoard:
     def assign(self, job: Job, engineer: FieldEngineer) -> None:
         """Take the job off the board and put it on the engineer's list."""
         self.waiting.remove(job)
+        job.assigned = self.env.now
         engineer.jobs.append(job)
+
+    def fallen_behind(self, engineer: FieldEngineer, now: float) -> Job | None:
+        """A job to move to ``engineer`` (free, on duty): waiting ``reassign_after`` on a busy list, reached sooner.
+
+        The oldest on any list (not the job in hand) that ``engineer`` may
+        take and is expected to reach before its own engineer would; it is
+        moved to ``engineer``'s list (``reassigned`` narrated by the caller).
+        """
+        if self.reassign_after is None or self.waiting and self.match(now) is not None:
+            return None
+        due = now - self.reassign_after
+        best: tuple[float, Job, FieldEngineer] | None = None
+        for other in self.on_duty:
+            if other is engineer:
+                continue
+            ahead, place = (other.in_hand_end, other.in_hand.zone if not other.in_hand.meeting else
+                            self.travel.center) if other.in_hand is not None else (max(now, other.back_at), other.place)
+            for job in other.jobs:
+                if job.sent and not job.meeting and job.assigned <= due and (
+                        engineer.home in (job.zone, SHARED)) and (best is None or job.assigned < best[0]):
+                    theirs = max(now, ahead) + self.travel.mean(place, job.zone, now)
+                    mine = now + self.travel.mean(engineer.place, job.zone, now)
+                    if mine < theirs and self._in_time(engineer, job, now):
+                        best = (job.assigned, job, other)
+                ahead, place = self.expected_job_end(job, place, max(now, ahead))
+        if best is None:
+            return None
+        _, job, other = best
+        other.jobs.remove(job)
+        job.assigned = now
+        engineer.jobs.append(job)
+        return job
 
     # -- what a dispatcher expects -------------------------------------------------
     def zone_distance(self, zone: int) -> float:

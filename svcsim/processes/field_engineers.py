@@ -48,7 +48,7 @@ from svcsim.processes.travel import Travel
 __all__ = ["FieldCrew", "FieldDraws", "ComplaintTeam"]
 
 _ARRIVED, _COMPLETED, _CLOSED = CODE["arrived_on_site"], CODE["completed"], CODE["closed"]
-_DELAY, _READY = CODE["customer_delay"], CODE["customer_ready"]
+_DELAY, _READY, _REASSIGNED = CODE["customer_delay"], CODE["customer_ready"], CODE["reassigned"]
 _INF = float("inf")
 
 
@@ -124,6 +124,10 @@ class FieldCrew:
                     continue
                 if self.back_when_idle and not me.jobs and me.place != center:
                     yield from self._drive_back(me)
+                    continue
+                moved = board.fallen_behind(me, env.now) if not me.jobs else None
+                if moved is not None:
+                    self.recorder.note(moved.case, _REASSIGNED, env.now, me.resource, "engineer fell behind")
                     continue
                 me.wake = env.event()
                 me.idle_since = env.now

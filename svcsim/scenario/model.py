@@ -249,6 +249,10 @@ class FieldEngineers(Role):
     if it is expected done (mean drive and on-site time) by the end of the
     shift plus this many minutes; else it waits for their next shift (the
     job in hand is always finished).
+    ``reassign_after_minutes``: an engineer with nothing to do and no ticket
+    on the board for them takes over a job that has waited that long on a
+    busy engineer's list, if they can be there first (``reassigned``;
+    ``None``: never).
     ``back_to_center`` is when an engineer drives back to the center (where
     they hand in bad parts): ``"when_idle"``, as soon as their list is
     empty, or only at the ``"end_of_shift"``, waiting at the last site
@@ -262,6 +266,7 @@ class FieldEngineers(Role):
     max_assigned: int = Field(2, ge=0, le=1000)
     queue_after_minutes: float = Field(60.0, ge=0, le=525_600)
     overtime_minutes: float = Field(30.0, ge=0)
+    reassign_after_minutes: float | None = Field(None, ge=0)
     back_to_center: Literal["when_idle", "end_of_shift"] = "end_of_shift"
 
 

@@ -284,7 +284,7 @@ def build_world(env: simpy.Environment, scenario: Scenario, streams: Streams, cl
     board = DispatchBoard(env, TICKET_ORDERS[staffing.dispatch_policy](), ASSIGNMENTS[fe.assignment](),
                           max_assigned=fe.max_assigned, queue_after=fe.queue_after_minutes, overtime=fe.overtime_minutes,
                           travel=d.travel,
-                          onsite_minutes=_onsite_minutes(scenario))
+                          onsite_minutes=_onsite_minutes(scenario), reassign_after=fe.reassign_after_minutes)
     catalogue = spares.parts
     store = SparesStore(
         env, rec, skus=[part.sku for part in catalogue], base_stock=[part.base_stock for part in catalogue],
