@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["InputError"]
+__all__ = ["InputError", "InputWarning"]
 
 
 class InputError(ValueError):
@@ -60,3 +60,7 @@ class InputError(ValueError):
             self.problem, file=file, where=self.where, field=self.field, row=self.row,
             expected=self.expected,
         )
+
+
+class InputWarning(UserWarning):
+    """Input that is accepted but probably not what was meant; the command line prints it as one line."""

@@ -20,14 +20,24 @@ import os
 import sys
 import tempfile
 import traceback
+import warnings
 from collections.abc import Sequence
 
 from svcsim import __version__
 from svcsim.cli.check import SAMPLE_LOG
 from svcsim.cli.parser import build_parser
-from svcsim.errors import InputError
+from svcsim.errors import InputError, InputWarning
 
 __all__ = ["SAMPLE_LOG", "main"]
+
+
+def _one_line_warning(message: Warning | str, category: type[Warning], filename: str, lineno: int,
+                      file: object = None, line: str | None = None) -> None:
+    """A warning about the user's input as one line on stderr; any other as Python prints it."""
+    if issubclass(category, InputWarning):
+        print(f"svcsim: warning: {message}", file=sys.stderr)
+    else:
+        sys.stderr.write(warnings.formatwarning(message, category, filename, lineno, line))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -38,7 +48,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 0
     try:
-        return args.handler(args)
+        with warnings.catch_warnings():
+            warnings.simplefilter("always", InputWarning)
+            warnings.showwarning = _one_line_warning
+            return args.handler(args)
     except InputError as exc:
         print(f"svcsim: error: {exc}", file=sys.stderr)
         return 2

@@ -74,7 +74,15 @@ def _add_scenario(sub: Any) -> None:
                              description="Built-in scenarios and the scenario file format.")
     actions = command.add_subparsers(dest="scenario_command", metavar="ACTION")
     actions.add_parser("list", help="list the built-in scenarios").set_defaults(handler=run.scenario_list)
-    show = actions.add_parser("show", help="print a scenario with every field (JSON)")
+    init = actions.add_parser("init", help="write an editable, commented TOML copy of a built-in scenario",
+                              description="Write the built-in scenario NAME as a TOML file that svcsim run "
+                              "accepts as it is (same results with the same seed); edit it, or write only "
+                              "what differs in a file that says extends = \"NAME\".")
+    init.add_argument("name", help="built-in scenario name (svcsim scenario list)")
+    init.add_argument("file", help="the TOML file to write")
+    init.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+    init.set_defaults(handler=run.scenario_init)
+    show = actions.add_parser("show", help="print a scenario with every field, extends merged (JSON)")
     show.add_argument("name", help="built-in scenario name or TOML file")
     show.set_defaults(handler=run.scenario_show)
     actions.add_parser("schema", help="print the JSON Schema of scenario files").set_defaults(handler=run.scenario_schema_command)

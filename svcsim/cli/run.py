@@ -111,6 +111,33 @@ def scenario_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def scenario_init(args: argparse.Namespace) -> int:
+    """``svcsim scenario init NAME FILE``: the built-in file, comments and all, under a header saying where it came from."""
+    from pathlib import Path
+
+    from svcsim.errors import InputError
+    from svcsim.scenario.load import builtin_names, builtin_text
+
+    if args.name not in builtin_names():
+        raise InputError(f"no built-in scenario file named {args.name!r}", field="NAME",
+                         expected="one of " + ", ".join(builtin_names())
+                         + " (the factories mmc, mmc_abandon, single_part are called from Python)")
+    target = Path(args.file)
+    if target.suffix != ".toml":
+        raise InputError(f"{target} does not end in .toml", field="FILE", expected="a file name ending in .toml")
+    if target.exists() and not args.force:
+        raise InputError(f"{target} exists", field="FILE", expected="a new file, or --force to overwrite it")
+    if not target.parent.is_dir():
+        raise InputError(f"no folder {target.parent}", field="FILE", expected="a file in an existing folder")
+    header = (f"# A copy of svcsim's built-in scenario {args.name!r} (svcsim scenario init). Edit freely:\n"
+              f"# `svcsim run {target.name}` runs it; fields left out take the defaults of\n"
+              "# docs/reference/scenario.md. To keep only what you change, start a file with\n"
+              f"# extends = \"{args.name}\" and write just those fields.\n#\n")
+    target.write_text(header + builtin_text(args.name), encoding="utf-8")
+    print(f"wrote {target}: built-in scenario {args.name!r}; run it with: svcsim run {target}")
+    return 0
+
+
 def scenario_show(args: argparse.Namespace) -> int:
     """``svcsim scenario show NAME``."""
     from svcsim.scenario import load_scenario

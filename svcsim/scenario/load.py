@@ -3,6 +3,16 @@
 A mistake in a scenario file is an :class:`~svcsim.errors.InputError` naming
 the file, the field (a dotted path such as ``times.repair``) and what was
 expected; no traceback reaches the user.
+
+A file may start from another scenario: ``extends = "baseline"`` (a
+built-in name, or the path of a TOML file relative to this one) and carry
+only what differs. The merge is by section and key: a table merges into
+the table it extends, anything else (a number, a text, a list, a
+distribution ``{ dist = ... }``) replaces what it extends; a role given as
+``groups`` replaces the extended role's ``count`` and ``shift`` and the
+other way round. A file without ``extends`` that leaves whole sections out
+gets those from the library's defaults (``Scenario()``, a small center, not
+``baseline``): it loads with an :class:`~svcsim.errors.InputWarning` naming them.
 """
 
 from __future__ import annotations
@@ -10,6 +20,7 @@ from __future__ import annotations
 import copy
 import json
 import tomllib
+import warnings
 from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
@@ -18,11 +29,14 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from svcsim.calendar.closures import read_closures
-from svcsim.errors import InputError
+from svcsim.errors import InputError, InputWarning
 from svcsim.scenario.model import Scenario
 from svcsim.textfiles import read_user_text
 
-__all__ = ["builtin_names", "load_scenario", "parse_scenario", "with_changes", "scenario_schema"]
+__all__ = ["builtin_names", "builtin_text", "load_scenario", "parse_scenario", "with_changes", "scenario_schema"]
+
+#: The sections of a scenario file that a file without ``extends`` should not leave out.
+SECTIONS = ("calendar", "demand", "staffing", "times", "probabilities", "spares")
 
 
 def builtin_names() -> list[str]:
@@ -36,17 +50,79 @@ def load_scenario(name_or_path: str | Path | Scenario) -> Scenario:
     if isinstance(name_or_path, Scenario):
         return name_or_path
     text = str(name_or_path)
-    path = Path(text)
     if not text.endswith(".toml") and text in builtin_names():
-        data = resources.files("svcsim.scenarios").joinpath(f"{text}.toml").read_text("utf-8")
-        return parse_scenario(_toml(data, f"<built-in scenario {text}>"), file=f"<built-in scenario {text}>")
+        file = f"<built-in scenario {text}>"
+        return parse_scenario(_toml(builtin_text(text), file), file=file)
+    path = _scenario_path(text)
+    data, extended = _file_data(path, chain=())
+    scenario = parse_scenario(data, file=path, base_dir=path.parent)
+    if not extended:
+        left_out = [section for section in SECTIONS if section not in data]
+        if left_out:
+            warnings.warn(InputWarning(
+                f"{path}: no 'extends', so [{'], ['.join(left_out)}] come from the library defaults "
+                "(a small center of 40 calls a day), not from baseline; write extends = \"baseline\" "
+                "to start from baseline"), stacklevel=2)
+    return scenario
+
+
+def builtin_text(name: str) -> str:
+    """The TOML text of built-in scenario ``name``, comments and all."""
+    return resources.files("svcsim.scenarios").joinpath(f"{name}.toml").read_text("utf-8")
+
+
+def _scenario_path(text: str, relative_to: Path | None = None) -> Path:
+    path = Path(text)
+    if relative_to is not None and not path.is_absolute():
+        path = relative_to / path
     if not path.is_file():
         raise InputError(
             f"no scenario named {text!r} and no such file",
             expected="a built-in scenario (" + ", ".join(builtin_names()) + ") or the path of a .toml file",
         )
-    text = read_user_text(path, what="a scenario file (TOML)")
-    return parse_scenario(_toml(text, str(path)), file=path, base_dir=path.parent)
+    return path
+
+
+def _file_data(path: Path, chain: tuple[str, ...]) -> tuple[dict[str, Any], bool]:
+    """A scenario file's data with what it ``extends`` merged under it, and whether it extends anything.
+
+    Files in ``chain`` extend this one already (a circle is a mistake). An
+    extending file without a ``name`` is named after itself, not after its base.
+    """
+    data = _toml(read_user_text(path, what="a scenario file (TOML)"), str(path))
+    base = data.pop("extends", None)
+    if base is None:
+        return data, False
+    if not isinstance(base, str) or not base:
+        raise InputError(f"extends = {base!r}", file=path, field="extends",
+                         expected="a built-in scenario name or the path of a TOML file, in quotes")
+    if not base.endswith(".toml") and base in builtin_names():
+        under = _toml(builtin_text(base), f"<built-in scenario {base}>")
+    else:
+        base_path = _scenario_path(base, relative_to=path.parent)
+        key = str(base_path.resolve())
+        if key in chain or key == str(path.resolve()):
+            raise InputError(f"extends {base!r}, which extends this file again", file=path, field="extends",
+                             expected="a chain of files that ends in a built-in scenario or a file without extends")
+        under = _file_data(base_path, (*chain, str(path.resolve())))[0]
+    data.setdefault("name", path.stem)
+    return _merged(under, data), True
+
+
+def _merged(under: dict[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
+    """``over`` merged into ``under`` by section and key (see the module's docstring)."""
+    merged = copy.deepcopy(under)
+    for key, value in over.items():
+        below = merged.get(key)
+        if isinstance(value, Mapping) and isinstance(below, dict) and "dist" not in value:
+            if "groups" in value:  # a role staffed anew by groups: the extended count and shift go
+                below = {k: v for k, v in below.items() if k not in ("count", "shift")}
+            elif "count" in value or "shift" in value:
+                below = {k: v for k, v in below.items() if k != "groups"}
+            merged[key] = _merged(below, value)
+        else:
+            merged[key] = copy.deepcopy(value)
+    return merged
 
 
 def _toml(text: str, file: str) -> dict[str, Any]:
