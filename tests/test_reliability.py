@@ -606,3 +606,49 @@ def test_the_command_line_checks_a_log_whose_last_deadline_is_after_the_calendar
     assert results.loc[("dispatch-4h", "T1"), ["status", "reason"]].tolist() == [
         "invalid", "deadline beyond the calendar's years 2001-2026"]
     assert results.loc[("dispatch-4h", "T2"), "status"] == "met"
+
+
+def test_simulate_names_days_when_the_run_would_outlast_the_calendar():
+    """`simulate(scenario, days=100000)` used to answer with a calendar error about years 2025-2298."""
+    import svcsim
+
+    with pytest.raises(InputError) as caught:
+        svcsim.simulate("tiny", days=100000)
+    assert str(caught.value) == (
+        "field 'days': simulate(days=100000): the run would go past the years the scenario's calendar covers "
+        "(bad years (2025, 2298)); expected fewer days, so that the run ends within those years")
+
+
+def test_simulate_refuses_a_float_number_of_days_instead_of_truncating_it():
+    import svcsim
+
+    with pytest.raises(TypeError, match=r"^simulate\(\): days must be a whole number >= 1, not 3\.5 \(float\)$"):
+        svcsim.simulate("tiny", days=3.5)
+
+
+@pytest.mark.parametrize("function", ["replicate", "compare", "sweep"])
+@pytest.mark.parametrize(("given", "error", "message"), [
+    ({"seed": -1}, InputError, "field 'seed': -1 given to {f}(); expected a whole number >= 0"),
+    ({"seed": 1.5}, TypeError, "{f}(): seed must be a whole number >= 0, not 1.5 (float)"),
+    ({"replications": 0}, InputError, "field 'replications': 0 given to {f}(); expected a whole number >= 1"),
+    ({"replications": 2.0}, TypeError, "{f}(): replications must be a whole number >= 1, not 2.0 (float)"),
+    ({"jobs": 0}, InputError, "field 'jobs': 0 given to {f}(); expected a whole number >= 1"),
+    ({"days": 3.5}, TypeError, "{f}(): days must be a whole number >= 1, not 3.5 (float)"),
+    ({"days": 0}, InputError, "field 'days': 0 given to {f}(); expected a whole number >= 1"),
+    ({"warmup": "2"}, TypeError, "{f}(): warmup must be a number of days >= 0, not '2' (str)"),
+    ({"warmup": -1, "days": 30}, InputError,
+     "field 'warmup': warmup = -1 days with a horizon of 30 days; expected a number of days >= 0 and shorter than the horizon"),
+    ({"warmup": 30, "days": 30}, InputError,
+     "field 'warmup': warmup = 30 days with a horizon of 30 days; expected a number of days >= 0 and shorter than the horizon"),
+])
+def test_the_replication_functions_check_their_arguments_before_any_run(function, given, error, message):
+    import svcsim
+
+    call = {
+        "replicate": lambda **kw: svcsim.replicate("tiny", **kw),
+        "compare": lambda **kw: svcsim.compare("tiny", "tiny", **kw),
+        "sweep": lambda **kw: svcsim.sweep("tiny", {"staffing.field_engineers.count": [2]}, **kw),
+    }[function]
+    with pytest.raises(error) as caught:
+        call(**given)
+    assert str(caught.value) == message.format(f=function)
