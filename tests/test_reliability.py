@@ -652,3 +652,16 @@ def test_the_replication_functions_check_their_arguments_before_any_run(function
     with pytest.raises(error) as caught:
         call(**given)
     assert str(caught.value) == message.format(f=function)
+
+
+def test_month_codes_of_a_missing_timestamp_are_minus_one_without_a_warning():
+    """An invalid case's row has no start; its month code was NaN cast to int64 (RuntimeWarning, arbitrary number)."""
+    import warnings
+
+    from svcsim.metrics._log import local_month_codes
+
+    ts = pd.Series(pd.to_datetime(["2026-03-31T20:00:00Z", None], utc=True))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        codes = local_month_codes(ts, "Asia/Shanghai")
+    assert codes.tolist() == [2026 * 12 + 3, -1]  # 04:00 on 1 April in Shanghai; NaT on no month
