@@ -8,12 +8,17 @@ what was expected, so a mistake in a call never surfaces as an
 
 from __future__ import annotations
 
+import contextlib
 import numbers
 import os
+from collections.abc import Iterator
 
 from svcsim.errors import InputError
 
-__all__ = ["whole_number", "of_kind", "path_like"]
+__all__ = ["whole_number", "of_kind", "path_like", "days_named", "DAYS_BEYOND"]
+
+#: What a horizon too long for the scenario's calendar is said to do (the command line names ``--days`` instead).
+DAYS_BEYOND = "the run would go past the years the scenario's calendar covers"
 
 
 def _kind(value: object) -> str:
@@ -45,6 +50,18 @@ def path_like(value: object, name: str, *, function: str, what: str, none: bool 
         also = " or None" if none else ""
         raise TypeError(f"{function}(): {name} must be {what} (a path as str or pathlib.Path{also}), "
                         f"not {_given(value)}")
+
+
+@contextlib.contextmanager
+def days_named(days: int | None, *, function: str) -> Iterator[None]:
+    """A calendar that cannot cover the run's years, when ``days`` set its length, is said to be about ``days``."""
+    try:
+        yield
+    except InputError as exc:
+        if days is None or exc.field != "calendar.years":
+            raise
+        raise InputError(f"{function}(days={days}): {DAYS_BEYOND} ({exc.problem})", field="days",
+                         expected="fewer days, so that the run ends within those years") from None
 
 
 def _given(value: object) -> str:

@@ -512,3 +512,156 @@ def test_the_command_line_examples_of_the_issue(argv, message, tmp_path, capsys)
     argv = [arg.replace("{file}", str(a_file)) for arg in argv]
     assert main([*argv, "--quiet"]) == 2
     assert capsys.readouterr().err == f"svcsim: error: {message.replace('{file}', str(a_file))}\n"
+
+
+BEYOND_RULES = """
+[[rules]]
+id = "dispatch"
+kind = "duration"
+start = "ticket_logged"
+stop = "dispatched"
+pause = "customer_delay"
+resume = "customer_ready"
+target = "4h"
+basis = "calendar"
+[[rules]]
+id = "vendor"
+kind = "ladder"
+start = "sent_to_vendor"
+stop = "returned_from_vendor"
+basis = "calendar"
+[[rules.milestones]]
+id = "vendor-1d"
+requires = "vendor_confirmed"
+after = "2h"
+[[rules.milestones]]
+id = "vendor-3d"
+requires = "vendor_confirmed"
+after = "3d"
+repeat_every = "1d"
+[[rules]]
+id = "repeat-7d"
+kind = "recurrence"
+after = "completed"
+repeat = "ticket_logged"
+key = ["device_id"]
+window = "7d"
+basis = "calendar"
+"""
+
+
+def _late_december_log():
+    from logs import make_log
+
+    return make_log([
+        ("T1", "ticket_logged", "2026-12-31 16:00"),  # 4 service hours later is in 2027
+        ("T2", "ticket_logged", "2026-12-30 10:00"), ("T2", "dispatched", "2026-12-30 11:00"),
+        ("T3", "sent_to_vendor", "2026-12-31 09:00"),
+        ("T4", "ticket_logged", "2026-12-29 09:00"), ("T4", "completed", "2026-12-31 10:00"),
+        ("T5", "customer_delay", "2026-12-31 11:00"),
+    ], cases={"T4": {"device_id": "D4"}})
+
+
+def test_a_deadline_after_the_calendars_last_year_makes_that_row_invalid_not_the_check():
+    """A valid row whose business-time deadline falls in a year the calendar does not cover used to stop
+    the whole check with a calendar-coverage error; now that row is invalid, with the reason, and the rest is judged."""
+    from rulesets import rules
+
+    from svcsim import check
+
+    result = check(_late_december_log(), rules(BEYOND_RULES), as_of="2026-12-31T17:00:00+08:00").results
+    judged = result.set_index(["rule_id", "case_id", "repeat"])[["status", "reason"]]
+    reason = "deadline beyond the calendar's years 2001-2026"
+    assert judged.loc[("dispatch", "T1", 1)].tolist() == ["invalid", reason]
+    assert judged.loc[("dispatch", "T2", 1), "status"] == "met"
+    assert judged.loc[("vendor-1d", "T3", 1), "status"] == "breached_open"
+    assert judged.loc[("vendor-3d", "T3", 1)].tolist() == ["invalid", reason]
+    assert judged.loc[("repeat-7d", "T4", 1)].tolist() == ["invalid", reason]
+    assert result.loc[result["status"] == "invalid", "due"].isna().all()
+
+
+def test_the_oracle_agrees_on_rows_beyond_the_calendar():
+    from compare import engine_vs_oracle
+    from rulesets import rules
+
+    from svcsim import check
+    from svcsim.rules.oracle import check_oracle
+
+    log, ruleset, as_of = _late_december_log(), rules(BEYOND_RULES), "2026-12-31T17:00:00+08:00"
+    diff = engine_vs_oracle(check(log, ruleset, as_of=as_of).results, check_oracle(log, ruleset, as_of=as_of))
+    assert diff.empty, diff
+
+
+def test_the_command_line_checks_a_log_whose_last_deadline_is_after_the_calendar(tmp_path, capsys):
+    """`svcsim check` on a ticket logged 2026-12-31 16:00 with no dispatch: exit 0, the row counted invalid."""
+    from svcsim.cli import main
+
+    path = tmp_path / "late.csv"
+    path.write_text("case_id,activity,timestamp,case_type\n"
+                    "T1,ticket_logged,2026-12-31T16:00:00+08:00,ticket\n"
+                    "T2,ticket_logged,2026-12-30T10:00:00+08:00,ticket\n"
+                    "T2,dispatched,2026-12-30T11:00:00+08:00,ticket\n", encoding="utf-8")
+    assert main(["check", str(path), "--out", str(tmp_path / "out")]) == 0
+    results = pd.read_parquet(tmp_path / "out" / "results.parquet").set_index(["rule_id", "case_id"])
+    assert results.loc[("dispatch-4h", "T1"), ["status", "reason"]].tolist() == [
+        "invalid", "deadline beyond the calendar's years 2001-2026"]
+    assert results.loc[("dispatch-4h", "T2"), "status"] == "met"
+
+
+def test_simulate_names_days_when_the_run_would_outlast_the_calendar():
+    """`simulate(scenario, days=100000)` used to answer with a calendar error about years 2025-2298."""
+    import svcsim
+
+    with pytest.raises(InputError) as caught:
+        svcsim.simulate("tiny", days=100000)
+    assert str(caught.value) == (
+        "field 'days': simulate(days=100000): the run would go past the years the scenario's calendar covers "
+        "(bad years (2025, 2298)); expected fewer days, so that the run ends within those years")
+
+
+def test_simulate_refuses_a_float_number_of_days_instead_of_truncating_it():
+    import svcsim
+
+    with pytest.raises(TypeError, match=r"^simulate\(\): days must be a whole number >= 1, not 3\.5 \(float\)$"):
+        svcsim.simulate("tiny", days=3.5)
+
+
+@pytest.mark.parametrize("function", ["replicate", "compare", "sweep"])
+@pytest.mark.parametrize(("given", "error", "message"), [
+    ({"seed": -1}, InputError, "field 'seed': -1 given to {f}(); expected a whole number >= 0"),
+    ({"seed": 1.5}, TypeError, "{f}(): seed must be a whole number >= 0, not 1.5 (float)"),
+    ({"replications": 0}, InputError, "field 'replications': 0 given to {f}(); expected a whole number >= 1"),
+    ({"replications": 2.0}, TypeError, "{f}(): replications must be a whole number >= 1, not 2.0 (float)"),
+    ({"jobs": 0}, InputError, "field 'jobs': 0 given to {f}(); expected a whole number >= 1"),
+    ({"days": 3.5}, TypeError, "{f}(): days must be a whole number >= 1, not 3.5 (float)"),
+    ({"days": 0}, InputError, "field 'days': 0 given to {f}(); expected a whole number >= 1"),
+    ({"warmup": "2"}, TypeError, "{f}(): warmup must be a number of days >= 0, not '2' (str)"),
+    ({"warmup": -1, "days": 30}, InputError,
+     "field 'warmup': warmup = -1 days with a horizon of 30 days; expected a number of days >= 0 and shorter than the horizon"),
+    ({"warmup": 30, "days": 30}, InputError,
+     "field 'warmup': warmup = 30 days with a horizon of 30 days; expected a number of days >= 0 and shorter than the horizon"),
+])
+def test_the_replication_functions_check_their_arguments_before_any_run(function, given, error, message):
+    import svcsim
+
+    call = {
+        "replicate": lambda **kw: svcsim.replicate("tiny", **kw),
+        "compare": lambda **kw: svcsim.compare("tiny", "tiny", **kw),
+        "sweep": lambda **kw: svcsim.sweep("tiny", {"staffing.field_engineers.count": [2]}, **kw),
+    }[function]
+    with pytest.raises(error) as caught:
+        call(**given)
+    assert str(caught.value) == message.format(f=function)
+
+
+def test_month_codes_of_a_missing_timestamp_are_minus_one_without_a_warning():
+    """An invalid case's row has no start; its month code was NaN cast to int64 (RuntimeWarning, arbitrary number)."""
+    import warnings
+
+    from svcsim.metrics._log import local_month_codes
+
+    ts = pd.Series(pd.to_datetime(["2026-03-31T20:00:00Z", None], utc=True))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        codes = local_month_codes(ts, "Asia/Shanghai")
+    assert codes.tolist() == [2026 * 12 + 3, -1]  # 04:00 on 1 April in Shanghai; NaT on no month

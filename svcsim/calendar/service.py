@@ -130,6 +130,11 @@ class ServiceCalendar:
         t = np.asarray(t_ns, dtype=np.int64)
         return ((t >= self._tables.low_ns) & (t < self._tables.high_ns)) | (t == NAT_NS)
 
+    @property
+    def beyond_reason(self) -> str:
+        """The ``reason`` of a result row whose deadline falls after the covered years."""
+        return f"deadline beyond the calendar's years {self.first_year}-{self.last_year}"
+
     def _uncovered(self, t_ns: int, what: str) -> None:
         local = ns_to_local(np.array([t_ns]), self.timezone)[0]
         span = f"{self.first_year}-{self.last_year}"
@@ -192,12 +197,14 @@ class ServiceCalendar:
         out = business_between(look.padded, look.table, look.low, look.shift, tables.shift_ns, tables.cum_end_ns, start, end)
         return out.reshape(shape)
 
-    def deadline_ns(self, start_ns: np.ndarray, duration_ns: np.ndarray) -> np.ndarray:
+    def deadline_ns(self, start_ns: np.ndarray, duration_ns: np.ndarray, *, strict: bool = True) -> np.ndarray:
         """Earliest instant ``t >= start`` with ``business(start, t) >= duration``.
 
         A duration of 0 (or less) gives ``start``. A target reached exactly at
         the end of an interval gives that end, not the next opening. A deadline
-        past the covered years raises :class:`CalendarCoverageError`.
+        past the covered years raises :class:`CalendarCoverageError`, or with
+        ``strict=False`` is ``NAT_NS`` (the rules judge such a row on its own,
+        see :attr:`beyond_reason`, rather than stop the check).
         """
         from svcsim.calendar.kernels import deadlines  # numba loads on first use
 
@@ -207,7 +214,7 @@ class ServiceCalendar:
         o, c = tables.open_lookup, tables.cum_lookup
         out, beyond = deadlines(o.padded, o.table, o.low, o.shift, tables.shift_ns, c.padded, c.table, c.low, c.shift,
                                 tables.open_start_ns, tables.open_len_ns, tables.cum_end_ns, start, duration)
-        if beyond >= 0:
+        if strict and beyond >= 0:
             self._deadline_uncovered(int(start[beyond]), int(duration[beyond]))
         return out.reshape(shape)
 

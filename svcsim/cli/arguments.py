@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from svcsim.arguments import DAYS_BEYOND
 from svcsim.errors import InputError
 
 __all__ = ["check_at_least_one", "check_non_negative", "check_out_folder", "days_named", "parse_grid", "parse_set"]
@@ -78,10 +79,11 @@ def days_named(days: int | None) -> Iterator[None]:
     try:
         yield
     except InputError as exc:
-        if days is None or exc.field != "calendar.years":
+        if days is None or exc.field not in ("calendar.years", "days"):
             raise
-        raise InputError(f"--days {days}: the run would go past the years the scenario's calendar covers "
-                         f"({exc.problem})", field="--days",
+        # the library's own wording (svcsim.arguments.days_named) says simulate(days=N): here it is --days N
+        problem = exc.problem.partition(": ")[2] if exc.field == "days" else f"{DAYS_BEYOND} ({exc.problem})"
+        raise InputError(f"--days {days}: {problem}", field="--days",
                          expected="fewer days, so that the run ends within those years") from None
 
 

@@ -124,9 +124,21 @@ def ordered(events: pd.DataFrame) -> pd.DataFrame:
 
 
 def local_month_codes(ts: pd.Series, zone: str) -> np.ndarray:
-    """Per timestamp: its calendar month in ``zone`` as ``year * 12 + month - 1`` (int64)."""
+    """Per timestamp: its calendar month in ``zone`` as ``year * 12 + month - 1`` (int64); -1 for NaT.
+
+    NaT (an invalid case's row has no start) falls on no month: -1 matches none
+    in :func:`~svcsim.metrics._rows.counts_by_month`. Casting its NaN year to
+    int64 gave an arbitrary number and a RuntimeWarning.
+    """
     local = ts.dt.tz_convert(zone)
-    return (local.dt.year.to_numpy(dtype=np.int64) * 12 + local.dt.month.to_numpy(dtype=np.int64) - 1)
+    known = local.notna().to_numpy()
+    year = local.dt.year.to_numpy(dtype=np.float64, na_value=np.nan)
+    month = local.dt.month.to_numpy(dtype=np.float64, na_value=np.nan)
+    if known.all():
+        return year.astype(np.int64) * 12 + month.astype(np.int64) - 1
+    codes = np.full(len(local), -1, dtype=np.int64)
+    codes[known] = year[known].astype(np.int64) * 12 + month[known].astype(np.int64) - 1
+    return codes
 
 
 def _month_start(code: int, zone: str) -> pd.Timestamp:

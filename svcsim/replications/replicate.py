@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import numbers
 import os
 from concurrent.futures import Executor
 from pathlib import Path
 
 import pandas as pd
 
+from svcsim.arguments import whole_number
 from svcsim.errors import InputError
 from svcsim.replications.cache import ReplicationCache, Task
 from svcsim.replications.runner import Progress, Tally, execute, make_task
@@ -34,7 +36,7 @@ def replicate(scenario, replications: int = 30, seed: int = 0, jobs: int = 1,  #
     from svcsim.scenario import load_scenario
 
     scenario = load_scenario(scenario)
-    check_counts(replications, jobs)
+    check_counts(replications, jobs, seed)
     days = resolve_days(scenario, days)
     warmup_days = resolve_warmup(warmup, days)
     tasks = [make_task(scenario, seed, r, days, warmup_days) for r in range(int(replications))]
@@ -53,31 +55,27 @@ def collect(tasks: list[Task], done: dict, tally: Tally, seed: int) -> Replicati
                         retried=tally.retried)
 
 
-def check_counts(replications: int, jobs: int) -> None:
-    """Replications >= 1 and jobs >= 1, as whole numbers."""
-    if not isinstance(replications, int) or isinstance(replications, bool) or replications < 1:
-        raise InputError(f"replications = {replications!r}", field="replications", expected="a whole number >= 1")
-    if not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 1:
-        raise InputError(f"jobs = {jobs!r}", field="jobs", expected="a whole number >= 1")
+def check_counts(replications: int, jobs: int, seed: int = 0, *, function: str = "replicate") -> None:
+    """Replications >= 1, jobs >= 1 and seed >= 0, as whole numbers (a float is refused, not truncated)."""
+    whole_number(replications, "replications", function=function, minimum=1)
+    whole_number(jobs, "jobs", function=function, minimum=1)
+    whole_number(seed, "seed", function=function)
 
 
-def resolve_days(scenario, days: int | None) -> int:  # noqa: ANN001
-    """The horizon in days: ``days`` when given, else the scenario's."""
+def resolve_days(scenario, days: int | None, *, function: str = "replicate") -> int:  # noqa: ANN001
+    """The horizon in days: ``days`` when given (a whole number >= 1), else the scenario's."""
     if days is None:
         return int(scenario.horizon_days)
-    if isinstance(days, bool) or int(days) != days or days < 1:
-        raise InputError(f"days = {days!r}", field="days", expected="a whole number of days >= 1")
-    return int(days)
+    return whole_number(days, "days", function=function, minimum=1)
 
 
-def resolve_warmup(warmup: float | None, days: int) -> float:
+def resolve_warmup(warmup: float | None, days: int, *, function: str = "replicate") -> float:
     """The warm-up in days (0 when None); it must leave part of the horizon."""
     if warmup is None:
         return 0.0
-    try:
-        value = float(warmup)
-    except (TypeError, ValueError):
-        raise InputError(f"warmup = {warmup!r}", field="warmup", expected="a number of days >= 0") from None
+    if isinstance(warmup, bool) or not isinstance(warmup, numbers.Real):
+        raise TypeError(f"{function}(): warmup must be a number of days >= 0, not {warmup!r} ({type(warmup).__name__})")
+    value = float(warmup)
     if not (0.0 <= value < days):
         raise InputError(f"warmup = {warmup!r} days with a horizon of {days} days", field="warmup",
                          expected="a number of days >= 0 and shorter than the horizon")

@@ -81,13 +81,13 @@ def sweep(base, grid: Mapping[str, Sequence], replications: int = 30, seed: int 
     from svcsim.scenario import load_scenario, with_changes
 
     base = load_scenario(base)
-    check_counts(replications, jobs)
+    check_counts(replications, jobs, seed, function="sweep")
     points = grid_points(grid)
     variants = [with_changes(base, point) for point in points]
     per_point = []
     for variant in variants:
-        days_v = resolve_days(variant, days)
-        warm = resolve_warmup(warmup, days_v)
+        days_v = resolve_days(variant, days, function="sweep")
+        warm = resolve_warmup(warmup, days_v, function="sweep")
         per_point.append([make_task(variant, seed, r, days_v, warm) for r in range(replications)])
     done, tally = execute([t for tasks in per_point for t in tasks], jobs=jobs, executor=executor,
                           cache=resolve_cache(cache), progress=progress, retries=retries)

@@ -39,9 +39,9 @@ def measured(cal, basis: str, a: int, b: int) -> int:  # noqa: ANN001
 
 
 def advanced(cal, basis: str, a: int, d: int) -> int:  # noqa: ANN001
-    """The instant ``d`` ns after ``a`` on ``basis``."""
+    """The instant ``d`` ns after ``a`` on ``basis`` (NAT when it falls after the calendar's years)."""
     if basis == "calendar":
-        return int(cal.deadline_ns(np.array([a]), np.array([d]))[0])
+        return int(cal.deadline_ns(np.array([a]), np.array([d]), strict=False)[0])
     return a + d
 
 

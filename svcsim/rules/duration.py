@@ -78,6 +78,7 @@ def evaluate_duration(rule: DurationRule, log: PreparedLog, rules: RuleSet) -> l
             chosen |= hit
 
     due = due_times(cyc, target, rule.basis, cal)
+    beyond = due == NAT if rule.basis == "calendar" else None  # the deadline falls after the calendar's years
     on_time = elapsed <= target
     if rule.or_same_day:
         day_end = cal.day_end_ns(cyc.start_ns)
@@ -98,6 +99,8 @@ def evaluate_duration(rule: DurationRule, log: PreparedLog, rules: RuleSet) -> l
     rows.elapsed, rows.business_elapsed, rows.paused = wall, business, paused
     rows.target, rows.target_reason = target, reason
     rows.level = (~on_time).view(np.int8)  # 1 for a miss; widened in the result table
+    if beyond is not None:
+        rows.mark_beyond(beyond, cal.beyond_reason)
     return [_with_unstarted(rows, rule, log, applies, cyc)]
 
 
@@ -123,7 +126,7 @@ def _per_cycle(n: int, cycle: np.ndarray, values: np.ndarray) -> np.ndarray:
 
 
 def due_times(cyc: Cycles, target: np.ndarray, basis: str, cal: ServiceCalendar | None) -> np.ndarray:
-    """The instant each cycle's running clock reaches its target.
+    """The instant each cycle's running clock reaches its target (NAT if after the calendar's years).
 
     The clock runs in segments [start, pause1), [resume1, pause2), ...,
     [resume_k, +inf); a cycle still held at its end is projected as if it
@@ -134,7 +137,7 @@ def due_times(cyc: Cycles, target: np.ndarray, basis: str, cal: ServiceCalendar 
     if n == 0:
         return np.empty(0, dtype=np.int64)
     if not len(cyc.pause_cycle):  # one segment per cycle, from its start on
-        return cal.deadline_ns(cyc.start_ns, target) if basis == "calendar" else cyc.start_ns + target
+        return cal.deadline_ns(cyc.start_ns, target, strict=False) if basis == "calendar" else cyc.start_ns + target
     # segment i of a cycle starts at the start (i = 0) or the i-th resume, and ends at the (i+1)-th pause
     rank = _rank_within(cyc.pause_cycle)
     seg_cycle = np.concatenate((np.arange(n), cyc.pause_cycle))
@@ -162,7 +165,7 @@ def due_times(cyc: Cycles, target: np.ndarray, basis: str, cal: ServiceCalendar 
     remaining = target[seg_cycle[hit]] - before[hit]
     starts = seg_start[hit]
     out = np.empty(n, dtype=np.int64)
-    out[seg_cycle[hit]] = cal.deadline_ns(starts, remaining) if basis == "calendar" else starts + remaining
+    out[seg_cycle[hit]] = cal.deadline_ns(starts, remaining, strict=False) if basis == "calendar" else starts + remaining
     return out
 
 
@@ -220,6 +223,7 @@ def _duration_of_case(rule: DurationRule, case: CaseEvents, cal, as_of: int) -> 
                 due = advanced(cal, rule.basis, s, target - acc)
                 break
             acc += length
+        beyond = rule.basis == "calendar" and due == NAT
         on_time = elapsed <= target
         if rule.or_same_day:
             day_end = int(cal.day_end_ns(np.array([c["t0"]]))[0])
@@ -234,11 +238,14 @@ def _duration_of_case(rule: DurationRule, case: CaseEvents, cal, as_of: int) -> 
             status = "at_risk"
         else:
             status = "running"
+        level, reason = (0 if on_time else 1), None
+        if beyond:
+            status, due, level, reason = "invalid", NAT, 0, cal.beyond_reason
         out.append(result_row(rule.id, case, cycle=number, status=status, start=c["t0"], stop=c["t1"] if closed else NAT,
                         due=due, elapsed=end - c["t0"],
                         business_elapsed=measured(cal, "calendar", c["t0"], end) if rule.basis == "calendar" else NAT,
                         paused=paused if rule.basis == "calendar" else sum(r - p for p, r in held),
-                        target=target, target_reason=why, level=0 if on_time else 1))
+                        target=target, target_reason=why, level=level, reason=reason))
     if not cycles and any(a in rule.stop for _, a in case.events):
         out.append(result_row(rule.id, case, status="not_applicable", target=to_ns(rule.target),
                         reason=f"no start event ({' / '.join(rule.start)}) before the stop"))

@@ -58,7 +58,7 @@ def evaluate_ladder(rule: LadderRule, log: PreparedLog, rules: RuleSet) -> list[
         return cal.business_ns(start, stop) if cal is not None else stop - start
 
     def due_at(start: np.ndarray, offset: np.ndarray) -> np.ndarray:
-        return cal.deadline_ns(start, offset) if cal is not None else start + offset
+        return cal.deadline_ns(start, offset, strict=False) if cal is not None else start + offset
 
     measured_end = measure(cyc.start_ns, end)
     out: list[ResultRows] = []
@@ -80,6 +80,8 @@ def evaluate_ladder(rule: LadderRule, log: PreparedLog, rules: RuleSet) -> list[
         due = due_at(cyc.start_ns, np.full(n, after, dtype=np.int64))
         rows = _rows(rule, milestone.id, cyc.case, cyc.number, cyc.start_ns, status, done_ns, due, end, after, misses.copy(), 1)
         rows.set_reason(stopped_before, "the cycle stopped before this milestone fell due")
+        if cal is not None:
+            rows.mark_beyond(due == NAT, cal.beyond_reason)
         out.append(rows)
         if milestone.repeat_every is not None:
             every = to_ns(milestone.repeat_every)
@@ -96,6 +98,8 @@ def evaluate_ladder(rule: LadderRule, log: PreparedLog, rules: RuleSet) -> list[
                 rule, milestone.id, cyc.case[idx], cyc.number[idx], cyc.start_ns[idx], status_k, done_ns[idx],
                 due_at(cyc.start_ns[idx], offset), end[idx], offset, misses[idx] + (k - 1), k,
             )
+            if cal is not None:
+                rows_k.mark_beyond(rows_k.due == NAT, cal.beyond_reason)
             misses += count
             out.append(rows_k)
     return out
@@ -167,17 +171,25 @@ def _ladder_of_case(rule: LadderRule, case: CaseEvents, cal, as_of: int) -> list
                 status = "running"
             common = {"cycle": number, "start": c["t0"], "stop": NAT if done is None else done,
                       "elapsed": (done if done is not None else end) - c["t0"], "target_reason": "milestone"}
-            out.append(result_row(m.id, case, status=status, due=advanced(cal, rule.basis, c["t0"], after), target=after,
-                            level=misses if status in ("breached", "breached_open") else 0,
-                            reason="the cycle stopped before this milestone fell due" if status == "not_applicable" else None,
-                            **common))
+            row = result_row(m.id, case, status=status, due=advanced(cal, rule.basis, c["t0"], after), target=after,
+                             level=misses if status in ("breached", "breached_open") else 0,
+                             reason="the cycle stopped before this milestone fell due" if status == "not_applicable" else None,
+                             **common)
+            out.append(_beyond(row, cal))
             if m.repeat_every is not None:
                 every, k = to_ns(m.repeat_every), 2
                 limit = done if done is not None else end
                 while measured(cal, rule.basis, c["t0"], limit) > after + (k - 1) * every:
                     offset = after + (k - 1) * every
                     misses += 1
-                    out.append(result_row(m.id, case, repeat=k, status="breached" if closed or done is not None else "breached_open",
-                                    due=advanced(cal, rule.basis, c["t0"], offset), target=offset, level=misses, **common))
+                    out.append(_beyond(result_row(m.id, case, repeat=k, status="breached" if closed or done is not None else "breached_open",
+                                    due=advanced(cal, rule.basis, c["t0"], offset), target=offset, level=misses, **common), cal))
                     k += 1
     return out
+
+
+def _beyond(row: dict, cal) -> dict:  # noqa: ANN001
+    """A calendar-basis row whose due time falls after the calendar's years is invalid (see ResultRows.mark_beyond)."""
+    if cal is not None and row["due"] == NAT:
+        row.update(status="invalid", reason=cal.beyond_reason, level=0)
+    return row

@@ -23,7 +23,7 @@ from svcsim.rules.casewise import CaseEvents, advanced, applies, result_row
 from svcsim.rules.columnar.packing import packed_keys
 from svcsim.rules.columnar.prepared import PreparedLog
 from svcsim.rules.conditions import applies_per_case
-from svcsim.rules.results import ResultRows, status_code
+from svcsim.rules.results import NAT, ResultRows, status_code
 from svcsim.rules.ruleset import RuleSet
 from svcsim.rules.spec import RecurrenceRule, to_ns
 
@@ -45,7 +45,7 @@ def evaluate_recurrence(rule: RecurrenceRule, log: PreparedLog, rules: RuleSet) 
     window = to_ns(rule.window)
     if cal is not None:
         cal.check_covered(fix_t, what=f"fix of rule '{rule.id}'")
-        closes = cal.deadline_ns(fix_t, np.full(len(fix_t), window, dtype=np.int64))
+        closes = cal.deadline_ns(fix_t, np.full(len(fix_t), window, dtype=np.int64), strict=False)
     else:
         closes = fix_t + window
 
@@ -64,6 +64,13 @@ def evaluate_recurrence(rule: RecurrenceRule, log: PreparedLog, rules: RuleSet) 
     rows.target = np.broadcast_to(np.int64(window), (len(fix_t),))
     rows.set_target_reason(slice(None), "window")
     rows.related_case, rows.level, rows.reason = related, level, reason
+    if cal is not None:
+        beyond = closes == NAT  # the window closes after the calendar's years: not judged
+        if beyond.any():
+            rows.mark_beyond(beyond, cal.beyond_reason)
+            rows.put("stop", beyond, NAT)
+            rows.put("elapsed", beyond, log.as_of - fix_t[beyond])
+            rows.put("related_case", beyond, -1)
     return [rows]
 
 
@@ -140,6 +147,10 @@ def _recurrence_of_case(rule: RecurrenceRule, case: CaseEvents, repeats_by_key: 
     fixes = [t for t, a in case.events if a == rule.after]
     for number, fix in enumerate(fixes, start=1):
         closes = advanced(cal, rule.basis, fix, window)
+        if cal is not None and closes == NAT:  # the window closes after the calendar's years: not judged
+            out.append(result_row(rule.id, case, cycle=number, status="invalid", start=fix, elapsed=as_of - fix,
+                                  target=window, target_reason="window", reason=cal.beyond_reason))
+            continue
         base = {"cycle": number, "start": fix, "due": closes, "target": window, "target_reason": "window"}
         if any(v is None for v in key):
             out.append(result_row(rule.id, case, status="not_applicable", elapsed=min(as_of, closes) - fix,

@@ -139,6 +139,18 @@ class ResultRows:
     def set_reason(self, where: np.ndarray | slice, text: str) -> None:
         self.put("reason", where, self.label(text))
 
+    def mark_beyond(self, beyond: np.ndarray, reason: str) -> None:
+        """Rows whose deadline falls after their calendar's years: ``invalid`` with ``reason``, no due time, level 0.
+
+        One such row is judged on its own; the rest of the check goes on (issue 21).
+        """
+        if not beyond.any():
+            return
+        self.put("status", beyond, status_code("invalid"))
+        self.set_reason(beyond, reason)
+        self.put("due", beyond, NAT)
+        self.put("level", beyond, 0)
+
     def _arrays(self) -> dict[str, object]:
         return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "labels"}
 

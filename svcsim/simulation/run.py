@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import simpy
 
-from svcsim.arguments import whole_number
+from svcsim.arguments import days_named, whole_number
 from svcsim.des.cases import CaseBook
 from svcsim.des.recorder import Recorder
 from svcsim.eventlog import EventLog
@@ -109,14 +109,12 @@ def simulate(scenario: Scenario | SinglePart | str | Path, seed: int = 0, replic
     replication = whole_number(replication, "replication", function="simulate")
     if not isinstance(scenario, SinglePart):
         scenario = load_scenario(scenario)
-    days = scenario.horizon_days if days is None else int(days)
-    if days < 1:
-        from svcsim.errors import InputError
-
-        raise InputError(f"days = {days}", field="days", expected="a whole number of days >= 1")
+    given_days = days
+    days = scenario.horizon_days if days is None else whole_number(days, "days", function="simulate", minimum=1)
     if isinstance(scenario, SinglePart):
         return _simulate_single_part(scenario, int(seed), int(replication), days, stock_trace)
-    clock = SimClock(scenario, days)
+    with days_named(given_days, function="simulate"):
+        clock = SimClock(scenario, days)
     env = simpy.Environment()
     recorder = Recorder()
     world = build_world(env, scenario, Streams(seed, replication), clock, recorder, stock_trace=stock_trace)
