@@ -60,7 +60,7 @@ def read_source(path: Path, spec: SourceSpec, limits: Limits = DEFAULT_LIMITS) -
     except InputError:
         raise
     except (OSError, EOFError, ValueError, zipfile.BadZipFile, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot be read ({type(exc).__name__}: {exc})", file=path, expected="a readable export") from None
+        raise InputError(f"cannot be read ({type(exc).__name__}: {str(exc).strip()})", file=path, expected="a readable export") from None
     raise InputError(f"unknown file type {suffix!r}", file=path, expected="a .csv, .csv.gz, .zip, .parquet or .xlsx file")
 
 
