@@ -19,6 +19,7 @@ class InputError(ValueError):
 
     ``str(error)`` is the one-line message: ``"<file>: <where>: <field>: <row>:
     <problem>; expected <expected>"``, with the parts that are unknown left out.
+    A line break inside a part (a parser's own message quoted in it) becomes a space.
     """
 
     def __init__(
@@ -50,7 +51,7 @@ class InputError(ValueError):
         if self.row is not None:
             parts.append(f"row {self.row}")
         text = self.problem if self.expected is None else f"{self.problem}; expected {self.expected}"
-        return ": ".join([*parts, text])
+        return _one_line(": ".join([*parts, text]))
 
     def located(self, file: str | Path) -> InputError:
         """The same error with the file filled in (for errors raised below the loader)."""
@@ -60,6 +61,10 @@ class InputError(ValueError):
             self.problem, file=file, where=self.where, field=self.field, row=self.row,
             expected=self.expected,
         )
+
+
+def _one_line(text: str) -> str:
+    return " ".join(part.strip() for part in text.splitlines() if part.strip()) if "\n" in text or "\r" in text else text
 
 
 class InputWarning(UserWarning):

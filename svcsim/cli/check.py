@@ -29,6 +29,7 @@ def check_command(args: argparse.Namespace) -> int:
     if args.log is None and args.mapping:
         raise InputError("--mapping needs a LOG to read", field="--mapping", expected="svcsim check LOG --mapping M")
     check_at_least_one(args, "top")
+    limits = _limits(args)
     out = check_out_folder(args.out)
     from svcsim.eventlog.time import to_as_of_ns
 
@@ -48,7 +49,7 @@ def check_command(args: argparse.Namespace) -> int:
         print(f"(no log given: checking the bundled sample log {SAMPLE_LOG})")
     elif args.mapping:
         mapping = load_mapping(args.mapping)
-        log, report = load_events(args.log, mapping, as_of=args.as_of, rules=rules)
+        log, report = load_events(args.log, mapping, as_of=args.as_of, rules=rules, limits=limits)
     else:
         log, report = screen_log(read_log(args.log), rules, source=str(args.log))
     if args.mapping or len(report.issues) or report.warnings:
@@ -86,3 +87,16 @@ def check_command(args: argparse.Namespace) -> int:
 def _display_zone(rules) -> str:  # noqa: ANN001 (RuleSet)
     cal = rules.calendars.get(rules.default_calendar) if rules.default_calendar else None
     return cal.timezone if cal is not None else "UTC"
+
+
+def _limits(args: argparse.Namespace):  # noqa: ANN202 (svcsim.live is imported late, for a fast --help)
+    """The ``--max-*`` options as :class:`svcsim.live.limits.Limits`, each refused unless > 0."""
+    from svcsim.live.limits import GIB, MIB, Limits
+
+    for name in ("max_expanded_gib", "max_line_mib", "max_field_mib", "max_columns"):
+        value = getattr(args, name)
+        if not value > 0:  # also NaN
+            option = "--" + name.replace("_", "-")
+            raise InputError(f"{option} {value}", field=option, expected="a number > 0")
+    return Limits(max_expanded_bytes=int(args.max_expanded_gib * GIB), max_line_bytes=int(args.max_line_mib * MIB),
+                  max_field_chars=int(args.max_field_mib * MIB), max_columns=args.max_columns)

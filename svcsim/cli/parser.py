@@ -49,6 +49,13 @@ def _add_check(sub: Any) -> None:
     command.add_argument("--top", type=int, default=10, help="escalations to print (default 10)")
     command.add_argument("--strict", action="store_true", help="a warning about the log or the mapping (an activity no rule knows, "
                          "an interval state the map never produces) is an error: exit status 2")
+    limits = command.add_argument_group("limits on an export read through --mapping (docs/reference/errors.md)")
+    limits.add_argument("--max-expanded-gib", dest="max_expanded_gib", type=float, default=4.0,
+                        help="most a .zip member or .gz file may expand to, in GiB (default 4)")
+    limits.add_argument("--max-line-mib", dest="max_line_mib", type=float, default=1.0, help="longest CSV line, in MiB (default 1)")
+    limits.add_argument("--max-field-mib", dest="max_field_mib", type=float, default=1.0,
+                        help="longest CSV cell, in Mi characters (default 1)")
+    limits.add_argument("--max-columns", dest="max_columns", type=int, default=2000, help="most columns in the header (default 2000)")
     command.set_defaults(handler=check.check_command)
 
 

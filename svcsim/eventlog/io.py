@@ -78,7 +78,7 @@ def _read_table(path: Path, *, timestamps: bool = True) -> pd.DataFrame:
     except InputError:
         raise
     except (OSError, ValueError) as exc:  # pyarrow and the csv parser raise these on damaged files
-        raise InputError(f"cannot be read ({type(exc).__name__}: {exc})", file=path, expected="a readable CSV or Parquet file") from None
+        raise InputError(f"cannot be read ({type(exc).__name__}: {str(exc).strip()})", file=path, expected="a readable CSV or Parquet file") from None
     if timestamps and "timestamp" in frame.columns and not pd.api.types.is_datetime64_any_dtype(frame["timestamp"]):
         frame["timestamp"] = _parse_timestamps(frame["timestamp"], path)
     return frame

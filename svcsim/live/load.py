@@ -25,6 +25,7 @@ from svcsim.eventlog.log import EventLog
 from svcsim.eventlog.time import NAT_NS as NAT
 from svcsim.eventlog.time import to_as_of_ns
 from svcsim.eventlog.vocabulary import ACTIVITY_NAMES
+from svcsim.live.limits import DEFAULT_LIMITS, Limits
 from svcsim.live.mapping import Mapping, canonical_mapping, load_mapping
 from svcsim.live.report import HARMLESS, ISSUE_COLUMNS, ValidationReport
 from svcsim.live.screen import (
@@ -63,6 +64,7 @@ def load_events(
     *,
     as_of: datetime | pd.Timestamp | str | None = None,
     rules: RuleSet | None = None,
+    limits: Limits | None = None,
 ) -> tuple[EventLog, ValidationReport]:
     """Load an export through a mapping (None: a file already in the canonical shape).
 
@@ -70,7 +72,8 @@ def load_events(
     ``TS_FUTURE``. None means now. ``rules``, the rules the log is for: rows
     dated outside the years their calendars cover are quarantined
     (``TS_OUTSIDE_CALENDAR``) and rows whose activity no rule knows are
-    counted and warned about (``ACTIVITY_NOT_JUDGED``).
+    counted and warned about (``ACTIVITY_NOT_JUDGED``). ``limits``, the most
+    the file may hold (:class:`svcsim.live.limits.Limits`; None: the defaults).
     """
     path_like(path, "path", function="load_events", what="an export file")
     if not isinstance(mapping, Mapping):
@@ -82,7 +85,9 @@ def load_events(
     if mapping is not None and not isinstance(mapping, Mapping):
         mapping = load_mapping(mapping)
     spec = mapping.source if mapping is not None else canonical_mapping([], "").source
-    raw, label = read_source(path, spec)
+    if limits is not None:
+        of_kind(limits, "limits", (Limits,), function="load_events", expected="a svcsim.live.limits.Limits or None")
+    raw, label = read_source(path, spec, DEFAULT_LIMITS if limits is None else limits)
     if mapping is None:
         mapping = canonical_mapping(list(map(str, raw.columns)), str(path))
     missing = [c for c in mapping.source_columns() if c not in raw.columns]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import io
 import zipfile
 from pathlib import Path
@@ -10,15 +11,29 @@ import pandas as pd
 
 from svcsim.csvheader import numbered_names, read_header, repeated_names
 from svcsim.errors import InputError
+from svcsim.live.limits import (
+    DEFAULT_LIMITS,
+    Limits,
+    check_columns,
+    check_declared,
+    check_fields,
+    check_lines,
+    fields_bounded_by_lines,
+    read_bounded,
+)
 from svcsim.live.mapping import SourceSpec
 
 __all__ = ["read_source"]
 
 
-def read_source(path: Path, spec: SourceSpec) -> tuple[pd.DataFrame, str]:
-    """The file's table (cells as text, missing markers as empty) and a label naming it."""
+def read_source(path: Path, spec: SourceSpec, limits: Limits = DEFAULT_LIMITS) -> tuple[pd.DataFrame, str]:
+    """The file's table (cells as text, missing markers as empty) and a label naming it.
+
+    A compressed file is expanded in memory, never on disk, and never past
+    ``limits`` (:mod:`svcsim.live.limits`).
+    """
     if not path.is_file():
-        raise InputError("no such file", file=path, expected="an export (.csv, .zip with a .csv, .parquet, .xlsx)")
+        raise InputError("no such file", file=path, expected="an export (.csv, .csv.gz, .zip with a .csv, .parquet, .xlsx)")
     suffix = path.suffix.lower()
     try:
         if suffix == ".zip":
@@ -27,10 +42,14 @@ def read_source(path: Path, spec: SourceSpec) -> tuple[pd.DataFrame, str]:
                 if member not in archive.namelist():
                     raise InputError(f"no member {member!r} in the archive", file=path, field="source.member", expected=f"one of {archive.namelist()[:5]}")
                 label = f"{path}:{member}"
+                check_declared(archive.getinfo(member).file_size, limits, file=label)
                 with archive.open(member) as handle:
-                    return _csv(io.BytesIO(handle.read()), spec, label), label
+                    return _csv(read_bounded(handle, limits, file=label), spec, label, limits), label
+        if suffix == ".gz":
+            with gzip.open(path) as handle:
+                return _csv(read_bounded(handle, limits, file=path), spec, str(path), limits), str(path)
         if suffix in (".csv", ".txt", ".tsv"):
-            return _csv(path, spec, str(path)), str(path)
+            return _csv(path, spec, str(path), limits), str(path)
         if suffix == ".parquet":
             frame = pd.read_parquet(path)
             return _text(frame, spec), str(path)
@@ -40,9 +59,9 @@ def read_source(path: Path, spec: SourceSpec) -> tuple[pd.DataFrame, str]:
             return _text(frame, spec), label
     except InputError:
         raise
-    except (OSError, ValueError, zipfile.BadZipFile, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot be read ({type(exc).__name__}: {exc})", file=path, expected="a readable export") from None
-    raise InputError(f"unknown file type {suffix!r}", file=path, expected="a .csv, .zip, .parquet or .xlsx file")
+    except (OSError, EOFError, ValueError, zipfile.BadZipFile, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot be read ({type(exc).__name__}: {str(exc).strip()})", file=path, expected="a readable export") from None
+    raise InputError(f"unknown file type {suffix!r}", file=path, expected="a .csv, .csv.gz, .zip, .parquet or .xlsx file")
 
 
 def _only_csv(archive: zipfile.ZipFile, path: Path) -> str:
@@ -52,13 +71,19 @@ def _only_csv(archive: zipfile.ZipFile, path: Path) -> str:
     return names[0]
 
 
-def _csv(source, spec: SourceSpec, label: str) -> pd.DataFrame:  # noqa: ANN001 (a path or a binary file)
+def _csv(source: Path | bytes, spec: SourceSpec, label: str, limits: Limits) -> pd.DataFrame:
+    lines = check_lines(source, limits, file=label)
+    if isinstance(source, bytes):
+        source = io.BytesIO(source)
     header = read_header(source, delimiter=spec.delimiter, encoding=spec.encoding)
+    check_columns(header, limits, file=label)
     names = numbered_names(header, file=label)
     frame = pd.read_csv(
         source, dtype=str, keep_default_na=False, na_values=spec.missing, sep=spec.delimiter,
         encoding=spec.encoding, **({} if names is None else {"header": 0, "names": names}),
     )
+    if not fields_bounded_by_lines(lines, len(frame), limits):
+        check_fields(frame, limits, file=label)
     frame.attrs["repeated_columns"] = repeated_names(header)
     return frame
 
