@@ -133,7 +133,14 @@ def scenario_init(args: argparse.Namespace) -> int:
               f"# `svcsim run {target.name}` runs it; fields left out take the defaults of\n"
               "# docs/reference/scenario.md. To keep only what you change, start a file with\n"
               f"# extends = \"{args.name}\" and write just those fields.\n#\n")
-    target.write_text(header + builtin_text(args.name), encoding="utf-8")
+    text = builtin_text(args.name)
+    import tomllib
+
+    from svcsim.scenario.load import SECTIONS
+
+    if any(section not in tomllib.loads(text) for section in SECTIONS):  # it relies on the defaults: say so
+        header += 'extends = "defaults"   # what this file leaves out takes the library defaults\n\n'
+    target.write_text(header + text, encoding="utf-8")
     print(f"wrote {target}: built-in scenario {args.name!r}; run it with: svcsim run {target}")
     return 0
 

@@ -12,7 +12,8 @@ distribution ``{ dist = ... }``) replaces what it extends; a role given as
 ``groups`` replaces the extended role's ``count`` and ``shift`` and the
 other way round. A file without ``extends`` that leaves whole sections out
 gets those from the library's defaults (``Scenario()``, a small center, not
-``baseline``): it loads with an :class:`~svcsim.errors.InputWarning` naming them.
+``baseline``): it loads with an :class:`~svcsim.errors.InputWarning` naming
+them, unless it says so with ``extends = "defaults"``.
 """
 
 from __future__ import annotations
@@ -96,7 +97,9 @@ def _file_data(path: Path, chain: tuple[str, ...]) -> tuple[dict[str, Any], bool
     if not isinstance(base, str) or not base:
         raise InputError(f"extends = {base!r}", file=path, field="extends",
                          expected="a built-in scenario name or the path of a TOML file, in quotes")
-    if not base.endswith(".toml") and base in builtin_names():
+    if base == "defaults":  # said out loud: start from the library's defaults
+        under = {}
+    elif not base.endswith(".toml") and base in builtin_names():
         under = _toml(builtin_text(base), f"<built-in scenario {base}>")
     else:
         base_path = _scenario_path(base, relative_to=path.parent)

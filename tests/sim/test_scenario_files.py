@@ -71,3 +71,13 @@ def test_a_file_without_extends_that_leaves_sections_out_is_warned_by_name(tmp_p
     assert main(["run", str(path), "--days", "1", "--quiet"]) == 0
     err = capsys.readouterr().err
     assert err.startswith("svcsim: warning: ") and 'extends = "baseline"' in err and "Traceback" not in err
+
+
+def test_init_of_a_scenario_that_relies_on_the_defaults_says_so_and_loads_without_a_warning(tmp_path):
+    path = tmp_path / "small.toml"
+    assert main(["scenario", "init", "tiny", str(path)]) == 0
+    assert 'extends = "defaults"' in path.read_text(encoding="utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", InputWarning)
+        copy = load_scenario(path)
+    pd.testing.assert_frame_equal(simulate(copy, seed=1, days=3).events, simulate("tiny", seed=1, days=3).events)
