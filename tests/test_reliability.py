@@ -665,3 +665,12 @@ def test_month_codes_of_a_missing_timestamp_are_minus_one_without_a_warning():
         warnings.simplefilter("error", RuntimeWarning)
         codes = local_month_codes(ts, "Asia/Shanghai")
     assert codes.tolist() == [2026 * 12 + 3, -1]  # 04:00 on 1 April in Shanghai; NaT on no month
+
+
+def test_a_scenario_asking_for_too_many_calls_is_refused_before_any_work():
+    from svcsim.scenario import load_scenario, with_changes
+    from svcsim.simulation import simulate
+
+    huge = with_changes(load_scenario("tiny"), {"demand.calls_per_day.mon": 1e9})
+    with pytest.raises(InputError, match=r"demand.calls_per_day.*about 1,000,000,120 calls.*at most 20,000,000"):
+        simulate(huge)

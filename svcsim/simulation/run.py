@@ -12,6 +12,7 @@ import simpy
 from svcsim.arguments import days_named, whole_number
 from svcsim.des.cases import CaseBook
 from svcsim.des.recorder import Recorder
+from svcsim.errors import InputError
 from svcsim.eventlog import EventLog
 from svcsim.processes.spares import SparesStore, palm_demand
 from svcsim.scenario.distribution import freeze
@@ -113,6 +114,7 @@ def simulate(scenario: Scenario | SinglePart | str | Path, seed: int = 0, replic
     days = scenario.horizon_days if days is None else whole_number(days, "days", function="simulate", minimum=1)
     if isinstance(scenario, SinglePart):
         return _simulate_single_part(scenario, int(seed), int(replication), days, stock_trace)
+    _within_call_limit(scenario, days)
     with days_named(given_days, function="simulate"):
         clock = SimClock(scenario, days)
     env = simpy.Environment()
@@ -134,6 +136,19 @@ def simulate(scenario: Scenario | SinglePart | str | Path, seed: int = 0, replic
                start=clock.start, end=end,
                stock=stock_table(log, world.store, [part.unit_cost for part in scenario.spares.parts]),
                stock_trace=trace_table(world.store))
+
+
+#: The most calls one run may ask for on average (about 500 years of baseline): past it memory runs out first.
+MAX_CALLS = 20_000_000
+
+
+def _within_call_limit(scenario: Scenario, days: int) -> None:
+    """Refuse, before any work, a run whose expected number of calls exceeds :data:`MAX_CALLS`."""
+    expected = sum(scenario.demand.calls_per_day.values()) / 7.0 * days * max(1.0, scenario.demand.holiday_factor)
+    if expected > MAX_CALLS:
+        raise InputError(f"{scenario.name}: {days} days at these calls_per_day ask for about {expected:,.0f} calls",
+                         field="demand.calls_per_day",
+                         expected=f"at most {MAX_CALLS:,} calls in one run (fewer days, or fewer calls a day)")
 
 
 def _simulate_single_part(part: SinglePart, seed: int, replication: int, days: int, trace: bool) -> Run:
