@@ -164,16 +164,15 @@ class DispatchBoard:
         for other in self.on_duty:
             if other is engineer:
                 continue
-            ahead, place = (other.in_hand_end, other.in_hand.zone if not other.in_hand.meeting else
-                            self.travel.center) if other.in_hand is not None else (max(now, other.back_at), other.place)
+            ahead, place = other.free_from(now, self.travel.center)
             for job in other.jobs:
                 if job.sent and not job.meeting and job.assigned <= due and (
                         engineer.home in (job.zone, SHARED)) and (best is None or job.assigned < best[0]):
-                    theirs = max(now, ahead) + self.travel.mean(place, job.zone, now)
+                    theirs = ahead + self.travel.mean(place, job.zone, now)
                     mine = now + self.travel.mean(engineer.place, job.zone, now)
                     if mine < theirs and self._in_time(engineer, job, now):
                         best = (job.assigned, job, other)
-                ahead, place = self.expected_job_end(job, place, max(now, ahead))
+                ahead, place = self.expected_job_end(job, place, ahead)
         if best is None:
             return None
         _, job, other = best

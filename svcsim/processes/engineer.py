@@ -60,6 +60,12 @@ class FieldEngineer:
         if wake is not None:
             wake.succeed(None)
 
+    def free_from(self, now: float, center: int) -> tuple[float, int]:
+        """When and where the job in hand is expected to leave this engineer (now and here if none)."""
+        if self.in_hand is not None:
+            return max(now, self.in_hand_end), center if self.in_hand.meeting else self.in_hand.zone
+        return max(now, self.back_at), self.place
+
     def expected_free(self, now: float, job_end: Callable[[Job, int, float], tuple[float, int]],
                       center: int) -> tuple[float, int]:
         """When this engineer's list is expected done, and where it leaves them (a dispatcher's estimate).
@@ -67,10 +73,7 @@ class FieldEngineer:
         ``job_end(job, place, start)`` is when a job is expected done if its
         drive starts at ``start`` from ``place``, and where it leaves them.
         """
-        if self.in_hand is not None:
-            free, place = max(now, self.in_hand_end), center if self.in_hand.meeting else self.in_hand.zone
-        else:
-            free, place = max(now, self.back_at), self.place
+        free, place = self.free_from(now, center)
         for job in self.jobs:
             free, place = job_end(job, place, free)
         return free, place
