@@ -55,6 +55,12 @@ ACTIVITIES: tuple[Activity, ...] = (
     Activity("scrapped", "item", "spares administrator", "the supplier could not repair the item; it was scrapped"),
     # appended, not inserted: an activity's code is its position
     Activity("reassigned", "ticket", "dispatchers", "a job waiting on a busy engineer's list was moved to a free engineer"),
+    Activity("repair_started", "ticket", "field / bench engineers", "the engineer started the repair (after diagnosis or the fault test)"),
+    Activity("warranty_checked", "ticket", "spares administrator", "a unit's warranty was checked (proof and date of purchase) or, out of warranty, quoted"),
+    Activity("cancelled", "ticket", "operators / spares administrator", "the customer's request to cancel the paid repair was accepted"),
+    Activity("cancel_refused", "ticket", "operators / spares administrator", "the customer asked to cancel a signed paid repair already started; refused"),
+    Activity("exchanged", "item", "purchasing", "the supplier exchanged a DOA unit not repaired in time; the customer gets a new one"),
+    Activity("refunded", "item", "purchasing", "a DOA unit not repaired in time was refunded to the customer"),
 )
 
 ACTIVITY_NAMES: frozenset[str] = frozenset(a.name for a in ACTIVITIES)
