@@ -22,7 +22,7 @@ def test_check_prints_the_monthly_kpis_and_writes_kpis_csv(tmp_path, capsys):
     assert "2026-01*" in text and "fixes held" in text and "DOA rate" in text and "slow-moving" in text
     assert "skipped" not in text
     kpis = pd.read_csv(out / "kpis.csv")
-    assert set(kpis["kpi"]) >= {"returns", "repair_success_rate", "doa_rate", "part_usage", "slow_moving_skus"}
+    assert set(kpis["kpi"]) >= {"returns", "repair_success_rate", "dead_spare_rate", "part_usage", "slow_moving_skus"}
     assert "kpis.csv" in text
 
 
@@ -34,7 +34,7 @@ def test_check_on_the_uci_export_says_what_it_skipped_and_why(capsys):
     assert main(args) == 0
     text = capsys.readouterr().out
     lines = [line for line in text.splitlines() if line.strip().startswith("skipped ")]
-    assert len(lines) == 10  # every KPI, one line each
+    assert len(lines) == 13  # every KPI, one line each
     assert any(line.strip() == "skipped part_usage: no part_issued event recorded; no part column in the events table" for line in lines)
 
 
