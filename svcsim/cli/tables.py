@@ -255,7 +255,12 @@ def format_sweep(summary: pd.DataFrame, fields: Sequence[str], metric: str) -> s
     ``summary`` must hold rows of kind ``metric`` (the caller says what to do when it has none).
     """
     part = summary[summary["kind"] == metric]
-    cells = part.assign(cell=[f"{_number(m)} +- {_number(h)}" for m, h in zip(part["mean"], part["half_width"], strict=True)])
+    keys = [*fields, "subject"]
+    due = summary[summary["kind"] == "due_count"]
+    none_due = {tuple(row) for row in due.loc[due["mean"] == 0, keys].itertuples(index=False)}
+    late = [metric == "attainment_pct" and tuple(row) in none_due for row in part[keys].itertuples(index=False)]
+    cells = part.assign(cell=[NOT_YET_DUE if n else f"{_number(m)} +- {_number(h)}"
+                              for m, h, n in zip(part["mean"], part["half_width"], late, strict=True)])
     table = cells.pivot(index=list(fields), columns="subject", values="cell")
     table = table[[s for s in dict.fromkeys(part["subject"]) if s in table.columns]]
     return f"{KIND_LABELS.get(metric, metric)}, mean +- 95% CI half-width\n" + table.reset_index().to_string(index=False)

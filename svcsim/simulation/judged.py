@@ -7,7 +7,10 @@ for every table of the :class:`~svcsim.simulation.run.Run`:
 * the event log keeps the cases whose **first event** is at or after the
   judged start, with all their events (a ticket logged in the warm-up and
   completed in the window belongs to the warm-up); so the rule check,
-  ``--out``, the stock table and the monthly KPIs all see the same cases;
+  ``--out``, the stock table and the monthly KPIs all see the same cases.
+  A case keeps its ``parent_id`` when the parent began in the warm-up (a
+  repeat of a warm-up job, the defective part of one): the reference then
+  names a case that is not in the log, as in a live export's window;
 * busy records, on-duty intervals and the stock trace are moved onto the
   judged clock (minute 0 = the judged start): busy records that ended in the
   warm-up are dropped, intervals cut at 0, the trace keeps its warm-up rows
