@@ -154,18 +154,7 @@ def simulate(scenario: Scenario | SinglePart | str | Path, seed: int = 0, replic
     recorder = Recorder()
     world = build_world(env, simulated, Streams(seed, replication), clock, recorder, stock_trace=stock_trace)
     begin = float(clock.minute(scenario.start, 0)) if warm else 0.0
-    total = warm + days
-    new_buys_before = [0] * len(world.store.skus)
-    for day in range(1, total + 1) if progress is not None else ():
-        env.run(until=min(clock.horizon, clock.minute(clock.first_date, 1440 * day)))
-        if day == warm:
-            new_buys_before = list(world.store.new_buys)
-        progress(day, total)
-    if progress is None:
-        if warm:
-            env.run(until=begin)
-            new_buys_before = list(world.store.new_buys)
-        env.run(until=clock.horizon)
+    new_buys_before = _run_through(env, clock, begin, world.store, progress)
     world.calls.flush(clock.horizon)
     full = event_log(recorder, world.book, clock, world.zones, world.store.skus)
     start = clock.start + pd.Timedelta(minutes=begin)
@@ -180,6 +169,24 @@ def simulate(scenario: Scenario | SinglePart | str | Path, seed: int = 0, replic
                scenario=scenario, seed=int(seed), replication=int(replication), days=days,
                start=start.tz_convert(scenario.timezone), end=end, stock=stock,
                stock_trace=judged_trace(trace_table(world.store), begin), warmup_days=warm)
+
+
+def _run_through(env: simpy.Environment, clock: SimClock, begin: float, store: SparesStore,
+                 progress: Callable[[int, int], None] | None) -> list[int]:
+    """Run to the horizon, stopping at the judged start ``begin``; the store's new buys by then, per part."""
+    if progress is None:
+        if begin > 0:
+            env.run(until=begin)
+        before = list(store.new_buys)
+        env.run(until=clock.horizon)
+        return before
+    before = [0] * len(store.skus)
+    for day in range(1, clock.days + 1):
+        env.run(until=min(clock.horizon, clock.minute(clock.first_date, 1440 * day)))
+        if env.now <= begin:
+            before = list(store.new_buys)
+        progress(day, clock.days)
+    return before
 
 
 #: The most calls one run may ask for on average (about 500 years of baseline): past it memory runs out first.

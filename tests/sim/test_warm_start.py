@@ -106,3 +106,21 @@ def test_the_run_header_states_the_warm_up(capsys):
     assert "warm-up: 3 days simulated before the horizon and not judged (--warmup-days; the scenario's default is 0)" in out
     assert main(["run", "tiny", "--quiet"]) == 0
     assert "warm-up: none, a cold start with full shelves and an idle center (the scenario's default)" in capsys.readouterr().out
+
+
+def test_the_log_written_by_out_is_the_judged_log(tmp_path, capsys):
+    """`svcsim run --out` writes the cases of the horizon only: none began in the warm-up."""
+    import pandas as pd
+
+    from svcsim.eventlog import read_log
+
+    assert main(["run", "tiny", "--quiet", "--warmup-days", "4", "--out", str(tmp_path)]) == 0
+    capsys.readouterr()
+    log = read_log(tmp_path)
+    first = log.events.groupby("case_id", observed=True)["timestamp"].min()
+    start = pd.Timestamp("2025-03-03", tz="Asia/Shanghai")
+    assert len(first) > 100 and (first >= start).all()
+    assert set(pd.read_parquet(tmp_path / "results.parquet")["case_id"].astype(str)) <= set(first.index.astype(str))
+    # the same log in memory
+    run = simulate("tiny", seed=0, warmup_days=4)
+    assert len(run.events) == len(log.events)
