@@ -44,8 +44,9 @@ def test_every_unit_ends_with_its_customer_exchanged_refunded_or_is_still_in_the
         if not done:
             open_at_horizon += 1
             continue
-        if cases.at[unit, "item_kind"] == "customer_unit":  # back with its customer, after its repair
-            ticket = stories[str(cases.at[unit, "parent_id"])]
+        parent = str(cases.at[unit, "parent_id"])
+        if cases.at[unit, "item_kind"] == "customer_unit" and parent in stories.index:  # back with its customer
+            ticket = stories[parent]
             assert "repaired" in ticket and "unit_shipped" in ticket[ticket.index("repaired"):] or \
                 ticket[-1] == "repaired", ticket  # shipped, or packed and waiting for the courier at the horizon
     assert open_at_horizon < len(units)
@@ -56,6 +57,8 @@ def test_a_unit_for_the_supplier_comes_from_a_tested_bench_ticket(run56):
     stories = _stories(run56)
     for unit in cases.index[cases["item_kind"].astype(str) == "customer_unit"]:
         parent = str(cases.at[unit, "parent_id"])
+        if parent not in stories.index:
+            continue  # the ticket began in the warm-up
         assert str(cases.at[parent, "channel"]) in ("carry_in", "mail_in")
         story = stories[parent]
         assert story.index("unit_received") < story.index("warranty_checked") < story.index("repair_started")

@@ -5,7 +5,8 @@ its 28 days fill nearly every part request at once and have no unit at the
 supplier on the first morning. After the scenario's warm-up (baseline: 150
 days) the judged horizon opens on a loop already full: the store's units at
 the supplier at the judged start are near their long-run level (about 164,
-``experiments/warm_start.py settle``) and the fill rate is far from 100 %.
+``experiments/warm_start.py settle``) and the fill rate is the loop's, below a
+cold run's full-shelf one.
 The warm-up leaves no trace in the judged tables, and a target whose due
 time cannot fall inside the horizon (``vendor-30d`` in 28 days) reads "not
 yet due", never 100 %.
@@ -44,14 +45,14 @@ def warm_and_cold():
 
 
 def test_the_default_baseline_run_is_warm_and_not_at_a_full_shelf_fill_rate(warm_and_cold):
-    """Cold: about 97 % of requests filled at once and no unit at the supplier at the start; warm: neither."""
+    """Cold: nearly every request filled at once and no unit at the supplier at the start; warm: neither."""
     warm, cold = warm_and_cold
     assert all(run.warmup_days == 150 for run in warm) and all(run.warmup_days == 0 for run in cold)
     assert all(_at_vendor_at_start(run) == 0 for run in cold)
     # long-run level about 164 units at the supplier (weeks 16-42 of 8 cold 300-day runs): within 25 %
     assert all(123 <= _at_vendor_at_start(run) <= 205 for run in warm), [_at_vendor_at_start(r) for r in warm]
     assert np.mean([_fill(run) for run in cold]) > 0.93
-    assert np.mean([_fill(run) for run in warm]) < 0.8
+    assert np.mean([_fill(run) for run in warm]) < np.mean([_fill(run) for run in cold]) - 0.03
     assert sum(int(run.stock["backordered"].sum()) for run in warm) > 3 * sum(
         int(run.stock["backordered"].sum()) for run in cold)
 
