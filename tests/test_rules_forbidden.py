@@ -72,6 +72,17 @@ def test_an_in_warranty_case_is_out_of_scope():
     assert "T1" not in paid_no_cancel(log).index
 
 
+def test_a_boolean_warranty_is_read_too():
+    """A live export's warranty true / false: false is a paid repair, true and an empty value are out of scope."""
+    stories = [("T1", "part_requested", "2026-03-02 11:00"), ("T1", "cancelled", "2026-03-02 12:00"),
+               ("T2", "part_requested", "2026-03-02 11:00"), ("T2", "cancelled", "2026-03-02 12:00"),
+               ("T3", "part_requested", "2026-03-02 11:00"), ("T3", "cancelled", "2026-03-02 12:00")]
+    log = make_log(stories, {"T1": {"case_type": "ticket", "warranty": False}, "T2": {"case_type": "ticket", "warranty": True},
+                             "T3": {"case_type": "ticket"}})
+    rows = paid_no_cancel(log)
+    assert list(rows.index) == ["T1"] and rows.loc["T1", "status"] == "breached"
+
+
 def test_a_paid_case_with_neither_trigger_nor_cancellation_gets_no_row():
     log = make_log([("T1", "ticket_logged", "2026-03-02 09:00"), ("T1", "dispatched", "2026-03-02 10:00")], {"T1": PAID})
     assert "T1" not in paid_no_cancel(log).index

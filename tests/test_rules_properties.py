@@ -119,7 +119,7 @@ cases_st = st.lists(
             st.integers(0, 14 * 48).map(lambda k: k * 30),
             st.lists(st.tuples(st.sampled_from(ACTIVITIES), offset_st), max_size=12),
         ),
-        st.sampled_from(["out", "in", None]),
+        st.sampled_from(["out", "in", False, True, None]),
     ),
     min_size=1,
     max_size=6,
