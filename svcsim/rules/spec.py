@@ -42,7 +42,7 @@ __all__ = [
     "Milestone",
     "RecurrenceRule",
     "RuleSpec",
-    "Sequence",
+    "ActivitySequence",
     "SpecialTarget",
     "parse_duration",
     "to_ns",
@@ -152,7 +152,7 @@ class SpecialTarget(_Closed):
 
 
 @dataclass(frozen=True)
-class Sequence:
+class ActivitySequence:
     """Two groups of a rule's activities, the second looked for after the first in the same case.
 
     A clock's start and stop, a forbidden rule's trigger and forbidden event:
@@ -199,7 +199,7 @@ class RuleSpec(_Closed):
         """Every condition the rule holds (``applies_to``, and a kind's own)."""
         return [self.applies_to] if self.applies_to is not None else []
 
-    def sequence(self) -> Sequence | None:
+    def sequence(self) -> ActivitySequence | None:
         """The activities the rule looks for one after the other in a case (a clock's start and stop), or None."""
         return None
 
@@ -250,7 +250,7 @@ class DurationRule(RuleSpec):
     def conditions(self) -> list[Condition]:
         return super().conditions() + [s.when for s in self.special]
 
-    def sequence(self) -> Sequence:
+    def sequence(self) -> ActivitySequence:
         return _clock(self.start, self.stop)
 
     def needs_calendar(self) -> bool:
@@ -298,12 +298,12 @@ class LadderRule(RuleSpec):
         """One result id per milestone, titled by the milestone (or else the ladder)."""
         return {m.id: m.title or self.title for m in self.milestones}
 
-    def sequence(self) -> Sequence:
+    def sequence(self) -> ActivitySequence:
         return _clock(self.start, self.stop)
 
 
-def _clock(start: list[str], stop: list[str]) -> Sequence:
-    return Sequence("start", start, "stop", stop, "start", "stop", "the clock can never stop")
+def _clock(start: list[str], stop: list[str]) -> ActivitySequence:
+    return ActivitySequence("start", start, "stop", stop, "start", "stop", "the clock can never stop")
 
 
 class RecurrenceRule(RuleSpec):
@@ -353,8 +353,8 @@ class ForbiddenRule(RuleSpec):
     def activities(self) -> set[str]:
         return super().activities() | set(self.after) | set(self.event)
 
-    def sequence(self) -> Sequence:
-        return Sequence("after", self.after, "event", self.event, "trigger", "event",
+    def sequence(self) -> ActivitySequence:
+        return ActivitySequence("after", self.after, "event", self.event, "trigger", "event",
                         "the event can never follow the trigger")
 
 
