@@ -16,8 +16,11 @@ with no trigger before it (a paid repair cancelled before work began) is
 gets no row. Every judged row carries the trigger's time in ``start`` and its
 activity in ``target_reason`` (``"after part_requested"``); a breach names
 both in ``reason`` (``"cancelled after part_requested"``). No time is measured
-against a target: ``target`` and ``due`` are empty, ``elapsed`` runs from the
-trigger to the event (or to ``as_of``).
+against a target: ``target`` is empty, ``elapsed`` runs from the trigger to the
+event (or to ``as_of``), and ``due`` is the trigger's time, since a
+prohibition has no deadline to wait for: its verdict stands from the trigger
+on (so a judged horizon, :mod:`svcsim.rules.horizon`, counts it rather than
+call it not yet due).
 
 :func:`evaluate_forbidden` judges whole columns at once; :func:`forbidden_oracle`
 restates the same rule one case at a time in plain Python, for the test oracle
@@ -57,6 +60,7 @@ def evaluate_forbidden(rule: ForbiddenRule, log: PreparedLog, rules: RuleSet) ->
     met, breached = np.int8(status_code("met")), np.int8(status_code("breached"))
     rows.status = np.where(found, breached, met).astype(np.int8)
     rows.start = log.t[trig_pos]
+    rows.due = rows.start  # no deadline: the prohibition is in force, and its verdict due, from the trigger on
     rows.stop = np.where(found, log.t[ev_pos], NAT)
     rows.elapsed = np.where(found, rows.stop, log.as_of) - rows.start
     rows.level = found.astype(np.int64)
@@ -123,7 +127,7 @@ def _forbidden_of_case(rule: ForbiddenRule, case: CaseEvents, as_of: int) -> lis
                            reason=f"{first[1]} with no {' / '.join(rule.after)} before it")]
     t0, armed_by = case.events[trigger]
     later = next(((t, a) for t, a in case.events[trigger + 1:] if a in rule.event), None)
-    common = {"start": t0, "target_reason": f"after {armed_by}"}
+    common = {"start": t0, "due": t0, "target_reason": f"after {armed_by}"}
     if later is None:
         return [result_row(rule.id, case, status="met", elapsed=as_of - t0, **common)]
     return [result_row(rule.id, case, status="breached", stop=later[0], elapsed=later[0] - t0, level=1,

@@ -16,7 +16,7 @@ from svcsim.simulation import simulate
 
 @pytest.fixture(scope="module")
 def run():
-    return simulate("baseline", seed=3, days=60)  # 20 refusals and 4 accepted cancellations when written
+    return simulate("baseline", seed=3, days=60)  # 26 refusals and 5 accepted cancellations when written
 
 
 def test_no_simulated_paid_repair_is_cancelled_once_started(run):
@@ -30,3 +30,9 @@ def test_no_simulated_paid_repair_is_cancelled_once_started(run):
     assert (status == "breached").sum() == 0
     assert set(status.index[status == "not_applicable"]) == cancelled
     assert refused <= set(status.index[status == "met"])
+
+
+def test_a_runs_summary_counts_the_prohibition_as_due(run):
+    """No deadline to wait for: the run's horizon summary gives an attainment, not 'not yet due'."""
+    row = run.check().summary.set_index("rule_id").loc["paid-no-cancel"]
+    assert row["not_yet_due"] == 0 and row["decided"] == row["met"] > 0 and row["attainment_pct"] == 100.0
