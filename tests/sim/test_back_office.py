@@ -187,3 +187,12 @@ def test_units_and_cancellations_keep_their_order_on_random_centers(case):
             assert not {"repair_started", "repaired", "completed"} & set(story[story.index("cancelled"):]), story
         if "cancel_refused" in story:
             assert "repair_started" in story[:story.index("cancel_refused")], story
+
+
+def test_a_negative_packing_time_is_refused_in_one_line(tmp_path, capsys):
+    path = tmp_path / "center.toml"
+    path.write_text('extends = "baseline"\n[times]\npacking = { dist = "norm", loc = -5.0, scale = 1.0 }\n',
+                    encoding="utf-8")
+    assert main(["run", str(path), "--days", "2"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "center.toml" in err[0] and "times.packing" in err[0], err
