@@ -60,6 +60,7 @@ STREAM_IDS: dict[str, int] = {
     "doa_units": 43,        # whether a product sold is dead at first use, and when it is first used
     "purchasing": 44,       # purchasing's time on an overdue DOA unit, and exchange or refund
     "cancellations": 45,    # whether a paid repair's customer asks to cancel, and when
+    "satisfaction": 46,     # each case's answer at the satisfaction callback (by case number)
 }
 
 #: Values drawn per refill of a :class:`Sampler`.

@@ -238,6 +238,12 @@ class Probabilities(_Frozen):
         "a DOA unit not back from the supplier in 30 days is exchanged by purchasing (else refunded)"))
     cancel_request: float = Field(0.0, ge=0, le=1, description=(
         "a customer who accepted a paid repair's quote later asks to cancel it"))
+    dissatisfied: float = Field(0.02, ge=0, le=1, description=(
+        "a customer says at the callback they are not satisfied, when nothing went wrong"))
+    dissatisfied_per_missed_target: float = Field(0.15, ge=0, le=1, description=(
+        "added to that chance for each target the ticket missed"))
+    dissatisfied_repeat_fault: float = Field(0.25, ge=0, le=1, description=(
+        "added to that chance when the ticket is a repeat fault (it follows a failed fix)"))
 
 
 def _days(dist: str, **params: float) -> Dist:
