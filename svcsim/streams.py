@@ -53,6 +53,8 @@ STREAM_IDS: dict[str, int] = {
     "customer_delay": 29,   # whether a customer is not ready when the engineer arrives, and for how long
     "van_stock": 30,        # whether the part a field repair needs is in the engineer's van
     "appointments": 31,     # whether a field ticket's customer asks for a later visit, and how much later
+    "batches": 32,          # the production batch of each call's device (installed base)
+    "batch_calls": 33,      # extra calls of batches with a raised fault rate (one sub-stream per attribute)
 }
 
 #: Values drawn per refill of a :class:`Sampler`.

@@ -33,6 +33,8 @@ class CaseBook:
     that the same call takes the same branches under any staffing.
     ``item_part`` and ``item_kind`` hold the SKU index and the kind
     (:data:`DEFECTIVE` or :data:`DOA`) of each item case, by case number.
+    ``batch`` holds the installed-base batch index of a case's device, by
+    case number (empty without an installed base; sale calls have none).
     """
 
     def __init__(self) -> None:
@@ -49,6 +51,7 @@ class CaseBook:
         self.chance: tuple[list[float], ...] = tuple([] for _ in range(N_CHANCES))
         self.item_part: dict[int, int] = {}
         self.item_kind: dict[int, int] = {}
+        self.batch: dict[int, int] = {}
 
     def __len__(self) -> int:
         return len(self.kind)
@@ -80,6 +83,8 @@ class CaseBook:
         if sku >= 0:
             self.item_part[item] = sku
         self.item_kind[item] = kind
+        if parent in self.batch:
+            self.batch[item] = self.batch[parent]
         return item
 
 

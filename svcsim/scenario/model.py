@@ -23,6 +23,7 @@ from svcsim.errors import InputError
 from svcsim.scenario.distribution import Dist, expon_minutes
 from svcsim.scenario.frozen import Frozen as _Frozen
 from svcsim.scenario.frozen import hours_ok as _hours_ok
+from svcsim.scenario.installed_base import InstalledBaseField
 from svcsim.scenario.staffing import (
     ASSIGNMENTS,
     TICKET_ORDERS,
@@ -343,6 +344,7 @@ class Scenario(_Frozen):
     probabilities: Probabilities = Field(default_factory=Probabilities)
     patience: Dist | Literal["none"] | None = Field(default_factory=lambda: expon_minutes(3.0))
     spares: Spares = Field(default_factory=Spares)
+    installed_base: InstalledBaseField = None  # products and batches, svcsim.scenario.installed_base
 
     @field_validator("timezone")
     @classmethod

@@ -127,7 +127,9 @@ def simulate(scenario: Scenario | SinglePart | str | Path, seed: int = 0, replic
             env.run(until=min(clock.horizon, clock.minute(clock.first_date, 1440 * day)))
             progress(day, days)
     world.calls.flush(clock.horizon)
-    log = event_log(recorder, world.book, clock, world.zones, world.store.skus)
+    base = scenario.installed_base
+    log = event_log(recorder, world.book, clock, world.zones, world.store.skus,
+                    batches=None if base is None else [(b.model, b.batch) for b in base.batches])
     end = clock.start + pd.Timedelta(minutes=clock.horizon)
     busy = busy_table(recorder)
     return Run(log=log, utilisation=role_utilisation(busy, world.groups, end=clock.horizon),
