@@ -134,8 +134,8 @@ def batch_flags(
                        "(docs/reference/mapping.md) or simulate a scenario with an [installed_base]",
                        shift, false_alarms_per_year)
     stamp = as_of_stamp(log, as_of)
-    reports = _reports(log)
-    batch_names = _categories(cases["batch"])
+    code, report, batch_names = _case_batch_codes(log)
+    rows = _event_case_rows(log)
     if installed_base is not None:
         unknown = sorted(set(map(str, installed_base)) - set(batch_names))
         batch_names = batch_names + unknown
@@ -143,7 +143,7 @@ def batch_flags(
         return _cannot(f"the log has {len(batch_names)} batch{'es' if len(batch_names) != 1 else ''}: "
                        "a batch is tested against the others, so at least two are needed",
                        shift, false_alarms_per_year, stamp)
-    batch_code, first_ns = reports
+    batch_code, first_ns = _reports(log, code, report, rows)
     known = first_ns <= stamp.value
     batch_code, first_ns = batch_code[known], first_ns[known]
     if not len(first_ns):
@@ -178,8 +178,8 @@ def batch_flags(
         threshold[b] = h * log_shift
     tested &= np.isfinite(threshold)
     flags = _run_cusum(counts, expected, threshold, tested, monitor_from, log_shift, shift)
-    model_of = _models(cases, batch_names)
-    table = _flag_table(flags, batch_names, model_of, first_day, log, threshold, zone)
+    model_of = _models(cases, code, batch_names)
+    table = _flag_table(flags, batch_names, model_of, first_day, log, threshold, zone, code, rows)
     batches = pd.DataFrame({
         "model": [model_of.get(b) for b in batch_names],
         "batch": batch_names,
@@ -237,25 +237,24 @@ def _event_case_rows(log: EventLog) -> np.ndarray:
     """Per event: the row of its case in the cases table (-1 when the cases table lacks it)."""
     events, cases = log.events, log.cases
     case = events["case_id"]
-    ids = pd.Index(cases["case_id"].astype(str))
+    column = cases["case_id"]
+    ids = pd.Index(column if column.dtype == object else column.astype(str))
     if isinstance(case.dtype, pd.CategoricalDtype):
-        per_category = ids.get_indexer(case.cat.categories.astype(str))
+        categories = case.cat.categories
+        per_category = ids.get_indexer(categories if categories.dtype == object else categories.astype(str))
         codes = case.cat.codes.to_numpy()
         return np.where(codes >= 0, per_category[codes], -1)
     return ids.get_indexer(case.astype(str))
 
 
-def _reports(log: EventLog) -> tuple[np.ndarray, np.ndarray]:
-    """Batch code and first event time (ns, UTC) of every fault report."""
-    code, report, _ = _case_batch_codes(log)
-    row = _event_case_rows(log)
-    keep = row >= 0
-    keep[keep] = report[row[keep]]
-    rows = row[keep]
-    ts = log.events["timestamp"].array.asi8[keep]
-    first = pd.Series(ts).groupby(rows, sort=False).min()
-    case_rows = first.index.to_numpy()
-    return code[case_rows], first.to_numpy()
+def _reports(log: EventLog, code: np.ndarray, report: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Batch code and first event time (ns, UTC) of every fault report (``report``: per case row)."""
+    keep = rows >= 0
+    keep[keep] = report[rows[keep]]
+    first = np.full(len(code), np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(first, rows[keep], log.events["timestamp"].array.asi8[keep])
+    seen = np.flatnonzero(first != np.iinfo(np.int64).max)
+    return code[seen], first[seen]
 
 
 def _shares(counts: np.ndarray, names: list[str], installed_base: Mapping[str, float] | None,
@@ -300,21 +299,21 @@ def _run_cusum(counts: np.ndarray, expected: np.ndarray, threshold: np.ndarray, 
     return flags
 
 
-def _models(cases: pd.DataFrame, names: list[str]) -> dict[str, object]:
-    """Each batch's product model (the first one named on its cases; None without a ``model`` column)."""
+def _models(cases: pd.DataFrame, code: np.ndarray, names: list[str]) -> dict[str, object]:
+    """Each batch's product model (the one on its first case; none without a ``model`` column)."""
     if not has_values(cases, "model"):
         return {}
-    pairs = cases.loc[cases["batch"].notna() & cases["model"].notna(), ["batch", "model"]].astype(str)
-    first = pairs.drop_duplicates("batch")
-    return dict(zip(first["batch"], first["model"], strict=True))
+    model = cases["model"].to_numpy()
+    found, first = np.unique(code, return_index=True)
+    return {names[c]: (None if pd.isna(model[i]) else str(model[i])) for c, i in zip(found, first, strict=True) if c >= 0}
 
 
 def _flag_table(flags: list, names: list[str], model_of: dict[str, object], first_day: int, log: EventLog,
-                threshold: np.ndarray, zone: str) -> pd.DataFrame:
+                threshold: np.ndarray, zone: str, code: np.ndarray, event_rows: np.ndarray) -> pd.DataFrame:
     if not flags:
         return _empty_flags()
     rows = []
-    issues = _part_issues(log, zone, first_day)
+    issues = _part_issues(log, zone, first_day, code, event_rows)
     for b, day, since, got, want, stat in flags:
         part, n_part, lift = _part_involved(issues, b, since, day)
         rows.append({
@@ -327,7 +326,8 @@ def _flag_table(flags: list, names: list[str], model_of: dict[str, object], firs
     return pd.DataFrame(rows, columns=list(FLAG_COLUMNS))
 
 
-def _part_issues(log: EventLog, zone: str, first_day: int) -> pd.DataFrame | None:
+def _part_issues(log: EventLog, zone: str, first_day: int, code: np.ndarray,
+                 event_rows: np.ndarray) -> pd.DataFrame | None:
     """The ``part_issued`` events on cases with a batch: batch code, local day (from ``first_day``), part."""
     events = log.events
     if "part" not in events.columns or not has_values(events, "part"):
@@ -335,8 +335,7 @@ def _part_issues(log: EventLog, zone: str, first_day: int) -> pd.DataFrame | Non
     issued = (events["activity"] == "part_issued").to_numpy() & events["part"].notna().to_numpy()
     if not issued.any():
         return None
-    code, _, _ = _case_batch_codes(log)
-    row = _event_case_rows(log)[issued]
+    row = event_rows[issued]
     batch = np.where(row >= 0, code[np.maximum(row, 0)], -1)
     ts = events["timestamp"].array.asi8[issued]
     local = pd.DatetimeIndex(ts.view("M8[ns]")).tz_localize("UTC").tz_convert(zone).tz_localize(None)
