@@ -46,9 +46,10 @@ import pandas as pd
 
 from svcsim.eventlog.log import EventLog
 from svcsim.metrics._log import DEFAULT_ZONE, as_of_stamp, has_values
+from svcsim.metrics._rows import kpi_rows
 from svcsim.metrics.cusum import cusum_arl, cusum_threshold
 
-__all__ = ["BatchCheck", "FLAG_COLUMNS", "batch_flags"]
+__all__ = ["BatchCheck", "FLAG_COLUMNS", "batch_flags", "flag_rows"]
 
 #: Columns of :attr:`BatchCheck.flags`, in order.
 FLAG_COLUMNS: tuple[str, ...] = (
@@ -357,3 +358,29 @@ def _part_involved(issues: pd.DataFrame | None, batch: int, since: int, day: int
     lift = ((here + 0.5) / (here.sum() + 0.5 * len(parts))) / ((there + 0.5) / (there.sum() + 0.5 * len(parts)))
     best = int(np.argmax(np.where(here > 0, lift, -np.inf)))
     return parts[best], int(here[best]), float(lift[best])
+
+
+def flag_rows(log: EventLog, as_of: pd.Timestamp, codes: np.ndarray, zone: str,
+              installed_base: Mapping[str, float] | None) -> tuple[list[pd.DataFrame], dict[str, str]]:
+    """Rows of the monthly KPI ``batch_flags``: per month, the flags raised in it, each described in the note.
+
+    A note reads ``"A-4 (model A) on 2025-03-31: 32 reports, 15.5 expected,
+    part LCD-15"``; flags are separated by ``"; "``. ``flag`` is true in a
+    month with a flag. Skipped, with the detector's reason, when it cannot run.
+    """
+    check = batch_flags(log, installed_base=installed_base, as_of=as_of, zone=zone)
+    if not check.ran:
+        return [], {"batch_flags": check.reason or "the detector did not run"}
+    flags = check.flags
+    month = np.array([d.year * 12 + d.month - 1 for d in flags["flagged_on"]], dtype=np.int64)
+    value, notes = [], []
+    for code in codes.tolist():
+        mine = flags[month == code]
+        value.append(len(mine))
+        notes.append("; ".join(
+            f"{r.batch}{'' if r.model is None else f' (model {r.model})'} on {r.flagged_on}: {r.reports} reports, "
+            f"{r.expected:.1f} expected{'' if r.part is None else f', part {r.part}'}"
+            for r in mine.itertuples()) or None)
+    counts = np.asarray(value, dtype=float)
+    return [kpi_rows("batch_flags", codes, unit="count", value=counts, numerator=counts, flag=counts > 0,
+                     note=np.asarray(notes, dtype=object))], {}

@@ -109,6 +109,10 @@ class InstalledBase(Frozen):
         total = float(sum(sizes))  # type: ignore[arg-type]
         return [float(s) / total for s in sizes]  # type: ignore[arg-type]
 
+    def by_batch(self) -> dict[str, float]:
+        """Each batch's share by name: what :func:`svcsim.metrics.batches.batch_flags` takes as ``installed_base``."""
+        return {b.batch: share for b, share in zip(self.batches, self.shares(), strict=True)}
+
     def multipliers(self, days: int, start: dt.date) -> list[list[float]]:
         """``[batch][day]``: each batch's fault-rate multiplier on each day of ``days`` from ``start``."""
         out = [[1.0] * days for _ in self.batches]
