@@ -61,13 +61,15 @@ def cusum_arl(mu0: float, shift: float, h: float, *, mu: float | None = None, st
     from scipy.linalg import solve_toeplitz
 
     mu = mu0 if mu is None else mu
-    if h <= 0:
-        return 1.0
     k = reference_value(mu0, shift)
+    if h <= 0:  # a signal on the first count above k: a geometric run length
+        x = np.arange(int(math.floor(k)) + 1)
+        above = 1.0 - float(_poisson_pmf(x, mu).sum())
+        return 1.0 / above if above > 0 else math.inf
     width = h / states
     x = np.arange(int(math.ceil(h + k)) + 2)
     pmf = _poisson_pmf(x, mu)
-    step = np.rint((x - k) / width).astype(np.int64)
+    step = np.clip(np.rint((x - k) / width), -states, states).astype(np.int64)  # beyond: zero or a signal
     reach = (step > -states) & (step < states)
     by_step = np.zeros(2 * states - 1)  # P(step = d), d = -(states - 1) .. states - 1
     np.add.at(by_step, step[reach] + states - 1, pmf[reach])
@@ -96,6 +98,8 @@ def cusum_threshold(mu0: float, shift: float, arl0: float, *, states: int = 400)
     if not mu0 > 0:
         raise ValueError(f"in-control mean {mu0!r}; expected a count > 0 per period")
     goal = math.log(arl0)
+    if cusum_arl(mu0, shift, 0.0) >= arl0:
+        return 0.0  # a large mean: one count above k is already rarer than the target
 
     def gap(h: float) -> float:
         arl = cusum_arl(mu0, shift, h, states=states)
