@@ -1,7 +1,7 @@
 """How fast the batch-fault detector finds a bad batch, and how often it flags a good one.
 
 The baseline center with an installed base of two product models and eight
-batches (``INSTALLED``); batch ``A-4`` (2 % of the base, about 2.6 fault
+batches (``INSTALLED``); batch ``A-4`` (2 % of the base, about 2.3 fault
 reports a working day) has its fault rate
 multiplied by 2, 3 or 5 from day ``ONSET_DAY``. Each scenario runs
 ``--replications`` replications (replication ``r`` of one seed: the planted
