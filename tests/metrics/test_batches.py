@@ -183,3 +183,69 @@ def test_false_flags_stay_within_the_stated_rate():
     low = beta.ppf(0.025, flags, batch_days - flags + 1) if flags else 0.0
     assert 365.25 * low <= 0.5, (flags, batch_days)
     assert (check.batches["false_alarms_per_year"] <= 0.5 + 1e-9).all()
+
+
+LIVE_MAPPING = """
+[columns]
+case_id = "Ticket"
+activity = "Status"
+timestamp = "Updated"
+[timestamps]
+format = "%Y-%m-%d %H:%M"
+timezone = "Asia/Shanghai"
+[activities.map]
+"Logged" = "ticket_logged"
+"Part issued" = "part_issued"
+[case_attributes]
+model = "Product"
+batch = "Lot"
+[case_constants]
+case_type = "ticket"
+"""
+
+
+def test_a_live_export_is_checked_through_its_mapping(tmp_path):
+    """The planted log written as a ticketing export (Product, Lot columns), loaded by a mapping: the same flag."""
+    from svcsim import load_events
+
+    log = planted_log()
+    ev = log.events.merge(log.cases[["case_id", "model", "batch", "case_type", "parent_id"]], on="case_id")
+    ev = ev[(ev["case_type"] == "ticket") & ev["parent_id"].isna()]  # an export of first tickets only
+    rows = pd.DataFrame({
+        "Ticket": ev["case_id"].astype(str),
+        "Status": ev["activity"].astype(str).map({"call_received": "Logged", "ticket_logged": "Logged",
+                                                  "part_issued": "Part issued"}),
+        "Updated": ev["timestamp"].dt.tz_convert(ZONE).dt.strftime("%Y-%m-%d %H:%M"),
+        "Product": ev["model"], "Lot": ev["batch"],
+    })
+    rows = rows.drop_duplicates(["Ticket", "Status"])
+    (tmp_path / "export.csv").write_text(rows.to_csv(index=False))
+    (tmp_path / "mapping.toml").write_text(LIVE_MAPPING)
+    live, _ = load_events(tmp_path / "export.csv", tmp_path / "mapping.toml")
+    assert {"model", "batch"} <= set(live.cases.columns)
+    check = batch_flags(live, installed_base=SHARES, zone=ZONE)
+    expected = batch_flags(planted_log(), installed_base=SHARES, zone=ZONE)
+    assert check.ran
+    assert check.flags.iloc[0]["flagged_on"] == expected.flags.iloc[0]["flagged_on"]
+    assert check.flags.iloc[0]["batch"] == "P2-A" and check.flags.iloc[0]["model"] == "P2"
+    assert check.flags.iloc[0]["part"] is None  # the export has no part column: the evidence says so
+
+
+def test_the_batches_command_prints_the_flags_or_says_why_it_cannot_run(tmp_path, capsys):
+    """`svcsim batches LOG`: the planted batch and its evidence; a log without batches is exit status 2, one line."""
+    import subprocess
+    import sys
+
+    import svcsim
+    from svcsim.cli import main
+
+    path = svcsim.write_log(planted_log(), tmp_path / "log")
+    assert main(["batches", str(path), "--zone", ZONE, "--reference-days", "21"]) == 0
+    out = capsys.readouterr().out
+    assert "Flags (" in out and "P2-A" in out and "FAN" in out
+    bare = planted_log(days=7)
+    bare_path = svcsim.write_log(EventLog.from_frames(bare.events, bare.cases.drop(columns=["batch", "model"])),
+                                 tmp_path / "bare")
+    proc = subprocess.run([sys.executable, "-m", "svcsim.cli", "batches", str(bare_path)], capture_output=True, text=True)
+    assert proc.returncode == 2 and proc.stderr.count("\n") == 1, proc.stderr
+    assert "cannot run" in proc.stderr and "no batch attribute" in proc.stderr
