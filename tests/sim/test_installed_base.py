@@ -128,3 +128,24 @@ def test_installed_base_mistakes_are_one_line_exit_2(tmp_path, mistake):
     assert proc.returncode == 2, proc.stderr
     assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
     assert str(path) in proc.stderr and f"field '{field}'" in proc.stderr and words in proc.stderr
+
+
+def test_the_no_defect_scenario_stays_within_the_false_flag_rate():
+    """No quality event, 4 replications x 56 days x 4 batches: the false flags are within the design's 0.1 per batch-year.
+
+    Within: the exact 95 % binomial (Clopper-Pearson) interval of the flag rate
+    over batch-days reaches down to 0.1 / 365.25. Few batch-years, so only a
+    gross excess would fail here; the study (docs/explanation/batch-detection.md,
+    61 batch-years) and tests/metrics/test_batches.py (60) measure it closer.
+    """
+    from scipy.stats import beta
+
+    flags, batch_days = 0, 0
+    for r in range(4):
+        run = svcsim.simulate(scenario(56), seed=21, replication=r)
+        check = batch_flags(run.log, installed_base=UNITS, false_alarms_per_year=0.1)
+        assert check.ran
+        flags += len(check.flags)
+        batch_days += len(UNITS) * check.days
+    low = beta.ppf(0.025, flags, batch_days - flags + 1) if flags else 0.0
+    assert 365.25 * low <= 0.1, (flags, batch_days)
