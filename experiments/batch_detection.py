@@ -117,9 +117,11 @@ def figure(detect: pd.DataFrame, table: pd.DataFrame, path: Path) -> None:
     fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.6), gridspec_kw={"width_ratios": [2, 1]})
     for i, m in enumerate(MULTIPLIERS):
         d = detect.loc[detect["multiplier"] == m, "days_to_detection"].to_numpy(dtype=float)
-        d = np.sort(np.where(np.isfinite(d), d, np.nan))
-        left.step(np.concatenate([[0], d]), np.arange(len(d) + 1) / len(d), where="post", label=f"x{m:g}",
-                  color=f"C{i}")
+        found = np.sort(d[np.isfinite(d)])
+        horizon = float(np.nanmax(detect["days_to_detection"].replace(np.inf, np.nan))) + 1
+        left.step(np.concatenate([[0], found, [horizon]]),
+                  np.concatenate([[0], np.arange(1, len(found) + 1), [len(found)]]) / len(d),
+                  where="post", label=f"x{m:g}", color=f"C{i}")
     left.set_xlabel("days from onset to the first flag")
     left.set_ylabel("share of replications detected")
     left.set_title("bad batch A-4 (2 % of the base)")
