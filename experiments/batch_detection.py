@@ -54,7 +54,8 @@ def scenario(multiplier: float | None, days: int) -> svcsim.Scenario:
     onset = base.start + dt.timedelta(days=ONSET_DAY)
     events = [] if multiplier is None else [
         {"batch": BAD, "from_date": onset.isoformat(), "fault_rate_multiplier": multiplier}]
-    return with_changes(base, {"horizon_days": days, "installed_base": {
+    # no warm-up: the detector reads the calls, which do not depend on the center's state
+    return with_changes(base, {"horizon_days": days, "run.warmup_days": 0, "installed_base": {
         "batches": [{"model": m, "batch": b, "units": u} for (m, b), u in INSTALLED.items()],
         "quality_events": events}})
 

@@ -43,7 +43,7 @@ STREAM_IDS: dict[str, int] = {
     "bad_parts": 19,        # time to hand a bad part back to the spares administrator
     "repeat_calls": 20,     # patience and handle time of repeat-fault calls
     "part_sku": 21,         # which part (SKU) a repair that needs a part draws
-    "doa": 22,              # whether an issued spare is dead on arrival
+    "doa": 22,              # whether an issued spare proves dead when fitted
     "vendor_turnaround": 23,  # supplier turnaround per item (one sub-stream per SKU); single_part resupply
     "scrap": 24,            # whether the supplier scraps an item
     "new_buys": 25,         # lead time of a new buy replacing a scrapped unit (one sub-stream per SKU)
@@ -53,8 +53,15 @@ STREAM_IDS: dict[str, int] = {
     "customer_delay": 29,   # whether a customer is not ready when the engineer arrives, and for how long
     "van_stock": 30,        # whether the part a field repair needs is in the engineer's van
     "appointments": 31,     # whether a field ticket's customer asks for a later visit, and how much later
+    # 32-39 are left for the installed base and the quality loop
     "batches": 32,          # the production batch of each call's device (installed base)
     "batch_calls": 33,      # extra calls of batches with a raised fault rate (one sub-stream per attribute)
+    "back_office": 40,      # the spares administrators' warranty checks and packing times
+    "unit_turnaround": 41,  # supplier turnaround of a customer's or DOA unit
+    "unit_fate": 42,        # whether a tested unit must go to the supplier
+    "doa_units": 43,        # whether a product sold is dead at first use, and when it is first used
+    "purchasing": 44,       # purchasing's time on an overdue DOA unit, and exchange or refund
+    "cancellations": 45,    # whether a paid repair's customer asks to cancel, and when
 }
 
 #: Values drawn per refill of a :class:`Sampler`.

@@ -635,11 +635,11 @@ def test_simulate_refuses_a_float_number_of_days_instead_of_truncating_it():
     ({"jobs": 0}, InputError, "field 'jobs': 0 given to {f}(); expected a whole number >= 1"),
     ({"days": 3.5}, TypeError, "{f}(): days must be a whole number >= 1, not 3.5 (float)"),
     ({"days": 0}, InputError, "field 'days': 0 given to {f}(); expected a whole number >= 1"),
-    ({"warmup": "2"}, TypeError, "{f}(): warmup must be a number of days >= 0, not '2' (str)"),
+    ({"warmup": "2"}, TypeError, "{f}(): warmup must be a whole number of days >= 0, not '2' (str)"),
     ({"warmup": -1, "days": 30}, InputError,
-     "field 'warmup': warmup = -1 days with a horizon of 30 days; expected a number of days >= 0 and shorter than the horizon"),
-    ({"warmup": 30, "days": 30}, InputError,
-     "field 'warmup': warmup = 30 days with a horizon of 30 days; expected a number of days >= 0 and shorter than the horizon"),
+     "field 'warmup': warmup = -1 days; expected a whole number of days from 0 to 3660, simulated before the horizon"),
+    ({"warmup": 2.5, "days": 30}, InputError,
+     "field 'warmup': warmup = 2.5 days; expected a whole number of days from 0 to 3660, simulated before the horizon"),
 ])
 def test_the_replication_functions_check_their_arguments_before_any_run(function, given, error, message):
     import svcsim

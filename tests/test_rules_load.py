@@ -36,7 +36,7 @@ def test_a_valid_rule_parses():
         (('stop = "dispatched"', 'stop = "dispatchd"'),
          "rules.toml: rule 'dispatch-4h': unknown activity 'dispatchd' (did you mean 'dispatched'?); expected an activity of the vocabulary (docs/reference/eventlog.md) or one listed in [activities] extra"),
         (('kind = "duration"', 'kind = "deadline"'),
-         "rules.toml: rule 'dispatch-4h': field 'kind': unknown rule kind 'deadline'; expected 'duration', 'ladder' or 'recurrence'"),
+         "rules.toml: rule 'dispatch-4h': field 'kind': unknown rule kind 'deadline'; expected 'duration', 'ladder', 'recurrence' or 'forbidden'"),
         (('target = "4h"', ''),
          "rules.toml: rule 'dispatch-4h': field 'target': is missing; expected a value (see docs/reference/rules.md)"),
         (('target = "4h"', 'target = "4h"\ntarget_hours = 4'),

@@ -1,7 +1,8 @@
 """Properties of the rule engine on random logs.
 
 The vectorised engine must give exactly the rows of the plain per-case
-oracle, whatever the activities, times (ties included), pauses and as_of; and
+oracle, whatever the activities, times (ties included), pauses, triggers and
+forbidden events, and as_of; and
 shifting a log by whole weeks must not change a verdict when no holiday is
 crossed.
 """
@@ -23,10 +24,12 @@ ACTIVITIES = [
     "ticket_logged", "dispatched", "arrived_on_site", "waiting_parts", "customer_delay", "customer_ready",
     "completed", "part_issued", "bad_part_returned", "callback_made", "unit_received", "unit_shipped",
     "item_received", "sent_to_vendor", "vendor_confirmed", "user_informed", "returned_from_vendor", "scrapped",
+    "repair_started", "part_requested", "cancelled", "cancel_refused",
 ]
 
 #: Every feature at once on the service calendar: pauses, specials (holiday too), same day,
-#: a calendar-basis ladder that repeats, a calendar-basis recurrence.
+#: a calendar-basis ladder that repeats, a calendar-basis recurrence, a forbidden rule with
+#: several triggers and events (common ones, so that ties and repeats are frequent).
 EVERYTHING = rules("""
 [[rules]]
 id = "complete"
@@ -87,6 +90,12 @@ repeat = ["ticket_logged", "dispatched"]
 key = ["device_id"]
 window = "10h"
 basis = "calendar"
+[[rules]]
+id = "no-cancel"
+kind = "forbidden"
+applies_to = { any = [{ field = "warranty", equals = "out" }, { field = "case_type", present = false }] }
+after = ["repair_started", "part_requested", "dispatched"]
+event = ["cancelled", "completed"]
 """)
 
 START = pd.Timestamp("2026-03-30 00:00", tz="Asia/Shanghai")  # spans Tomb-Sweeping Day and Labour Day 2026
@@ -110,6 +119,7 @@ cases_st = st.lists(
             st.integers(0, 14 * 48).map(lambda k: k * 30),
             st.lists(st.tuples(st.sampled_from(ACTIVITIES), offset_st), max_size=12),
         ),
+        st.sampled_from(["out", "in", False, True, None]),
     ),
     min_size=1,
     max_size=6,
@@ -118,9 +128,10 @@ cases_st = st.lists(
 
 def build(cases: list, shift: pd.Timedelta = NO_SHIFT, start: pd.Timestamp = START) -> EventLog:
     events, table = [], []
-    for i, (ctype, zone, fault, device, invalid, (base, evs)) in enumerate(cases):
+    for i, (ctype, zone, fault, device, invalid, (base, evs), *warranty) in enumerate(cases):
         cid = f"C{i}"
-        table.append({"case_id": cid, "case_type": ctype, "zone": zone, "fault": fault, "device_id": device, "invalid_reason": invalid})
+        table.append({"case_id": cid, "case_type": ctype, "zone": zone, "fault": fault, "device_id": device,
+                      "warranty": warranty[0] if warranty else None, "invalid_reason": invalid})
         events += [{"case_id": cid, "activity": a, "timestamp": start + shift + pd.Timedelta(minutes=base + m)} for a, m in evs]
     frame = pd.DataFrame(events, columns=["case_id", "activity", "timestamp"])
     frame["timestamp"] = pd.to_datetime(frame["timestamp"], utc=True)

@@ -84,7 +84,9 @@ def _add_run(sub: Any) -> None:
         "run", help="simulate a scenario and judge its targets",
         description="Simulate a scenario (a built-in name or a TOML file; default baseline), judge the "
         "simulated event log against the built-in rules as of the horizon, and print every target's "
-        "attainment and each role's utilisation.")
+        "attainment and each role's utilisation. The run starts warm: the scenario's warm-up "
+        "(run.warmup_days, --warmup-days) is simulated first and not judged; a target that cannot "
+        "fall due inside the horizon is reported as not yet due.")
     command.add_argument("scenario", nargs="?", default="baseline", help="built-in scenario name or TOML file (default: baseline)")
     command.add_argument("--days", type=int, help="simulate this many days instead of the scenario's horizon")
     command.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
@@ -147,7 +149,9 @@ def _replication_options(parser: argparse.ArgumentParser, *, replications_defaul
                         help=f"replications (default {replications_default})")
     parser.add_argument("--jobs", type=int, default=1, help="local worker processes (default 1)")
     parser.add_argument("--scheduler", help="address of a Dask scheduler to run on (needs svcsim[dask])")
-    parser.add_argument("--warmup", type=float, help="leave out cases that start in the first DAYS days")
+    parser.add_argument("--warmup-days", "--warmup", dest="warmup_days", type=int, metavar="DAYS",
+                        help="simulate DAYS days before the horizon and judge none of them "
+                        "(default: the scenario's run.warmup_days; baseline 150; 0 = start cold)")
     parser.add_argument("--cache", help="folder of finished replications (default: $SVCSIM_CACHE or ~/.cache/svcsim/replications)")
     parser.add_argument("--no-cache", dest="no_cache", action="store_true", help="do not read or write the cache")
 

@@ -1,6 +1,6 @@
 """The replication commands: ``svcsim run --replications N``, ``svcsim compare``, ``svcsim sweep``.
 
-``svcsim run [SCENARIO] --replications N [--jobs J] [--scheduler ADDRESS] [--warmup DAYS] [--out DIR]``
+``svcsim run [SCENARIO] --replications N [--jobs J] [--scheduler ADDRESS] [--warmup-days DAYS] [--out DIR]``
 prints every metric's mean with its 95% confidence interval;
 ``svcsim compare A B [--replications N]`` the paired difference B - A per
 metric on common random numbers, with the variance reduction they bought;
@@ -43,7 +43,7 @@ def default_cache_folder() -> Path:
 def _check_common(args: argparse.Namespace) -> Path | None:
     """The checks every replication command makes before any work; the ``--out`` folder."""
     check_at_least_one(args, "replications", "jobs", "days")
-    check_non_negative(args, "seed", "warmup")
+    check_non_negative(args, "seed", "warmup_days")
     if not args.no_cache:
         check_out_folder(args.cache, "--cache")
     return check_out_folder(args.out)
@@ -102,10 +102,11 @@ def run_replications(args: argparse.Namespace) -> int:
     cache = _cache(args)
     with _executor(args) as executor, days_named(args.days):
         result = replicate(scenario, replications=args.replications, seed=args.seed, jobs=args.jobs,
-                           executor=executor, warmup=args.warmup, days=args.days, cache=cache,
+                           executor=executor, warmup=args.warmup_days, days=args.days, cache=cache,
                            progress=_bar(args, "replications"))
     summary = result.summary()
-    warm = f", warm-up {result.warmup_days:g} days" if result.warmup_days else ""
+    warm = (f", after a warm-up of {result.warmup_days:g} days (simulated, not judged)" if result.warmup_days
+            else ", cold start (no warm-up)")
     print(f"{result.scenario}: {result.replications} replications of {result.days} days, seed {result.seed}{warm}; "
           f"{_tally(result, cache)}\n")
     print(format_confidence_table(summary))
@@ -127,11 +128,12 @@ def compare_command(args: argparse.Namespace) -> int:
     cache = _cache(args)
     with _executor(args) as executor, days_named(args.days):
         result = compare(args.a, args.b, replications=args.replications, seed=args.seed, jobs=args.jobs,
-                         executor=executor, warmup=args.warmup, days=args.days, cache=cache,
+                         executor=executor, warmup=args.warmup_days, days=args.days, cache=cache,
                          progress=_bar(args, "replications"))
     table = result.summary()
     print(f"A = {result.a.scenario}, B = {result.b.scenario}: {result.a.replications} paired replications "
-          f"(common random numbers), seed {result.a.seed}; {result.a.computed} simulated, {result.a.loaded} from the cache\n")
+          f"(common random numbers), seed {result.a.seed}; {result.a.computed} simulated, {result.a.loaded} from the cache")
+    print(f"warm-up (simulated, not judged): A {result.a.warmup_days:g} days, B {result.b.warmup_days:g} days\n")
     print(format_comparison(table))
     if out is not None:
         written = write_tables(out, {"comparison.csv": table,
@@ -157,13 +159,15 @@ def sweep_command(args: argparse.Namespace) -> int:
     cache = _cache(args)
     with _executor(args) as executor, days_named(args.days):
         result = sweep(args.scenario, grid, replications=args.replications, seed=args.seed, jobs=args.jobs,
-                       executor=executor, warmup=args.warmup, days=args.days, cache=cache,
+                       executor=executor, warmup=args.warmup_days, days=args.days, cache=cache,
                        progress=_bar(args, "replications"))
     summary = result.summary()
     if not (summary["kind"] == args.metric).any():
         kinds = ", ".join(dict.fromkeys(summary["kind"]))
         raise InputError(f"no metric of kind {args.metric!r}", field="--metric", expected=f"one of {kinds}")
-    print(f"{len(result.points)} points x {result.replications} replications, seed {result.seed}; {_tally(result, cache)}\n")
+    warm = ", ".join(f"{w:g}" for w in sorted(set(result.results["warmup_days"])))
+    print(f"{len(result.points)} points x {result.replications} replications, seed {result.seed}, "
+          f"warm-up {warm} days (simulated, not judged); {_tally(result, cache)}\n")
     print(format_sweep(summary, result.fields, args.metric))
     if out is not None:
         written = write_tables(out, {"results.csv": result.results, "summary.csv": summary, "points.csv": result.points,

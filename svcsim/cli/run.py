@@ -1,10 +1,13 @@
 """``svcsim run`` and ``svcsim scenario``.
 
-``svcsim run [SCENARIO or FILE] [--days N] [--seed S] [--replication R] [--out DIR]``
+``svcsim run [SCENARIO or FILE] [--days N] [--warmup-days W] [--seed S] [--replication R] [--out DIR]``
 simulates a scenario (``baseline`` when none is given) with a progress bar,
+after its warm-up (``run.warmup_days`` of the scenario, or ``--warmup-days``;
+simulated, never judged, stated in the header),
 judges the simulated log with the built-in rules as of the horizon (open
 cases reported as the engine reports them) and prints each target's
-attainment, each role's utilisation and the stock results (per part fill
+attainment (over the verdicts due by the horizon; a target that cannot fall
+due inside it reads "not yet due"), each role's utilisation and the stock results (per part fill
 rate, jobs that waited for parts, items past each vendor milestone);
 ``--out`` writes ``events.parquet``, ``cases.parquet``, ``results.parquet``,
 ``summary.csv`` and ``kpis.csv``. With ``--replications N`` (N > 1) or
@@ -41,7 +44,7 @@ def run_command(args: argparse.Namespace) -> int:
     if getattr(args, "replications", 1) > 1 or getattr(args, "scheduler", None):
         return replications.run_replications(args)
     check_at_least_one(args, "days", "replications", "jobs")
-    check_non_negative(args, "seed", "replication", "warmup")
+    check_non_negative(args, "seed", "replication", "warmup_days")
     out = check_out_folder(args.out)
 
     from svcsim.cli.output import write_tables
@@ -55,13 +58,14 @@ def run_command(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     with days_named(args.days):
         run = simulate(scenario, seed=args.seed, replication=args.replication, days=args.days,
-                       progress=None if args.quiet else progress_bar("days"))
+                       warmup_days=args.warmup_days, progress=None if args.quiet else progress_bar("days"))
     result = run.check()
     seconds = time.perf_counter() - start
     calls = int((run.events["activity"] == "call_received").sum())
     print(f"{scenario.name}: {run.days} day{'' if run.days == 1 else 's'} from {run.start:%Y-%m-%d} ({scenario.timezone}), seed {run.seed}, "
           f"replication {run.replication}: {calls:,} calls, {len(run.events):,} events in "
-          f"{run.log.n_cases:,} cases ({seconds:.1f}s)\n")
+          f"{run.log.n_cases:,} cases ({seconds:.1f}s)")
+    print(f"{_warmup_line(run.warmup_days, scenario.run.warmup_days)}\n")
     print(format_summary(result.summary))
     print()
     print(format_utilisation(run.utilisation))
@@ -75,6 +79,14 @@ def run_command(args: argparse.Namespace) -> int:
                                log=_parquet_ready(run.log))
         print(f"\nwrote {', '.join(str(out / name) for name in written)}")
     return 0
+
+
+def _warmup_line(used: int, default: int) -> str:
+    """The header line saying how the run started (the warm-up is simulated, never judged)."""
+    said = "the scenario's default" if used == default else f"--warmup-days; the scenario's default is {default}"
+    if used == 0:
+        return f"warm-up: none, a cold start with full shelves and an idle center ({said})"
+    return f"warm-up: {used} days simulated before the horizon and not judged ({said})"
 
 
 def _parquet_ready(log: Any) -> Any:  # EventLog -> EventLog

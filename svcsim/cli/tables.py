@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from svcsim.metrics.stock import ALL_PARTS
+from svcsim.rules.horizon import NOT_YET_DUE
 
 __all__ = [
     "KIND_LABELS",
@@ -39,6 +40,7 @@ KIND_LABELS = {
     "answer_wait_p90_h": "answer wait p90 h",
     "abandoned_pct": "abandoned %",
     "calls": "calls",
+    "due_count": "verdicts due",
 }
 
 
@@ -59,6 +61,12 @@ def format_summary(summary: pd.DataFrame) -> str:
             "attainment": summary["attainment_pct"].map(lambda v: "-" if pd.isna(v) else f"{v:.1f}%"),
         }
     )
+    if "not_yet_due" in summary.columns:  # a run's summary: attainment over the verdicts due by the horizon
+        table.insert(len(table.columns) - 1, "not yet due", summary["not_yet_due"])
+        table["attainment"] = [NOT_YET_DUE if verdict == NOT_YET_DUE else text
+                               for verdict, text in zip(summary["verdict"], table["attainment"], strict=True)]
+        return ("Targets (attainment over the verdicts due by the horizon; not yet due: due after it)\n"
+                + table.to_string(index=False))
     return "Targets\n" + table.to_string(index=False)
 
 
@@ -206,9 +214,10 @@ def _number(value: float) -> str:
 def format_confidence_table(summary: pd.DataFrame, confidence: float = 0.95) -> str:
     """A replications summary (mean, CI, half-width, n per metric) as a readable table."""
     level = f"{round(100 * confidence)}% CI"
+    summary, none_due = _due_split(summary, "mean")
     table = pd.DataFrame({
         "metric": _metric_names(summary["kind"], summary["subject"]),
-        "mean": summary["mean"].map(_number),
+        "mean": [NOT_YET_DUE if late else _number(v) for v, late in zip(summary["mean"], none_due, strict=True)],
         level: [f"[{_number(lo)}, {_number(hi)}]" for lo, hi in zip(summary["ci_low"], summary["ci_high"], strict=True)],
         "+-": summary["half_width"].map(_number),
         "n": summary["n"],
@@ -216,12 +225,26 @@ def format_confidence_table(summary: pd.DataFrame, confidence: float = 0.95) -> 
     return table.to_string(index=False)
 
 
+def _due_split(table: pd.DataFrame, column: str) -> tuple[pd.DataFrame, list[bool]]:
+    """``table`` without its ``due_count`` rows, and per row whether it is an attainment with no verdict due.
+
+    The tidy metrics count, per rule, the verdicts due by the horizon; a
+    target none of whose verdicts fell due reads "not yet due", not "-".
+    """
+    due = table[table["kind"] == "due_count"]
+    shown = table[table["kind"] != "due_count"].reset_index(drop=True)
+    none = {str(s) for s, v in zip(due["subject"], due[column], strict=True) if v == 0}
+    return shown, [k == "attainment_pct" and str(s) in none for k, s in zip(shown["kind"], shown["subject"], strict=True)]
+
+
 def format_comparison(table: pd.DataFrame) -> str:
     """A paired comparison (A, B, B - A with its 95% CI, the unpaired half-width, the variance reduction), with its legend."""
+    _, none_b = _due_split(table, "mean_b")
+    table, none_a = _due_split(table, "mean_a")
     shown = pd.DataFrame({
         "metric": _metric_names(table["kind"], table["subject"]),
-        "A": table["mean_a"].map(_number),
-        "B": table["mean_b"].map(_number),
+        "A": [NOT_YET_DUE if late else _number(v) for v, late in zip(table["mean_a"], none_a, strict=True)],
+        "B": [NOT_YET_DUE if late else _number(v) for v, late in zip(table["mean_b"], none_b, strict=True)],
         "B - A": table["difference"].map(_number),
         "95% CI": [f"[{_number(lo)}, {_number(hi)}]" for lo, hi in zip(table["ci_low"], table["ci_high"], strict=True)],
         "+- unpaired": table["independent_half_width"].map(_number),
@@ -237,7 +260,12 @@ def format_sweep(summary: pd.DataFrame, fields: Sequence[str], metric: str) -> s
     ``summary`` must hold rows of kind ``metric`` (the caller says what to do when it has none).
     """
     part = summary[summary["kind"] == metric]
-    cells = part.assign(cell=[f"{_number(m)} +- {_number(h)}" for m, h in zip(part["mean"], part["half_width"], strict=True)])
+    keys = [*fields, "subject"]
+    due = summary[summary["kind"] == "due_count"]
+    none_due = {tuple(row) for row in due.loc[due["mean"] == 0, keys].itertuples(index=False)}
+    late = [metric == "attainment_pct" and tuple(row) in none_due for row in part[keys].itertuples(index=False)]
+    cells = part.assign(cell=[NOT_YET_DUE if n else f"{_number(m)} +- {_number(h)}"
+                              for m, h, n in zip(part["mean"], part["half_width"], late, strict=True)])
     table = cells.pivot(index=list(fields), columns="subject", values="cell")
     table = table[[s for s in dict.fromkeys(part["subject"]) if s in table.columns]]
     return f"{KIND_LABELS.get(metric, metric)}, mean +- 95% CI half-width\n" + table.reset_index().to_string(index=False)

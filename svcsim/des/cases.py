@@ -9,7 +9,7 @@ into the cases table of the event log at the end.
 from __future__ import annotations
 
 __all__ = ["N_CHANCES", "CaseBook", "Job", "KIND_CODES", "TICKET", "ITEM", "SOFTWARE", "HARDWARE",
-           "DEFECTIVE", "DOA", "ITEM_KINDS"]
+           "DEFECTIVE", "DEAD_SPARE", "CUSTOMER_UNIT", "DOA_UNIT", "ITEM_KINDS"]
 
 from svcsim.scenario.model import CALL_KINDS
 
@@ -18,9 +18,11 @@ N_CHANCES = 5
 KIND_CODES: dict[str, int] = {kind: i for i, kind in enumerate(CALL_KINDS)}
 TICKET, ITEM = 0, 1
 SOFTWARE, HARDWARE = 0, 1
-#: What an item is: a defective part taken out in a repair, or a spare dead on arrival.
-DEFECTIVE, DOA = 0, 1
-ITEM_KINDS: tuple[str, ...] = ("defective", "doa")
+#: What an item is: a defective part taken out in a repair; a spare that proved dead when fitted
+#: (the store's own stock, not the document's DOA); a customer's unit the bench could not repair
+#: in house; a new product dead at first use (the document's DOA unit).
+DEFECTIVE, DEAD_SPARE, CUSTOMER_UNIT, DOA_UNIT = 0, 1, 2, 3
+ITEM_KINDS: tuple[str, ...] = ("defective", "dead_spare", "customer_unit", "doa_unit")
 
 
 class CaseBook:
@@ -32,7 +34,7 @@ class CaseBook:
     declined, major complaint, urgent, in warranty), drawn before the run so
     that the same call takes the same branches under any staffing.
     ``item_part`` and ``item_kind`` hold the SKU index and the kind
-    (:data:`DEFECTIVE` or :data:`DOA`) of each item case, by case number.
+    (one of :data:`ITEM_KINDS`) of each item case, by case number.
     ``batch`` holds the installed-base batch index of a case's device, by
     case number (empty without an installed base; sale calls have none).
     """
@@ -75,7 +77,7 @@ class CaseBook:
         return len(self.kind) - 1
 
     def add_item(self, parent: int, sku: int = -1, kind: int = DEFECTIVE) -> int:
-        """A defective part (or a DOA spare) of part ``sku`` taken out on ticket ``parent``: a new item case."""
+        """An item of ``kind`` (a part ``sku``, or ``-1`` for a whole unit) coming from case ``parent``: a new item case."""
         item = self.add(case_type=ITEM, kind=-1, zone=self.zone[parent], fault=HARDWARE,
                         warranty=self.warranty[parent], device=self.device[parent], priority=0,
                         parent=parent, deadline=0.0, handle=0.0,

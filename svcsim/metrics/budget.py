@@ -134,7 +134,7 @@ def spares_budget(
     table["items_scrapped"] = per("vendor_days", "count", scrapped)
     table["items_open"] = per("case_id", "count", trips["end"].isna() if len(trips) else None)
     ended = table["items_returned"] + table["items_scrapped"]
-    defective = (trips["item_kind"] != "doa") if len(trips) else None
+    defective = (trips["item_kind"] != "dead_spare") if len(trips) else None
     def_returned = per("vendor_days", "count", returned & defective) if len(trips) else np.zeros(len(skus))
     def_scrapped = per("vendor_days", "count", scrapped & defective) if len(trips) else np.zeros(len(skus))
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -263,5 +263,5 @@ def _doa_counts(log: EventLog, events: pd.DataFrame, skus: list[str]) -> np.ndar
     if part is None or kind is None:
         return np.zeros(len(skus))
     rec = pd.Index(pd.unique(events.loc[events["activity"] == "item_received", "case_id"].astype(str)))
-    doa = rec[(kind.reindex(rec).to_numpy() == "doa")]
+    doa = rec[(kind.reindex(rec).to_numpy() == "dead_spare")]
     return pd.Series(part.reindex(doa).to_numpy()).dropna().astype(str).value_counts().reindex(skus, fill_value=0).to_numpy(dtype=float)

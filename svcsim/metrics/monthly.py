@@ -3,14 +3,16 @@
 One row per local calendar month x KPI (x part where it applies). The KPIs
 (exact definitions in ``docs/reference/metrics.md``):
 
-- ``returns``, ``returns_defective``, ``returns_doa``: items entering the
-  vendor loop (first ``item_received``), split by ``item_kind``;
+- ``returns`` and ``returns_defective``, ``returns_dead_spare``,
+  ``returns_customer_unit``, ``returns_doa``: items entering the vendor loop
+  (first ``item_received``), split by ``item_kind``;
   ``bench_units_received``: ``unit_received`` events;
 - ``repair_success_rate``: fixes that held / fixes decided, from the rule
   engine's ``software-72h`` and ``hardware-7d`` verdicts; ``repairs_pending``:
   fixes whose window is still open at ``as_of``;
-- ``doa_rate``: the share of the month's issued parts found dead on arrival
-  (overall and per part; a DOA item counts in the month of its issue);
+- ``doa_rate``: DOA units (new products dead at first use) per product sold,
+  by the month of the sale; ``dead_spare_rate``: the share of the month's
+  issued parts that proved dead when fitted (overall and per part);
 - ``part_usage``: issues per SKU against an expected number, Poisson p-value;
 - ``slow_moving_stock`` (per SKU) and ``slow_moving_skus`` (count): no issue
   in the last ``slow_days`` days at the month's end;
@@ -33,7 +35,7 @@ from svcsim.metrics._log import DEFAULT_ZONE, Window, as_of_stamp, events_until,
 from svcsim.metrics._rows import KPI_COLUMNS
 from svcsim.metrics.batches import flag_rows
 from svcsim.metrics.repairs import repair_success
-from svcsim.metrics.returns import doa_rate, return_volume
+from svcsim.metrics.returns import dead_spare_rate, doa_rate, return_volume
 from svcsim.metrics.usage import known_skus, part_usage, slow_moving_stock
 from svcsim.rules.engine import CheckResult
 from svcsim.rules.load import RuleSet
@@ -44,11 +46,14 @@ __all__ = ["KPIS", "KPI_COLUMNS", "kpi_availability", "monthly_kpis"]
 KPIS: dict[str, str] = {
     "returns": "items entering the vendor loop (first item_received)",
     "returns_defective": "of which defective parts (item_kind 'defective')",
-    "returns_doa": "of which spares dead on arrival (item_kind 'doa')",
+    "returns_dead_spare": "of which spares that proved dead when fitted (item_kind 'dead_spare')",
+    "returns_customer_unit": "of which customers' units sent to the supplier (item_kind 'customer_unit')",
+    "returns_doa": "of which DOA units, new products dead at first use (item_kind 'doa_unit')",
     "bench_units_received": "carried-in and mailed-in units received (unit_received)",
     "repair_success_rate": "fixes that held / fixes decided (rules software-72h, hardware-7d)",
     "repairs_pending": "fixes whose recurrence window is still open at as_of",
-    "doa_rate": "share of the parts issued in the month found dead on arrival",
+    "doa_rate": "DOA units per product sold, by the month of the sale (the document's DOA rate)",
+    "dead_spare_rate": "share of the parts issued in the month that proved dead when fitted",
     "part_usage": "parts issued per SKU against the expected number (Poisson p-value)",
     "slow_moving_stock": "per SKU: days since its last issue at the month's end",
     "slow_moving_skus": "SKUs with no issue in the last slow_days days",
@@ -129,6 +134,9 @@ def monthly_kpis(
     parts += rows
     skipped |= skips
     rows, skips = doa_rate(log, events, codes, zone)
+    parts += rows
+    skipped |= skips
+    rows, skips = dead_spare_rate(log, events, codes, zone)
     parts += rows
     skipped |= skips
     skus = known_skus(log, catalogue or ())

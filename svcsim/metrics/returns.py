@@ -1,9 +1,17 @@
-"""Returns for repair and the DOA rate: counts of item cases by the month they reached the spares administrator.
+"""Returns for repair, the DOA rate and the dead-spare rate: counts of item cases by month.
 
-An item (a defective part or a spare dead on arrival) enters the vendor loop
-when it is received (``item_received``); it is counted once, in the local
-calendar month of its first ``item_received``. Bench units are counted by
-their ``unit_received`` events.
+An item (a defective part, a spare that proved dead when fitted, a
+customer's unit for the supplier, a DOA unit) enters the vendor loop when
+it is received (``item_received``); it is counted once, in the local
+calendar month of its first ``item_received``, and by its ``item_kind``.
+Bench units are counted by their ``unit_received`` events.
+
+The **DOA rate** is the source document's: DOA units (new products dead at
+first use, ``item_kind = "doa_unit"``) per product sold (a case of ``kind``
+``sale``), each DOA unit counted in the month of its sale (its
+``parent_id``; the month it came back when the log does not say). The
+**dead-spare rate** is the store's: spares that proved dead when fitted
+(``item_kind = "dead_spare"``) per part issued.
 """
 
 from __future__ import annotations
@@ -15,10 +23,15 @@ from svcsim.eventlog.log import EventLog
 from svcsim.metrics._log import case_attribute, has_values, local_month_codes, missing
 from svcsim.metrics._rows import counts_by_month, kpi_rows
 
-__all__ = ["received_items", "return_volume", "doa_rate", "doa_issue_months", "RETURNS_NEEDS", "DOA_NEEDS"]
+__all__ = ["received_items", "return_volume", "doa_rate", "dead_spare_rate", "doa_issue_months", "RETURNS_NEEDS",
+           "DOA_NEEDS", "DEAD_SPARE_NEEDS", "RETURN_KINDS"]
 
 RETURNS_NEEDS = {"activities": ("item_received",)}
-DOA_NEEDS = {"activities": ("item_received", "part_issued"), "attributes": ("item_kind",)}
+DOA_NEEDS = {"activities": ("item_received",), "attributes": ("item_kind", "kind")}
+DEAD_SPARE_NEEDS = {"activities": ("item_received", "part_issued"), "attributes": ("item_kind",)}
+#: The returns KPI of each item kind.
+RETURN_KINDS: dict[str, str] = {"defective": "returns_defective", "dead_spare": "returns_dead_spare",
+                                "customer_unit": "returns_customer_unit", "doa_unit": "returns_doa"}
 
 
 def received_items(log: EventLog, events: pd.DataFrame, zone: str) -> pd.DataFrame:
@@ -41,12 +54,12 @@ def received_items(log: EventLog, events: pd.DataFrame, zone: str) -> pd.DataFra
 
 
 def return_volume(log: EventLog, events: pd.DataFrame, months: np.ndarray, zone: str) -> tuple[list[pd.DataFrame], dict[str, str]]:
-    """Rows of ``returns`` (and ``returns_defective`` / ``returns_doa``) and ``bench_units_received``; skips with reasons."""
+    """Rows of ``returns`` (and one per item kind, :data:`RETURN_KINDS`) and ``bench_units_received``; skips with reasons."""
     out: list[pd.DataFrame] = []
     skipped: dict[str, str] = {}
     why = missing(log, **RETURNS_NEEDS)
     if why:
-        for kpi in ("returns", "returns_defective", "returns_doa"):
+        for kpi in ("returns", *RETURN_KINDS.values()):
             skipped[kpi] = why
     else:
         items = received_items(log, events, zone)
@@ -54,13 +67,14 @@ def return_volume(log: EventLog, events: pd.DataFrame, months: np.ndarray, zone:
         out.append(kpi_rows("returns", months, unit="items", value=total, numerator=total))
         why_kind = missing(log, attributes=("item_kind",))
         if why_kind:
-            skipped["returns_defective"] = skipped["returns_doa"] = why_kind
+            for kpi in RETURN_KINDS.values():
+                skipped[kpi] = why_kind
         else:
             kinds = items["item_kind"].astype(object)
-            for kind in ("defective", "doa"):
+            for kind, kpi in RETURN_KINDS.items():
                 n = counts_by_month(items.loc[(kinds == kind).to_numpy(), "code"].to_numpy(), months)
-                out.append(kpi_rows(f"returns_{kind}", months, unit="items", value=n, numerator=n, denominator=total))
-            other = int((~kinds.isin(["defective", "doa"])).sum())
+                out.append(kpi_rows(kpi, months, unit="items", value=n, numerator=n, denominator=total))
+            other = int((~kinds.isin(list(RETURN_KINDS))).sum())
             if other:
                 out[-1]["note"] = f"{other} item(s) of another or no kind counted in returns only"
     why_bench = missing(log, activities=("unit_received",))
@@ -74,39 +88,69 @@ def return_volume(log: EventLog, events: pd.DataFrame, months: np.ndarray, zone:
 
 
 def doa_rate(log: EventLog, events: pd.DataFrame, months: np.ndarray, zone: str) -> tuple[list[pd.DataFrame], dict[str, str]]:
-    """Rows of ``doa_rate``: of the parts issued in the month, the share found dead on arrival; overall and per part.
+    """Rows of ``doa_rate``: of the products sold in the month, the share that came back dead at first use.
 
-    A DOA item counts in the month its unit was issued (:func:`doa_issue_months`),
-    so the rate is a share of that month's issues and never exceeds 1; an
-    item whose issue the log cannot show counts in the month it was received.
+    A sale is a case of ``kind`` ``sale``, in the month of its first event; a
+    DOA unit (``item_kind = "doa_unit"``) counts in its sale's month (by
+    ``parent_id``), else in the month it was received.
     """
     why = missing(log, **DOA_NEEDS)
     if why:
         return [], {"doa_rate": why}
+    kind = case_attribute(log, "kind")
+    first = events.sort_values("timestamp", kind="stable").assign(case_id=lambda e: e["case_id"].astype(str))
+    first = first.drop_duplicates("case_id", keep="first").set_index("case_id")["timestamp"]
+    sale_ids = kind.index[(kind.astype(object) == "sale").to_numpy()]
+    sale_codes = pd.Series(local_month_codes(first.reindex(sale_ids), zone), index=sale_ids)
     items = received_items(log, events, zone)
-    doa = items.loc[(items["item_kind"].astype(object) == "doa").to_numpy()]
+    doa = items.loc[(items["item_kind"].astype(object) == "doa_unit").to_numpy()]
+    codes = doa["code"].to_numpy(copy=True)
+    parent = case_attribute(log, "parent_id")
+    if parent is not None and len(doa):
+        sale_month = sale_codes.reindex(parent.reindex(doa["case_id"]).astype(object).astype(str)).to_numpy()
+        known = ~pd.isna(sale_month)
+        codes[known] = sale_month[known].astype(np.int64)
+    num = counts_by_month(codes, months)
+    den = counts_by_month(sale_codes.to_numpy(dtype=np.int64), months)
+    return [kpi_rows("doa_rate", months, unit="share", value=_ratio(num, den), numerator=num, denominator=den)], {}
+
+
+def dead_spare_rate(log: EventLog, events: pd.DataFrame, months: np.ndarray,
+                    zone: str) -> tuple[list[pd.DataFrame], dict[str, str]]:
+    """Rows of ``dead_spare_rate``: of the parts issued in the month, the share that proved dead when fitted.
+
+    Overall and per part. A dead spare counts in the month its unit was
+    issued (:func:`doa_issue_months`), so the rate is a share of that
+    month's issues and never exceeds 1; an item whose issue the log cannot
+    show counts in the month it was received.
+    """
+    why = missing(log, **DEAD_SPARE_NEEDS)
+    if why:
+        return [], {"dead_spare_rate": why}
+    items = received_items(log, events, zone)
+    doa = items.loc[(items["item_kind"].astype(object) == "dead_spare").to_numpy()]
     issued = events.loc[events["activity"] == "part_issued"]
     issued_codes = local_month_codes(issued["timestamp"], zone)
     doa_codes = doa_issue_months(log, doa, issued, issued_codes)
     num = counts_by_month(doa_codes, months)
     den = counts_by_month(issued_codes, months)
-    out = [kpi_rows("doa_rate", months, unit="share", value=_ratio(num, den), numerator=num, denominator=den)]
+    out = [kpi_rows("dead_spare_rate", months, unit="share", value=_ratio(num, den), numerator=num, denominator=den)]
     if has_values(events, "part") and case_attribute(log, "part") is not None:
         issued_part = issued["part"].astype(object).to_numpy()
         skus = sorted({str(p) for p in issued_part if p is not None and not pd.isna(p)} | {str(p) for p in doa["part"] if p is not None and not pd.isna(p)})
         for sku in skus:
             n = counts_by_month(doa_codes[(doa["part"].astype(object) == sku).to_numpy()], months)
             d = counts_by_month(issued_codes[issued_part == sku], months)
-            out.append(kpi_rows("doa_rate", months, unit="share", value=_ratio(n, d), numerator=n, denominator=d,
+            out.append(kpi_rows("dead_spare_rate", months, unit="share", value=_ratio(n, d), numerator=n, denominator=d,
                                 part=np.full(len(months), sku, dtype=object)))
     return out, {}
 
 
 def doa_issue_months(log: EventLog, doa: pd.DataFrame, issued: pd.DataFrame, issued_codes: np.ndarray) -> np.ndarray:
-    """The month code of the issue each DOA item came from (its received month when the log cannot say).
+    """The month code of the issue each dead spare came from (its received month when the log cannot say).
 
-    A DOA item's ``parent_id`` is the job the unit was issued to: the k-th DOA
-    item of a part on a job (in order of receipt) is the k-th ``part_issued``
+    A dead spare's ``parent_id`` is the job the unit was issued to: the k-th dead
+    spare of a part on a job (in order of receipt) is the k-th ``part_issued``
     of that part on that job. Without ``parent_id``, or with no such issue in
     the log, the item keeps the month it was received in.
     """

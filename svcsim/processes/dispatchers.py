@@ -54,18 +54,32 @@ class DispatchBoard:
         self.callbacks: deque[int] = deque()
         self.idle: deque[Any] = deque()
         self._expected: dict[int, tuple[float, int]] = {}
+        #: Cases whose customer cancelled the paid repair before it started.
+        self.cancelled: set[int] = set()
         #: An upper bound on any job's expected minutes (the longest mean drive in the worst traffic, the longest stay).
         self.longest_job = travel.longest_mean() + max(onsite_minutes(Job(-1, 0, 0, 0.0, meeting=m)) for m in (False, True))
 
     # -- what changes the board ----------------------------------------------------
     def post(self, job: Job) -> None:
         """A logged ticket (or a major complaint) waits for dispatch."""
+        if job.case in self.cancelled:
+            return
         self.waiting.append(job)
         if self.queue_after > 0:  # look again when it may go on a busy engineer's list
             due = job.logged + self.queue_after - self.env.now
             if due > 0:
                 self.env.timeout(due).callbacks.append(self._look_again)
         self.poke()
+
+    def withdraw(self, case: int) -> None:
+        """The customer cancelled ``case`` before its repair started: off the board if it waits there.
+
+        A job already on an engineer's list is dropped by the engineer
+        (:mod:`svcsim.processes.field_engineers`); one held for a later
+        appointment is dropped when it is posted.
+        """
+        self.cancelled.add(case)
+        self.waiting = [job for job in self.waiting if job.case != case]
 
     def _look_again(self, _: Any) -> None:
         self.poke()

@@ -4,7 +4,7 @@ An engineer starts each shift at the center and works the jobs dispatchers
 put on their list, in order, one at a time: drive from where they are to
 the site (:mod:`svcsim.processes.travel`) -> ``arrived_on_site`` -> a share
 of customers are not ready (``customer_delay``, a wait, ``customer_ready``)
--> diagnosis -> a software fix, or a hardware repair that may need a part
+-> diagnosis -> ``repair_started`` -> a software fix, or a hardware repair that may need a part
 from the store (in the van, or else fetched: a drive to the center and back,
 the engineer's time and the customer's wait) -> ``completed`` -> the paperwork (the repair form, reporting
 to the dispatcher). The engineer then stays at that site for the next job
@@ -17,8 +17,12 @@ they hand in the bad parts and dead spares they carry, so a bad part's
 A part out of stock (``waiting_parts``) ends the visit; when the part comes
 in (``parts_received``) the job goes back to the dispatchers as a revisit
 with the unit reserved: ``dispatched`` -> ``arrived_on_site`` ->
-``part_issued`` -> repair -> ``completed``. A spare dead on arrival is
-carried back and another is requested (:func:`svcsim.processes.spares.fit`).
+``part_issued`` -> repair -> ``completed``. A spare that proves dead when
+fitted is carried back and another is requested
+(:func:`svcsim.processes.spares.fit`). A job whose customer cancelled it
+before the repair started is dropped: not started if it is on the list, the
+drive wasted if the engineer was on the way, the visit ended after the
+diagnosis if they were on site (:mod:`svcsim.processes.cancellations`).
 
 Overtime rule: an engineer never starts a drive to a job outside their
 shift, nor one not expected done by the end of the shift plus the
@@ -38,7 +42,7 @@ from typing import Any
 
 import simpy
 
-from svcsim.des.cases import DEFECTIVE, DOA, SOFTWARE, CaseBook, Job
+from svcsim.des.cases import DEAD_SPARE, DEFECTIVE, SOFTWARE, CaseBook, Job
 from svcsim.des.recorder import CODE, Recorder
 from svcsim.processes.dispatchers import DispatchBoard
 from svcsim.processes.engineer import FieldEngineer
@@ -49,6 +53,7 @@ __all__ = ["FieldCrew", "FieldDraws", "ComplaintTeam"]
 
 _ARRIVED, _COMPLETED, _CLOSED = CODE["arrived_on_site"], CODE["completed"], CODE["closed"]
 _DELAY, _READY, _REASSIGNED = CODE["customer_delay"], CODE["customer_ready"], CODE["reassigned"]
+_STARTED = CODE["repair_started"]
 _INF = float("inf")
 
 
@@ -86,19 +91,21 @@ class FieldCrew:
 
     ``done(case, sku, resource, on_site)`` is the aftercare (repeat fault,
     callback; ``sku`` the part replaced, ``-1`` none); ``hand_in(case, sku,
-    resource, kind)`` takes a bad part (or a dead spare) at the center.
+    resource, kind)`` takes a bad part (or a dead spare) at the center;
+    ``started(case)`` hears of each ``repair_started`` (a paid repair cannot
+    be cancelled from then on, :mod:`svcsim.processes.cancellations`).
     """
 
     def __init__(self, env: Any, book: CaseBook, recorder: Recorder, board: DispatchBoard,
                  store: SparesStore, travel: Travel, draws: FieldDraws, team: ComplaintTeam, *,
                  p_part: float, p_in_van: float, p_not_ready: float, back_when_idle: bool, overtime: float, done: Callable[[int, int, int, bool], None],
-                 hand_in: Callable[[int, int, int, int], None]) -> None:
+                 hand_in: Callable[[int, int, int, int], None], started: Callable[[int], None]) -> None:
         self.env, self.book, self.recorder, self.board, self.store = env, book, recorder, board, store
         self.travel, self.draws, self.team = travel, draws, team
         self.p_part, self.p_in_van, self.p_not_ready = p_part, p_in_van, p_not_ready
         self.back_when_idle = back_when_idle
         self.overtime = overtime
-        self.done, self.hand_in = done, hand_in
+        self.done, self.hand_in, self.started = done, hand_in, started
         self.waiting_since: dict[int, float] = {}
 
     def engineer(self, me: FieldEngineer) -> Generator[Any, Any, None]:
@@ -119,6 +126,8 @@ class FieldCrew:
                     break  # no time left in this shift for it: it waits for the next one
                 if job is not None:
                     me.jobs.popleft()
+                    if job.case in board.cancelled:  # the customer cancelled: the engineer does not go
+                        continue
                     yield from self._job(me, job)
                     board.poke()
                     continue
@@ -145,6 +154,9 @@ class FieldCrew:
         if job.part >= 0 and self.p_in_van < 1:  # a revisit: collect the reserved part at the center first
             yield from self._drive(me, self.travel.center)
         yield from self._drive(me, destination)
+        if job.case in self.board.cancelled:  # cancelled while the engineer drove there: turned back
+            me.in_hand = None
+            return
         if job.meeting:
             yield from self._meeting(me, job)
         else:
@@ -183,6 +195,11 @@ class FieldCrew:
             store.hand_over(case, sku, res)
         else:
             yield env.timeout(draws.diagnosis())
+            if case in self.board.cancelled:  # cancelled during the diagnosis, before the repair started
+                rec.worked(res, since, env.now)
+                return
+            rec.event(case, _STARTED, env.now, res)
+            self.started(case)
             if self.book.fault[case] == SOFTWARE:
                 yield env.timeout(draws.software_fix())
             elif draws.part_needed() < self.p_part:
@@ -216,7 +233,7 @@ class FieldCrew:
 
     def _carry_dead(self, me: FieldEngineer) -> Callable[[int, int, int], None]:
         def carry(case: int, sku: int, resource: int) -> None:
-            me.carrying.append((case, sku, DOA))
+            me.carrying.append((case, sku, DEAD_SPARE))
         return carry
 
     def _leave(self, me: FieldEngineer, job: Job, since: float) -> None:

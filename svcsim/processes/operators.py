@@ -8,9 +8,11 @@ callers who never wait.
 
 After the handle time the operator settles the call: a question solved on
 the phone (``resolved_by_phone``) or escalated to technical support; a
-field, carry-in or mail-in job checked for warranty (out of warranty: a
-quote, which may be declined -> ``closed``) and logged (``ticket_logged``);
-a complaint settled, or a major one handed to a team; a sale made.
+field job checked for warranty (out of warranty: a quote, which may be
+declined -> ``closed``) and logged (``ticket_logged``); a carry-in or
+mail-in job logged (its unit's warranty is checked by the spares
+administrators when it comes in); a complaint settled, or a major one
+handed to a team; a sale made.
 """
 
 from __future__ import annotations
@@ -65,16 +67,20 @@ class Operators:
 
     ``escalate(case)`` passes a question to technical support, ``dispatch(job)``
     puts a logged field job or a major complaint on the dispatch board,
-    ``bench(case)`` starts a carried-in or mailed-in unit on its way.
+    ``bench(case)`` starts a carried-in or mailed-in unit on its way,
+    ``paid(case)`` reports a field job whose quote the customer accepted,
+    ``sold(case)`` a product sold.
     """
 
     def __init__(self, env: Any, book: CaseBook, recorder: Recorder, queue: CallQueue, *,
                  p_solved: float, p_quote_declined: float, p_major: float,
                  escalate: Callable[[int], None], dispatch: Callable[[Job], None],
-                 bench: Callable[[int], None]) -> None:
+                 bench: Callable[[int], None], paid: Callable[[int], None],
+                 sold: Callable[[int], None]) -> None:
         self.env, self.book, self.recorder, self.queue = env, book, recorder, queue
         self.p_solved, self.p_declined, self.p_major = p_solved, p_quote_declined, p_major
         self.escalate, self.dispatch, self.bench = escalate, dispatch, bench
+        self.paid, self.sold = paid, sold
 
     def operator(self, me: int, duty: Duty) -> Generator[Any, Any, None]:
         """One operator's working life: pull calls in each shift, handle, settle.
@@ -120,15 +126,17 @@ class Operators:
                 events.append((case, _RESOLVED, now, me))
             else:
                 self.escalate(case)
-        elif kind in (_FIELD, _CARRY, _MAIL):
-            if not book.warranty[case] and chance[1][case] < self.p_declined:
-                self.recorder.note(case, _CLOSED, now, me, "quote declined")
-                return
+        elif kind == _FIELD:
+            if not book.warranty[case]:
+                if chance[1][case] < self.p_declined:
+                    self.recorder.note(case, _CLOSED, now, me, "quote declined")
+                    return
+                self.paid(case)
             events.append((case, _LOGGED, now, me))
-            if kind == _FIELD:
-                self.dispatch(Job(case, book.zone[case], book.priority[case], now))
-            else:
-                self.bench(case)
+            self.dispatch(Job(case, book.zone[case], book.priority[case], now))
+        elif kind in (_CARRY, _MAIL):  # the spares administrators check the unit's warranty when it comes in
+            events.append((case, _LOGGED, now, me))
+            self.bench(case)
         elif kind == _COMPLAINT:
             if chance[2][case] < self.p_major:
                 self.dispatch(Job(case, -1, 0, now, meeting=True))
@@ -136,5 +144,6 @@ class Operators:
                 self.recorder.note(case, _RESOLVED, now, me, "complaint settled")
         else:  # a sale
             self.recorder.note(case, _RESOLVED, now, me, "sale")
+            self.sold(case)
 
 

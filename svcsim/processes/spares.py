@@ -27,8 +27,9 @@ called, else to the shelf. A ``"unlimited"`` store always has the part
 (the shelf is never counted); the loop after the shelf is kept the same.
 
 The engineer's processes use :func:`fit` to test an issued spare: a spare
-dead on arrival (``doa_share``) goes back like a defective part, and the job
-asks for another (``part_requested`` with reason ``"dead on arrival"``).
+that proves dead when fitted (``dead_share``; the store's own stock, not the
+source document's DOA unit) goes back like a defective part, and the job
+asks for another (``part_requested`` with reason ``"spare dead when fitted"``).
 """
 
 from __future__ import annotations
@@ -41,11 +42,11 @@ from typing import Any
 from svcsim.des.cases import DEFECTIVE, HARDWARE, KIND_CODES, N_CHANCES, TICKET, CaseBook
 from svcsim.des.recorder import CODE, Recorder
 
-__all__ = ["DOA_REASON", "TRACE_COLUMNS", "Resume", "SparesStore", "UnlimitedStore", "fit", "palm_demand"]
+__all__ = ["DEAD_REASON", "TRACE_COLUMNS", "Resume", "SparesStore", "UnlimitedStore", "fit", "palm_demand"]
 
 _REQUESTED, _ISSUED = CODE["part_requested"], CODE["part_issued"]
 _WAITING, _RECEIVED = CODE["waiting_parts"], CODE["parts_received"]
-DOA_REASON = "dead on arrival"
+DEAD_REASON = "spare dead when fitted"
 #: Called when a backordered job gets its unit: ``resume(case, sku)``.
 Resume = Callable[[int, int], None]
 #: Columns of a stock trace row.
@@ -59,15 +60,15 @@ class SparesStore:
     ``skus`` names the parts; ``base_stock[i]`` is how many units of part
     ``i`` the store owns; ``shares`` the parts' demand shares, ``pick`` a
     sampler of uniform numbers choosing the part a repair needs;
-    ``doa`` a sampler of uniform numbers deciding, with ``doa_share``,
-    whether an issued spare is dead. ``trace=True`` keeps a row of every
+    ``dead`` a sampler of uniform numbers deciding, with ``dead_share``,
+    whether an issued spare proves dead when fitted. ``trace=True`` keeps a row of every
     part's levels after each change (:data:`TRACE_COLUMNS`), for the tests.
     """
 
     def __init__(self, env: Any, recorder: Recorder, *, skus: Sequence[str], base_stock: Sequence[int],
                  unlimited: bool = False, shares: Sequence[float] | None = None,
-                 pick: Callable[[], float] | None = None, doa: Callable[[], float] | None = None,
-                 doa_share: float = 0.0, trace: bool = False) -> None:
+                 pick: Callable[[], float] | None = None, dead: Callable[[], float] | None = None,
+                 dead_share: float = 0.0, trace: bool = False) -> None:
         n = len(skus)
         self.env, self.recorder = env, recorder
         self.skus = list(skus)
@@ -84,7 +85,7 @@ class SparesStore:
         for w in weights:
             running += w / total
             self._cumulative.append(running)
-        self._pick, self._doa, self.doa_share = pick, doa, float(doa_share)
+        self._pick, self._dead, self.dead_share = pick, dead, float(dead_share)
         self.trace: list[tuple[float, int, int, int, int, int, int, int, int, int]] | None = [] if trace else None
         if trace:
             for sku in range(n):
@@ -97,9 +98,9 @@ class SparesStore:
             return 0
         return min(bisect.bisect_right(self._cumulative, self._pick()), len(self._cumulative) - 1)
 
-    def dead_on_arrival(self) -> bool:
-        """Is the spare just issued dead on arrival?"""
-        return self.doa_share > 0.0 and self._doa is not None and self._doa() < self.doa_share
+    def dead_when_fitted(self) -> bool:
+        """Does the spare just issued prove dead when fitted?"""
+        return self.dead_share > 0.0 and self._dead is not None and self._dead() < self.dead_share
 
     # -- the shelf -------------------------------------------------------------------
     def request(self, case: int, sku: int, resource: int, resume: Resume, reason: str | None = None) -> bool:
@@ -142,7 +143,7 @@ class SparesStore:
 
     # -- the loop after the shelf ------------------------------------------------------
     def defective_out(self, sku: int) -> None:
-        """An issued unit leaves the job: installed (the broken part it replaced goes back) or dead on arrival."""
+        """An issued unit leaves the job: installed (the broken part it replaced goes back) or dead when fitted."""
         self.issued[sku] -= 1
         self.in_transit[sku] += 1
         self._note(sku)
@@ -209,12 +210,12 @@ def fit(store: SparesStore, case: int, sku: int, resource: int, resume: Resume,
     """Test the unit of ``sku`` just issued to ``case``; replace dead ones. False: the job now waits.
 
     A dead unit goes back to the administrator (``doa_back(case, sku, resource)``)
-    and another is requested with the reason ``"dead on arrival"``.
+    and another is requested with the reason ``"spare dead when fitted"``.
     """
-    while store.dead_on_arrival():
+    while store.dead_when_fitted():
         store.defective_out(sku)
         doa_back(case, sku, resource)
-        if not store.request(case, sku, resource, resume, DOA_REASON):
+        if not store.request(case, sku, resource, resume, DEAD_REASON):
             return False
     return True
 

@@ -87,7 +87,7 @@ def compare(scenario_a, scenario_b, replications: int = 30, seed: int = 0, jobs:
     a, b = load_scenario(scenario_a), load_scenario(scenario_b)
     check_counts(replications, jobs, seed, function="compare")
     days_a, days_b = resolve_days(a, days, function="compare"), resolve_days(b, days, function="compare")
-    warm_a, warm_b = resolve_warmup(warmup, days_a, function="compare"), resolve_warmup(warmup, days_b, function="compare")
+    warm_a, warm_b = resolve_warmup(warmup, a, function="compare"), resolve_warmup(warmup, b, function="compare")
     tasks_a = [make_task(a, seed, r, days_a, warm_a) for r in range(replications)]
     tasks_b = [make_task(b, seed, r, days_b, warm_b) for r in range(replications)]
     done, tally = execute(tasks_a + tasks_b, jobs=jobs, executor=executor, cache=resolve_cache(cache),

@@ -6,7 +6,8 @@ processes. The metrics of one replication are:
 
 | kind | subject | value |
 |---|---|---|
-| ``attainment_pct`` | rule id | % of decided cases that met the target (``met``/``held`` over decided; open breaches count) |
+| ``attainment_pct`` | rule id | % of the verdicts due by the horizon that met the target (``met``/``held`` over decided; open breaches count; rows due later are not yet due, :mod:`svcsim.rules.horizon`); NaN when none is due |
+| ``due_count`` | rule id | decided verdicts due by the horizon (0 with rows: the target is not yet due) |
 | ``clock_mean_h``, ``clock_p90_h`` | rule id of a duration rule | mean and 90th percentile of the stopped clocks, in hours on the rule's basis (service hours for calendar rules) |
 | ``utilisation_pct`` | role | busy time over on-duty time, % (roles with nobody on duty are left out) |
 | ``answer_wait_mean_h``, ``answer_wait_p90_h`` | | call received -> call answered, answered calls |
@@ -14,9 +15,12 @@ processes. The metrics of one replication are:
 | ``calls`` | | calls received |
 | ``stock.<column>`` | SKU | every numeric outcome column of ``run.stock`` (fill rate and so on), when the run has one; the scenario's own inputs (``base_stock``, ``unit_cost``) are left out |
 
-A **warm-up** of ``warmup_days`` drops every case whose first event comes
-before ``start + warmup`` and measures utilisation from the warm-up's end,
-so the empty, idle start of a run does not flatter the figures.
+The run itself started warm (``run.warmup_days`` simulated before its
+horizon and left out of its log, :func:`svcsim.simulate`); the
+``warmup_days`` column records it. An *extra* cut, ``run_metrics(run,
+warmup_days=d)``, also drops the cases whose first event comes in the
+horizon's first ``d`` days and measures utilisation from there (the column
+then holds both).
 """
 
 from __future__ import annotations
@@ -28,13 +32,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from svcsim.rules.results import BAD_STATUSES, GOOD_STATUSES
+from svcsim.rules.horizon import horizon_attainment
 from svcsim.simulation.utilisation import role_utilisation
 
 __all__ = ["METRICS_VERSION", "TIDY_COLUMNS", "run_metrics", "scenario_hash", "scenario_json", "tidy_types"]
 
 #: Bump when a metric's definition changes: cached replications of older versions are not reused.
-METRICS_VERSION = 1
+METRICS_VERSION = 2
 
 #: The columns of a tidy metrics table, in order.
 TIDY_COLUMNS = ["scenario", "scenario_hash", "seed", "replication", "days", "warmup_days",
@@ -69,7 +73,7 @@ def run_metrics(run: Any, warmup_days: float = 0.0, *, scenario_id: str | None =
     rows += _stock(getattr(run, "stock", None))
     frame = pd.DataFrame(rows, columns=["kind", "subject", "value"])
     frame.insert(0, "metric", [f"{k}:{s}" if s else k for k, s in zip(frame["kind"], frame["subject"], strict=True)])
-    frame.insert(0, "warmup_days", warmup_days)
+    frame.insert(0, "warmup_days", warmup_days + float(getattr(run, "warmup_days", 0) or 0))
     frame.insert(0, "days", int(run.days))
     frame.insert(0, "replication", int(run.replication))
     frame.insert(0, "seed", int(run.seed))
@@ -101,15 +105,12 @@ def _rule_metrics(run: Any, kept: set[str] | None) -> list[tuple[str, str, float
     results = run.check(rules).results
     if kept is not None:
         results = results[results["case_id"].astype(str).isin(kept)]
-    rule_ids = results["rule_id"].astype(str).to_numpy()
-    status = results["status"].astype(str)
-    good = status.isin(GOOD_STATUSES).to_numpy()
-    decided = good | status.isin(BAD_STATUSES).to_numpy()
-    counts = pd.DataFrame({"good": good, "decided": decided}).groupby(rule_ids).sum()
+    horizon = horizon_attainment(results, run.end, list(rules.ids()))
     rows = []
     for rule_id in rules.ids():
-        n_good, n_decided = counts.loc[rule_id].tolist() if rule_id in counts.index else (0, 0)
-        rows.append(("attainment_pct", rule_id, 100.0 * n_good / n_decided if n_decided else float("nan")))
+        n_good, n_due = int(horizon.loc[rule_id, "good"]), int(horizon.loc[rule_id, "due"])
+        rows.append(("attainment_pct", rule_id, 100.0 * n_good / n_due if n_due else float("nan")))
+        rows.append(("due_count", rule_id, float(n_due)))
     durations = results[(results["kind"].astype(str) == "duration")
                         & results["status"].astype(str).isin(["met", "breached"])]
     by_rule = durations.groupby(durations["rule_id"].astype(str).to_numpy())

@@ -14,6 +14,7 @@ from svcsim.errors import InputError
 from svcsim.replications.cache import ReplicationCache, Task
 from svcsim.replications.runner import Progress, Tally, execute, make_task
 from svcsim.replications.summary import Replications
+from svcsim.scenario.run_settings import MAX_WARMUP_DAYS
 
 __all__ = ["check_counts", "collect", "replicate", "resolve_cache", "resolve_days", "resolve_warmup"]
 
@@ -27,8 +28,9 @@ def replicate(scenario, replications: int = 30, seed: int = 0, jobs: int = 1,  #
     ``scenario`` is a :class:`~svcsim.Scenario`, a built-in name or a TOML
     file. ``jobs > 1`` runs them in a local process pool; ``executor`` runs
     them on any :class:`concurrent.futures.Executor` (for a Dask cluster,
-    ``distributed.Client(address).get_executor()``). ``warmup`` (days) leaves
-    out the cases that start before it. ``days`` overrides the horizon.
+    ``distributed.Client(address).get_executor()``). ``warmup`` (whole days,
+    default the scenario's ``run.warmup_days``) is simulated before the
+    horizon of each replication and not judged (:func:`svcsim.simulate`). ``days`` overrides the horizon.
     ``cache`` (a folder) keeps every finished replication, written as it
     finishes, so a second call computes only what is missing.
     ``progress(done, total)`` is called as replications finish.
@@ -38,7 +40,7 @@ def replicate(scenario, replications: int = 30, seed: int = 0, jobs: int = 1,  #
     scenario = load_scenario(scenario)
     check_counts(replications, jobs, seed)
     days = resolve_days(scenario, days)
-    warmup_days = resolve_warmup(warmup, days)
+    warmup_days = resolve_warmup(warmup, scenario)
     tasks = [make_task(scenario, seed, r, days, warmup_days) for r in range(int(replications))]
     done, tally = execute(tasks, jobs=jobs, executor=executor, cache=resolve_cache(cache), progress=progress,
                           retries=retries)
@@ -69,17 +71,22 @@ def resolve_days(scenario, days: int | None, *, function: str = "replicate") -> 
     return whole_number(days, "days", function=function, minimum=1)
 
 
-def resolve_warmup(warmup: float | None, days: int, *, function: str = "replicate") -> float:
-    """The warm-up in days (0 when None); it must leave part of the horizon."""
+def resolve_warmup(warmup: float | None, scenario, *, function: str = "replicate") -> int:  # noqa: ANN001
+    """The warm-up in whole days simulated before the horizon: ``warmup``, else the scenario's ``run.warmup_days``.
+
+    A whole number of days >= 0 (a float with a fraction, a bool or a text is
+    refused); the warm-up is simulated in addition to the horizon, never judged.
+    """
     if warmup is None:
-        return 0.0
+        return int(scenario.run.warmup_days)
     if isinstance(warmup, bool) or not isinstance(warmup, numbers.Real):
-        raise TypeError(f"{function}(): warmup must be a number of days >= 0, not {warmup!r} ({type(warmup).__name__})")
+        raise TypeError(f"{function}(): warmup must be a whole number of days >= 0, not {warmup!r} "
+                        f"({type(warmup).__name__})")
     value = float(warmup)
-    if not (0.0 <= value < days):
-        raise InputError(f"warmup = {warmup!r} days with a horizon of {days} days", field="warmup",
-                         expected="a number of days >= 0 and shorter than the horizon")
-    return value
+    if not (value >= 0 and value == int(value) and value <= MAX_WARMUP_DAYS):
+        raise InputError(f"warmup = {warmup!r} days", field="warmup",
+                         expected=f"a whole number of days from 0 to {MAX_WARMUP_DAYS}, simulated before the horizon")
+    return int(value)
 
 
 def resolve_cache(cache: str | os.PathLike[str] | ReplicationCache | None) -> ReplicationCache | None:

@@ -60,8 +60,9 @@ def run_task(task: Task) -> pd.DataFrame:
     from svcsim.simulation import simulate
 
     scenario = Scenario.model_validate_json(task.scenario)
-    run = simulate(scenario, seed=task.seed, replication=task.replication, days=task.days)
-    return run_metrics(run, task.warmup_days, scenario_id=task.scenario_id)
+    run = simulate(scenario, seed=task.seed, replication=task.replication, days=task.days,
+                   warmup_days=int(task.warmup_days))
+    return run_metrics(run, scenario_id=task.scenario_id)
 
 
 def execute(tasks: Iterable[Task], *, jobs: int = 1, executor: Executor | None = None,

@@ -36,6 +36,7 @@ METRIC_RANGES: dict[str, tuple[float, float]] = {
     "answer_wait_mean_h": (0.0, math.inf),
     "answer_wait_p90_h": (0.0, math.inf),
     "calls": (0.0, math.inf),
+    "due_count": (0.0, math.inf),
     "stock.fill_rate": (0.0, 1.0),
 }
 

@@ -87,7 +87,7 @@ def sweep(base, grid: Mapping[str, Sequence], replications: int = 30, seed: int 
     per_point = []
     for variant in variants:
         days_v = resolve_days(variant, days, function="sweep")
-        warm = resolve_warmup(warmup, days_v, function="sweep")
+        warm = resolve_warmup(warmup, variant, function="sweep")
         per_point.append([make_task(variant, seed, r, days_v, warm) for r in range(replications)])
     done, tally = execute([t for tasks in per_point for t in tasks], jobs=jobs, executor=executor,
                           cache=resolve_cache(cache), progress=progress, retries=retries)

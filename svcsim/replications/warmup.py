@@ -8,11 +8,13 @@ means of 5, and over ``d`` in the first half choose the one minimising
 ``sum((Y_i - mean(Y_d..))**2) / (n - d)**2``. Truncating more removes bias
 but costs data; the statistic balances the two.
 
-How to use it: run a few (5-10) long replications, measure a slow-to-settle
+How to use it: run a few (5-10) long cold replications
+(``simulate(..., warmup_days=0)``), measure a slow-to-settle
 output per day or per hour (:func:`daily_series` gives the mean of a clock per
 day of case start), average the series across replications, and give the
 average to :func:`suggest_warmup`. Round the answer up to whole days and
-pass it as ``warmup``; if MSER-5 picks a point in the second half of the
+use it as the scenario's ``[run] warmup_days`` (or ``warmup=``, simulated
+before the horizon and never judged); if MSER-5 picks a point in the second half of the
 series, the run is too short to settle: run longer.
 """
 

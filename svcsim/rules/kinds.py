@@ -4,7 +4,7 @@ A kind is a :class:`RuleKind`: the pydantic class of its table in the rules
 file (whose ``kind`` tag names it), its vectorised evaluator, and its
 restatement one case at a time for the test oracle. The spec class also
 answers what the loader and the summary ask of any rule (its result ids and
-titles, its conditions, its clock, whether it needs a calendar: see
+titles, its conditions, the activities it looks for one after the other, whether it needs a calendar: see
 :class:`~svcsim.rules.spec.RuleSpec`). The loader builds the file format's
 union of rules from :data:`KINDS`, the engine and the oracle dispatch on it,
 and the result table's ``kind`` column has its names as categories, in this
@@ -26,11 +26,12 @@ from svcsim.calendar import ServiceCalendar
 from svcsim.rules.casewise import CaseEvents
 from svcsim.rules.columnar.prepared import PreparedLog
 from svcsim.rules.duration import duration_oracle, evaluate_duration
+from svcsim.rules.forbidden import evaluate_forbidden, forbidden_oracle
 from svcsim.rules.ladder import evaluate_ladder, ladder_oracle
 from svcsim.rules.recurrence import evaluate_recurrence, recurrence_oracle
 from svcsim.rules.results import ResultRows
 from svcsim.rules.ruleset import RuleSet
-from svcsim.rules.spec import DurationRule, LadderRule, RecurrenceRule, RuleSpec
+from svcsim.rules.spec import DurationRule, ForbiddenRule, LadderRule, RecurrenceRule, RuleSpec
 
 __all__ = ["KINDS", "KIND_NAMES", "AnyRule", "RuleKind", "kind_of"]
 
@@ -56,6 +57,7 @@ KINDS: tuple[RuleKind, ...] = (
     RuleKind(DurationRule, evaluate_duration, duration_oracle),
     RuleKind(LadderRule, evaluate_ladder, ladder_oracle),
     RuleKind(RecurrenceRule, evaluate_recurrence, recurrence_oracle),
+    RuleKind(ForbiddenRule, evaluate_forbidden, forbidden_oracle),
 )
 KIND_NAMES: tuple[str, ...] = tuple(kind.name for kind in KINDS)
 _BY_SPEC = {kind.spec: kind for kind in KINDS}

@@ -4,8 +4,9 @@ Every mistake becomes one :class:`~svcsim.errors.InputError` naming the file,
 the rule id and the field, e.g. ``rules.toml: rule 'dispatch-4h': field
 'target': '4 hours' is not a duration such as "4h"...``. Lint catches what
 parses but can never work: an unknown activity (with the nearest known name),
-a start whose case type can never meet its stop or its ``applies_to``, a
-calendar that is not defined, two rules with one id.
+a start (or a forbidden rule's trigger) whose case type can never meet its
+stop (its forbidden event) or its ``applies_to``, a calendar that is not
+defined, two rules with one id.
 """
 
 from __future__ import annotations
@@ -149,24 +150,26 @@ def _lint(rules: RuleSet) -> None:
 
 
 def _lint_case_types(rule: RuleSpec, source: str) -> None:
-    """A clock's start can never attach when its case type differs from its stop's or from ``applies_to``'s."""
+    """A rule's sequence (a clock's start and stop, a trigger and its forbidden event) can never happen in one case
+    when its two ends, or its first end and ``applies_to``, belong to different case types."""
     where = f"rule '{rule.id}'"
-    clock = rule.clock_activities()
-    if clock is None:
+    seq = rule.sequence()
+    if seq is None:
         return
-    start, stop = clock
-    start_types = {_CASE_TYPE[a] for a in start if a in _CASE_TYPE}
-    stop_types = {_CASE_TYPE[a] for a in stop if a in _CASE_TYPE}
-    if start_types and stop_types and not start_types & stop_types:
+    first_types = {_CASE_TYPE[a] for a in seq.first if a in _CASE_TYPE}
+    then_types = {_CASE_TYPE[a] for a in seq.then if a in _CASE_TYPE}
+    if first_types and then_types and not first_types & then_types:
         raise InputError(
-            f"the start {start} belongs to {sorted(start_types)} cases but the stop {stop} to {sorted(stop_types)} cases, so the clock can never stop",
-            file=source, where=where, field="stop", expected="start and stop activities of one case type",
+            f"the {seq.first_noun} {seq.first} belongs to {sorted(first_types)} cases but the {seq.then_noun} {seq.then} "
+            f"to {sorted(then_types)} cases, so {seq.never}",
+            file=source, where=where, field=seq.then_field,
+            expected=f"{seq.first_field} and {seq.then_field} activities of one case type",
         )
     wanted = _required_case_type(rule.applies_to)
-    if wanted is not None and start_types and wanted not in start_types:
+    if wanted is not None and first_types and wanted not in first_types:
         raise InputError(
-            f"applies to {wanted} cases but its start {start} only happens in {sorted(start_types)} cases, so it can never attach",
-            file=source, where=where, field="applies_to", expected="a start activity of the case type it applies to",
+            f"applies to {wanted} cases but its {seq.first_noun} {seq.first} only happens in {sorted(first_types)} cases, so it can never attach",
+            file=source, where=where, field="applies_to", expected=f"a {seq.first_noun} activity of the case type it applies to",
         )
 
 

@@ -7,7 +7,8 @@ a target, special targets chosen by a case condition (first match wins), an
 thresholds. ``ladder``: milestones after a start event, each met when its
 required events happen in time; each miss raises the escalation level and the
 last milestone repeats until the stop. ``recurrence``: after a fix, no repeat
-on the same key (device and fault) within a window.
+on the same key (device and fault) within a window. ``forbidden``: once one of
+its ``after`` events happened in a case, its ``event`` must not follow there.
 
 Conditions are structured tables (``{ field = "zone", equals = "city" }``,
 ``{ has_event = "waiting_parts" }``, ``{ holiday = true }``, ``all``/``any``/
@@ -18,19 +19,30 @@ See ``docs/reference/rules.md``.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 __all__ = [
     "ActivitiesSection",
     "Condition",
     "DurationRule",
+    "ForbiddenRule",
     "LadderRule",
     "Milestone",
     "RecurrenceRule",
     "RuleSpec",
+    "ActivitySequence",
     "SpecialTarget",
     "parse_duration",
     "to_ns",
@@ -139,6 +151,24 @@ class SpecialTarget(_Closed):
     reason: str
 
 
+@dataclass(frozen=True)
+class ActivitySequence:
+    """Two groups of a rule's activities, the second looked for after the first in the same case.
+
+    A clock's start and stop, a forbidden rule's trigger and forbidden event:
+    what the loader's case-type lint holds to one case type (the second can
+    never follow the first in a case of another type).
+    """
+
+    first_field: str  # the field of the rules file: "start", "after"
+    first: list[str]
+    then_field: str  # "stop", "event"
+    then: list[str]
+    first_noun: str  # how messages name the first group: "start", "trigger"
+    then_noun: str  # "stop", "event"
+    never: str  # what a case-type mismatch makes impossible: "the clock can never stop"
+
+
 class RuleSpec(_Closed):
     """What every rule's table has, whatever its kind, and what the loader and the engine ask of any rule.
 
@@ -169,8 +199,8 @@ class RuleSpec(_Closed):
         """Every condition the rule holds (``applies_to``, and a kind's own)."""
         return [self.applies_to] if self.applies_to is not None else []
 
-    def clock_activities(self) -> tuple[list[str], list[str]] | None:
-        """The start and stop activities of the rule's clock, or None for a kind without one."""
+    def sequence(self) -> ActivitySequence | None:
+        """The activities the rule looks for one after the other in a case (a clock's start and stop), or None."""
         return None
 
     def needs_calendar(self) -> bool:
@@ -220,8 +250,8 @@ class DurationRule(RuleSpec):
     def conditions(self) -> list[Condition]:
         return super().conditions() + [s.when for s in self.special]
 
-    def clock_activities(self) -> tuple[list[str], list[str]]:
-        return self.start, self.stop
+    def sequence(self) -> ActivitySequence:
+        return _clock(self.start, self.stop)
 
     def needs_calendar(self) -> bool:
         return self.or_same_day or super().needs_calendar()
@@ -268,8 +298,12 @@ class LadderRule(RuleSpec):
         """One result id per milestone, titled by the milestone (or else the ladder)."""
         return {m.id: m.title or self.title for m in self.milestones}
 
-    def clock_activities(self) -> tuple[list[str], list[str]]:
-        return self.start, self.stop
+    def sequence(self) -> ActivitySequence:
+        return _clock(self.start, self.stop)
+
+
+def _clock(start: list[str], stop: list[str]) -> ActivitySequence:
+    return ActivitySequence("start", start, "stop", stop, "start", "stop", "the clock can never stop")
 
 
 class RecurrenceRule(RuleSpec):
@@ -283,6 +317,45 @@ class RecurrenceRule(RuleSpec):
 
     def activities(self) -> set[str]:
         return super().activities() | {self.after} | set(self.repeat)
+
+
+class ForbiddenRule(RuleSpec):
+    """Once one of the ``after`` events (a trigger) happened in a case, ``event`` must not follow in that case.
+
+    Models a prohibition that starts with a fact of the case: a customer who
+    signed a quote for a paid repair cannot cancel once the repair started or a
+    part was requested. It measures no time: there is no target, no window,
+    no calendar (see :mod:`svcsim.rules.forbidden` for the verdicts).
+    """
+
+    kind: Literal["forbidden"]
+    after: Activities
+    event: Activities
+
+    @field_validator("after", "event")
+    @classmethod
+    def _not_empty(cls, value: list[str], info: ValidationInfo) -> list[str]:
+        if not value:
+            what = "trigger activity" if info.field_name == "after" else "forbidden activity"
+            raise ValueError(f"is empty: a forbidden rule needs at least one {what}")
+        both = sorted(set(value) & set(info.data.get("after") or [])) if info.field_name == "event" else []
+        if both:
+            raise ValueError(f"{both} is also in 'after': an event cannot be forbidden after itself")
+        return value
+
+    @field_validator("basis", "calendar")
+    @classmethod
+    def _no_time(cls, value: object, info: ValidationInfo) -> object:  # runs only when the file sets the field
+        if info.field_name == "basis" and value == "wall":
+            return value
+        raise ValueError(f"a forbidden rule measures no time, so it takes no '{info.field_name}'")
+
+    def activities(self) -> set[str]:
+        return super().activities() | set(self.after) | set(self.event)
+
+    def sequence(self) -> ActivitySequence:
+        return ActivitySequence("after", self.after, "event", self.event, "trigger", "event",
+                        "the event can never follow the trigger")
 
 
 class ActivitiesSection(_Closed):

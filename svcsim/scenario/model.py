@@ -24,6 +24,7 @@ from svcsim.scenario.distribution import Dist, expon_minutes
 from svcsim.scenario.frozen import Frozen as _Frozen
 from svcsim.scenario.frozen import hours_ok as _hours_ok
 from svcsim.scenario.installed_base import InstalledBaseField
+from svcsim.scenario.run_settings import RunSettings
 from svcsim.scenario.staffing import (
     ASSIGNMENTS,
     TICKET_ORDERS,
@@ -176,6 +177,16 @@ class Times(_Frozen):
     paperwork: Dist | None = None
     customer_delay: Dist = Field(default_factory=lambda: _d("lognorm", s=0.6, scale=30.0))
     appointment_days: Dist = Field(default_factory=lambda: _d("uniform", loc=0.0, scale=3.0))
+    warranty_check: Dist = Field(default_factory=lambda: _d("lognorm", s=0.5, scale=5.0))
+    """The spares administrator's check of a unit's warranty (proof and date of purchase), or its quote."""
+    packing: Dist = Field(default_factory=lambda: _d("lognorm", s=0.4, scale=6.0))
+    """The spares administrator's packing of an item for the supplier or a unit back to its customer."""
+    purchasing: Dist = Field(default_factory=lambda: _d("lognorm", s=0.5, scale=30.0))
+    """Purchasing's work on a DOA unit the supplier has not returned in 30 days (exchange or refund)."""
+    first_use_days: Dist = Field(default_factory=lambda: _d("uniform", loc=0.0, scale=5.0))
+    """Days from a sale to the first use of the product, when a DOA unit is found dead."""
+    cancel_request: Dist = Field(default_factory=lambda: _d("expon", scale=1440.0))
+    """Minutes from a paid repair's quote being accepted to the customer asking to cancel it."""
 
     @field_validator("traffic")
     @classmethod
@@ -217,6 +228,17 @@ class Probabilities(_Frozen):
     quote_declined: float = Field(0.2, ge=0, le=1, description="an out-of-warranty customer declines the quote")
     major_complaint: float = Field(0.2, ge=0, le=1)
     urgent: float = Field(0.1, ge=0, le=1, description="a ticket gets priority 1 (else 2)")
+    unit_to_supplier_software: float = Field(0.0, ge=0, le=1, description=(
+        "a carried-in or mailed-in unit with a software fault the bench cannot repair in house: "
+        "it goes to the supplier as a customer_unit item"))
+    unit_to_supplier_hardware: float = Field(0.0, ge=0, le=1, description=(
+        "the same for a hardware fault"))
+    doa_unit: float = Field(0.0, ge=0, le=1, description=(
+        "a product sold (a sale call) is dead at first use and comes back as a doa_unit item"))
+    doa_exchanged: float = Field(0.7, ge=0, le=1, description=(
+        "a DOA unit not back from the supplier in 30 days is exchanged by purchasing (else refunded)"))
+    cancel_request: float = Field(0.0, ge=0, le=1, description=(
+        "a customer who accepted a paid repair's quote later asks to cancel it"))
 
 
 def _days(dist: str, **params: float) -> Dist:
@@ -270,16 +292,24 @@ class Spares(_Frozen):
     ``store = "unlimited"`` issues every part at once (no stock levels);
     ``"base_stock"`` keeps ``base_stock`` units of each part, backorders jobs
     first come first served and restocks from the vendor loop. A share
-    ``doa_share`` of issued spares is dead on arrival. Defective parts go
-    to the spares administrators; the supplier's courier collects them once
-    a day at ``vendor_pickup`` on service days.
+    ``dead_spare_share`` of issued spares proves dead when fitted (the
+    store's own stock; ``doa_share`` is accepted as its old name, and it is
+    not the document's DOA, which is a new product dead at first use:
+    ``probabilities.doa_unit``). Defective parts, customers' units the bench
+    cannot repair and DOA units go to the spares administrators, who pack
+    them; the courier collects once a day at ``vendor_pickup`` on service
+    days, for the supplier and back to customers. A customer's or DOA unit
+    stays at the supplier for ``unit_turnaround`` days. ``purchasing`` is the
+    role that exchanges or refunds a DOA unit not back in 30 days.
     """
 
     store: Literal["unlimited", "base_stock"] = "unlimited"
     vendor_pickup: str = "16:00"
     parts: list[Part] = Field(default_factory=lambda: [Part()])
-    doa_share: float = Field(0.02, ge=0, le=0.99)
+    dead_spare_share: float = Field(0.02, ge=0, le=0.99, validation_alias=AliasChoices("dead_spare_share", "doa_share"))
     administrators: Role = Field(default_factory=lambda: Role(count=1))
+    purchasing: Role = Field(default_factory=lambda: Role(count=1))
+    unit_turnaround: Dist = Field(default_factory=lambda: _days("lognorm", s=0.7, scale=12.0))
     follow_ups: FollowUps = Field(default_factory=FollowUps)
 
     @field_validator("vendor_pickup")
@@ -344,6 +374,7 @@ class Scenario(_Frozen):
     probabilities: Probabilities = Field(default_factory=Probabilities)
     patience: Dist | Literal["none"] | None = Field(default_factory=lambda: expon_minutes(3.0))
     spares: Spares = Field(default_factory=Spares)
+    run: RunSettings = Field(default_factory=RunSettings)
     installed_base: InstalledBaseField = None  # products and batches, svcsim.scenario.installed_base
 
     @field_validator("timezone")
@@ -359,6 +390,14 @@ class Scenario(_Frozen):
     @classmethod
     def _no_patience(cls, value: object) -> object:
         return None if isinstance(value, str) and value.lower() in ("none", "infinite") else value
+
+    @model_validator(mode="after")
+    def _doa_needs_sales(self) -> Scenario:
+        if self.probabilities.doa_unit > 0 and self.demand.mix.get("sale", 0.0) <= 0:
+            raise ValueError(f"probabilities.doa_unit = {self.probabilities.doa_unit} but demand.mix has no sale; "
+                             "expected a share of sale calls (DOA units are products sold that die at first use) "
+                             "or doa_unit = 0")
+        return self
 
     @model_validator(mode="after")
     def _group_zones(self) -> Scenario:

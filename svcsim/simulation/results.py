@@ -21,7 +21,7 @@ from svcsim.des.cases import ITEM, ITEM_KINDS, CaseBook
 from svcsim.des.recorder import ACTIVITY_ORDER, Recorder
 from svcsim.eventlog import EventLog
 from svcsim.metrics.fill import fill_rate
-from svcsim.processes.spares import TRACE_COLUMNS, SparesStore
+from svcsim.processes.spares import DEAD_REASON, TRACE_COLUMNS, SparesStore
 from svcsim.scenario.model import CALL_KINDS
 from svcsim.simulation.clock import SimClock
 
@@ -166,7 +166,7 @@ def stock_table(log: EventLog, store: SparesStore, unit_cost: list[float]) -> pd
 
     demands = count(activity == "part_requested")
     backordered = count(activity == "waiting_parts")
-    doa = count((activity == "part_requested") & (reason == "dead on arrival"))
+    doa = count((activity == "part_requested") & (reason == DEAD_REASON))
     cases = log.cases
     scrapped_ids = events.loc[events["activity"] == "scrapped", "case_id"].astype(object)
     scrapped_parts = cases.loc[cases["case_id"].isin(scrapped_ids), "part"].cat.codes.to_numpy()
@@ -182,7 +182,7 @@ def stock_table(log: EventLog, store: SparesStore, unit_cost: list[float]) -> pd
         "issued_from_stock_at_once": at_once.astype(np.int64),
         "backordered": backordered.astype(np.int64),
         "fill_rate": fill,
-        "doa": doa.astype(np.int64),
+        "dead_spares": doa.astype(np.int64),
         "scrapped": scrapped.astype(np.int64),
         "new_buys": np.asarray(store.new_buys, dtype=np.int64),
         "on_hand_end": pd.array([pd.NA if unlimited else h for h in store.on_hand], dtype="Int64"),

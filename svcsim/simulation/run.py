@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import simpy
 
@@ -19,6 +21,13 @@ from svcsim.scenario.distribution import freeze
 from svcsim.scenario.load import load_scenario
 from svcsim.scenario.model import Scenario, SinglePart
 from svcsim.simulation.clock import SimClock
+from svcsim.simulation.judged import (
+    judged_busy,
+    judged_duty,
+    judged_groups,
+    judged_log,
+    judged_trace,
+)
 from svcsim.simulation.results import busy_table, event_log, stock_table
 from svcsim.simulation.results import stock_trace as trace_table
 from svcsim.simulation.utilisation import DutyGroups, role_utilisation
@@ -45,6 +54,15 @@ class Run:
     ``stock_trace``, when asked for, the store's levels after every change
     (minute, sku, on_hand, issued, in_transit, at_admin, at_vendor,
     scrapped, owed, backorders, base_stock).
+
+    ``warmup_days`` days were simulated before ``start`` and are not in any
+    of these tables (:mod:`svcsim.simulation.judged`): ``start`` .. ``end``
+    is the judged horizon, minute 0 of ``busy``, ``duty``, ``groups`` and
+    ``stock_trace`` is ``start`` (the trace keeps its warm-up rows at
+    negative minutes), ``new_buys`` counts the horizon's. :meth:`check`
+    counts attainment over the verdicts due by ``end``
+    (:mod:`svcsim.rules.horizon`): a target that cannot fall due inside the
+    horizon is reported not yet due.
     """
 
     log: EventLog
@@ -60,6 +78,7 @@ class Run:
     stock: pd.DataFrame = field(default_factory=pd.DataFrame)
     stock_trace: pd.DataFrame | None = None
     groups: DutyGroups = field(default_factory=dict)
+    warmup_days: int = 0
 
     @property
     def events(self) -> pd.DataFrame:
@@ -72,17 +91,21 @@ class Run:
         return self.log.cases
 
     def check(self, rules: object = None):  # noqa: ANN201 - CheckResult, imported lazily
-        """Judge the log against ``rules`` as of the horizon.
+        """Judge the log against ``rules`` as of the horizon; the summary counts the verdicts due by then.
 
         The default is the built-in rules measured on the scenario's own
         service calendar (:func:`svcsim.scenario.judging.scenario_rules`):
         the hours, zone and closures the center was simulated with.
         """
+        from dataclasses import replace
+
         from svcsim.rules import check
+        from svcsim.rules.horizon import horizon_summary
 
         if rules is None:
             rules = self.rules()
-        return check(self.log, rules, as_of=self.end)  # type: ignore[arg-type]
+        result = check(self.log, rules, as_of=self.end)  # type: ignore[arg-type]
+        return replace(result, summary=horizon_summary(result.summary, result.results, result.as_of))
 
     def rules(self):  # noqa: ANN201 - RuleSet, imported lazily
         """The built-in rules on the service calendar this run was simulated with."""
@@ -96,15 +119,22 @@ class Run:
 
 
 def simulate(scenario: Scenario | SinglePart | str | Path, seed: int = 0, replication: int = 0,
-             days: int | None = None, *, progress: Callable[[int, int], None] | None = None,
-             stock_trace: bool = False) -> Run:
-    """Simulate ``scenario`` for its horizon (or ``days``) with one seed and replication.
+             days: int | None = None, *, warmup_days: int | None = None,
+             progress: Callable[[int, int], None] | None = None, stock_trace: bool = False) -> Run:
+    """Simulate ``scenario`` for its horizon (or ``days``) with one seed and replication, starting warm.
 
-    The same arguments give the same log, bit for bit. ``progress(done, total)``
-    is called after each simulated day when given. ``stock_trace=True`` keeps
-    the store's levels after every change in ``run.stock_trace``. A
+    ``warmup_days`` (default: the scenario's ``run.warmup_days``; built-in
+    ``baseline``: 150) are simulated *before* the scenario's ``start`` and
+    never judged: the run's log, utilisation and stock table cover the
+    horizon ``start`` .. ``start + days`` only, the way
+    :mod:`svcsim.simulation.judged` says. ``warmup_days=0`` is a cold run
+    (full shelves, an idle center at ``start``). The same arguments give the
+    same log, bit for bit; a different warm-up gives a different (equally
+    valid) sample. ``progress(done, total)`` is called after each simulated
+    day, warm-up included. ``stock_trace=True`` keeps the store's levels
+    after every change in ``run.stock_trace``. A
     :class:`~svcsim.scenario.model.SinglePart` (:func:`svcsim.scenarios.single_part`)
-    runs the Palm validation case on the same store.
+    runs the Palm validation case on the same store (always cold).
     """
     seed = whole_number(seed, "seed", function="simulate")
     replication = whole_number(replication, "replication", function="simulate")
@@ -114,30 +144,51 @@ def simulate(scenario: Scenario | SinglePart | str | Path, seed: int = 0, replic
     days = scenario.horizon_days if days is None else whole_number(days, "days", function="simulate", minimum=1)
     if isinstance(scenario, SinglePart):
         return _simulate_single_part(scenario, int(seed), int(replication), days, stock_trace)
-    _within_call_limit(scenario, days)
+    warm = scenario.run.warmup_days if warmup_days is None else whole_number(warmup_days, "warmup_days",
+                                                                            function="simulate")
+    _within_call_limit(scenario, warm + days)
+    simulated = scenario.model_copy(update={"start": scenario.start - dt.timedelta(days=warm)}) if warm else scenario
     with days_named(given_days, function="simulate"):
-        clock = SimClock(scenario, days)
+        clock = SimClock(simulated, warm + days)
     env = simpy.Environment()
     recorder = Recorder()
-    world = build_world(env, scenario, Streams(seed, replication), clock, recorder, stock_trace=stock_trace)
-    if progress is None:
-        env.run(until=clock.horizon)
-    else:
-        for day in range(1, days + 1):
-            env.run(until=min(clock.horizon, clock.minute(clock.first_date, 1440 * day)))
-            progress(day, days)
+    world = build_world(env, simulated, Streams(seed, replication), clock, recorder, stock_trace=stock_trace)
+    begin = float(clock.minute(scenario.start, 0)) if warm else 0.0
+    new_buys_before = _run_through(env, clock, begin, world.store, progress)
     world.calls.flush(clock.horizon)
     base = scenario.installed_base
-    log = event_log(recorder, world.book, clock, world.zones, world.store.skus,
-                    batches=None if base is None else [(b.model, b.batch) for b in base.batches])
+    full = event_log(recorder, world.book, clock, world.zones, world.store.skus,
+                     batches=None if base is None else [(b.model, b.batch) for b in base.batches])
+    start = clock.start + pd.Timedelta(minutes=begin)
     end = clock.start + pd.Timedelta(minutes=clock.horizon)
-    busy = busy_table(recorder)
-    return Run(log=log, utilisation=role_utilisation(busy, world.groups, end=clock.horizon),
-               busy=busy, duty=world.duty, groups=world.groups,
+    log = judged_log(full, start) if warm else full
+    busy = judged_busy(busy_table(recorder), begin)
+    groups = judged_groups(world.groups, begin)
+    stock = stock_table(log, world.store, [part.unit_cost for part in scenario.spares.parts])
+    stock["new_buys"] = stock["new_buys"].to_numpy() - np.asarray(new_buys_before, dtype=np.int64)
+    return Run(log=log, utilisation=role_utilisation(busy, groups, end=clock.horizon - begin),
+               busy=busy, duty=judged_duty(world.duty, begin), groups=groups,
                scenario=scenario, seed=int(seed), replication=int(replication), days=days,
-               start=clock.start, end=end,
-               stock=stock_table(log, world.store, [part.unit_cost for part in scenario.spares.parts]),
-               stock_trace=trace_table(world.store))
+               start=start.tz_convert(scenario.timezone), end=end, stock=stock,
+               stock_trace=judged_trace(trace_table(world.store), begin), warmup_days=warm)
+
+
+def _run_through(env: simpy.Environment, clock: SimClock, begin: float, store: SparesStore,
+                 progress: Callable[[int, int], None] | None) -> list[int]:
+    """Run to the horizon, stopping at the judged start ``begin``; the store's new buys by then, per part."""
+    if progress is None:
+        if begin > 0:
+            env.run(until=begin)
+        before = list(store.new_buys)
+        env.run(until=clock.horizon)
+        return before
+    before = [0] * len(store.skus)
+    for day in range(1, clock.days + 1):
+        env.run(until=min(clock.horizon, clock.minute(clock.first_date, 1440 * day)))
+        if env.now <= begin:
+            before = list(store.new_buys)
+        progress(day, clock.days)
+    return before
 
 
 #: The most calls one run may ask for on average (about 500 years of baseline): past it memory runs out first.

@@ -22,13 +22,16 @@ import simpy
 
 from svcsim.des.cases import KIND_CODES, CaseBook, Job
 from svcsim.des.pool import Duty, WorkPool, shift_ends, worker
-from svcsim.des.recorder import Recorder
+from svcsim.des.recorder import CODE, Recorder
 from svcsim.processes.aftercare import Aftercare
 from svcsim.processes.appointments import Appointments
+from svcsim.processes.back_office import FOLLOW_UP, BackOffice
 from svcsim.processes.bench_engineers import BenchShop
 from svcsim.processes.callers import arrivals, draw_calls, draw_installed_base
+from svcsim.processes.cancellations import Cancellations
 from svcsim.processes.dispatch_policies import ASSIGNMENTS, TICKET_ORDERS
 from svcsim.processes.dispatchers import SHARED, DispatchBoard, dispatcher
+from svcsim.processes.doa_units import DoaUnits
 from svcsim.processes.engineer import FieldEngineer
 from svcsim.processes.field_engineers import ComplaintTeam, FieldCrew, FieldDraws
 from svcsim.processes.operators import CallQueue, Operators
@@ -44,6 +47,7 @@ from svcsim.streams import Streams
 __all__ = ["World", "build_world", "zone_split"]
 
 Draw = Callable[[], float]
+_REPAIRED = CODE["repaired"]
 
 
 @dataclass
@@ -130,6 +134,22 @@ class SparesDraws:
 
 
 @dataclass(frozen=True)
+class BackOfficeDraws:
+    """The administrators' checks and packing, customers' and DOA units, purchasing, cancellations."""
+
+    warranty_check: Draw
+    packing: Draw
+    unit_turnaround: Draw
+    to_supplier: Draw
+    doa_unit: Draw
+    first_use: Draw
+    purchasing: Draw
+    exchange: Draw
+    cancel_chance: Draw
+    cancel_delay: Draw
+
+
+@dataclass(frozen=True)
 class Draws:
     """Every sampler of one run, made in the fixed order of :func:`draws`."""
 
@@ -139,6 +159,7 @@ class Draws:
     bench: BenchDraws
     aftercare: AftercareDraws
     spares: SparesDraws
+    back_office: BackOfficeDraws
 
 
 def draws(scenario: Scenario, streams: Streams) -> Draws:
@@ -172,6 +193,13 @@ def draws(scenario: Scenario, streams: Streams) -> Draws:
     not_ready, customer_delay = streams.uniform("customer_delay"), s("customer_delay", t.customer_delay)
     in_van = streams.uniform("van_stock")
     appointment_chance, appointment_lead = streams.uniform("appointments"), s("appointments", t.appointment_days)
+    back_office = BackOfficeDraws(
+        warranty_check=s("back_office", t.warranty_check), packing=s("back_office", t.packing),
+        unit_turnaround=streams.sampler("unit_turnaround", _in_minutes(spares.unit_turnaround)),
+        to_supplier=streams.uniform("unit_fate"), doa_unit=streams.uniform("doa_units"),
+        first_use=streams.sampler("doa_units", _in_minutes(t.first_use_days)),
+        purchasing=s("purchasing", t.purchasing), exchange=streams.uniform("purchasing"),
+        cancel_chance=streams.uniform("cancellations"), cancel_delay=s("cancellations", t.cancel_request))
     return Draws(
         travel=travel,
         office=OfficeDraws(tech_time, tech_chance, dispatch_time, callback_time, appointment_chance,
@@ -183,6 +211,7 @@ def draws(scenario: Scenario, streams: Streams) -> Draws:
         aftercare=AftercareDraws(fails, repeat_delay, repeat_patience, repeat_handle, repeat_chance,
                                  bad_part_delay),
         spares=SparesDraws(part_pick, doa, turnaround, scrap, new_buy, follow_up_work),
+        back_office=back_office,
     )
 
 
@@ -298,22 +327,41 @@ def build_world(env: simpy.Environment, scenario: Scenario, streams: Streams, cl
     store = SparesStore(
         env, rec, skus=[part.sku for part in catalogue], base_stock=[part.base_stock for part in catalogue],
         unlimited=spares.store == "unlimited", shares=[part.demand_share for part in catalogue],
-        pick=d.spares.part_pick, doa=d.spares.doa, doa_share=spares.doa_share, trace=stock_trace)
+        pick=d.spares.part_pick, dead=d.spares.doa, dead_share=spares.dead_spare_share, trace=stock_trace)
     admins = rosters.workers("spares_admin", "spares administrator", spares.administrators)
-    fu = spares.follow_ups
+    buyers = rosters.workers("purchasing", "purchasing officer", spares.purchasing)
+    fu, bo = spares.follow_ups, d.back_office
     first_admin = next((me for group in admins for me, _ in group), -1)
-    vendor = VendorLoop(env, book, rec, store, resource=first_admin,
-                        next_pickup=clock.next_pickup, turnaround=d.spares.turnaround, scrap=d.spares.scrap,
-                        scrap_share=[part.scrap_share for part in catalogue], new_buy=d.spares.new_buy,
+    cancellations = Cancellations(env, book, rec, p_request=p.cancel_request, chance=bo.cancel_chance,
+                                  delay=bo.cancel_delay, withdraw=board.withdraw)
+    board.cancelled = cancellations.cancelled
+    office = BackOffice(env, book, rec, store, resource=first_admin, next_pickup=clock.next_pickup,
+                        check_time=bo.warranty_check, pack_time=bo.packing, follow_up_time=d.spares.follow_up_work,
+                        p_declined=p.quote_declined, to_bench=lambda case: bench.checked(case),
+                        paid=cancellations.quote_accepted, shipped=board.post_callback)
+    vendor = VendorLoop(env, book, rec, store, turnaround=d.spares.turnaround, unit_turnaround=bo.unit_turnaround,
+                        scrap=d.spares.scrap, scrap_share=[part.scrap_share for part in catalogue],
+                        new_buy=d.spares.new_buy,
                         follow_up_after=[1440.0 * days for days in (fu.confirm_after, fu.inform_after,
                                                                     fu.contact_after)] if first_admin >= 0 else [],
-                        work=d.spares.follow_up_work)
+                        follow_up_due=office.follow_up_due, unit_back=lambda item: unit_back(item),
+                        purchasing_time=bo.purchasing, exchange=bo.exchange, p_exchange=p.doa_exchanged,
+                        follow_up_code=FOLLOW_UP)
+    office.vendor = vendor
     a = d.aftercare
     after = Aftercare(
-        env, book, rec, post_callback=board.post_callback, calls=calls, store=store, vendor=vendor,
+        env, book, rec, post_callback=board.post_callback, calls=calls, store=store, office=office,
         next_open=clock.next_open, fails=a.fails, p_fail=(p.fix_fails_software, p.fix_fails_hardware),
         repeat_delay=a.repeat_delay, repeat_patience=a.repeat_patience, repeat_handle=a.repeat_handle,
         repeat_chance=a.repeat_chance, bad_part_delay=a.bad_part_delay)
+
+    def unit_back(item: int) -> None:
+        """A customer's unit came back from the supplier, repaired: to its ticket, and back to the customer."""
+        ticket = book.parent[item]
+        rec.event(ticket, _REPAIRED, env.now, -1)
+        after.fixed(ticket, -1, -1, False)
+        office.ship_back(ticket)
+
     appointments = Appointments(env, rec, post=board.post, p_appointment=p.appointment,
                                 chance=d.office.appointment_chance, lead=d.office.appointment_lead,
                                 next_open=clock.next_open)
@@ -321,10 +369,14 @@ def build_world(env: simpy.Environment, scenario: Scenario, streams: Streams, cl
     tech = TechSupport(env, book, rec, time=d.office.tech_time, chance=d.office.tech_chance,
                        p_solves=p.tech_solves, dispatch=appointments.logged)
     b = d.bench
-    bench = BenchShop(env, book, rec, store, next_open=clock.next_open, carry_in_delay=b.carry_in,
-                      mail_transit=b.mail, test=b.test, repair=b.repair, part_needed=b.part_needed,
-                      p_part=p.part_needed, done=after.done, doa_back=after.dead_on_arrival,
+    bench = BenchShop(env, book, rec, store, office, cancellations, next_open=clock.next_open,
+                      carry_in_delay=b.carry_in, mail_transit=b.mail, test=b.test, repair=b.repair,
+                      part_needed=b.part_needed, p_part=p.part_needed, to_supplier=bo.to_supplier,
+                      p_to_supplier=(p.unit_to_supplier_software, p.unit_to_supplier_hardware),
+                      done=lambda case, sku, me: after.fixed(case, sku, me, False), dead_back=after.dead_spare,
                       mail_kind=KIND_CODES["mail_in"])
+    doa = DoaUnits(env, book, office, p_doa=p.doa_unit, chance=bo.doa_unit, first_use=bo.first_use,
+                   next_open=clock.next_open)
     supervisors = simpy.Store(env) if staffing.supervisor.count else None
     sales = simpy.Store(env) if staffing.sales_lead.count else None
     team = ComplaintTeam(supervisors, sales, _team_on_duty(clock, [
@@ -333,15 +385,19 @@ def build_world(env: simpy.Environment, scenario: Scenario, streams: Streams, cl
     crew = FieldCrew(env, book, rec, board, store, d.travel, d.field, team, p_part=p.part_needed,
                      p_in_van=p.part_in_van,
                      p_not_ready=p.customer_not_ready,
-                     back_when_idle=fe.back_to_center == "when_idle", overtime=fe.overtime_minutes, done=after.done, hand_in=after.hand_in)
+                     back_when_idle=fe.back_to_center == "when_idle", overtime=fe.overtime_minutes, done=after.done,
+                     hand_in=after.hand_in, started=cancellations.started)
     ops = Operators(env, book, rec, calls, p_solved=p.solved_by_phone, p_quote_declined=p.quote_declined,
                     p_major=p.major_complaint, escalate=tech_pool.put, dispatch=appointments.logged,
-                    bench=bench.unit_on_its_way)
+                    bench=bench.unit_on_its_way, paid=cancellations.quote_accepted, sold=doa.sold)
 
     # their rosters and working lives
-    for me, duty in (w for group in admins for w in group):
-        env.process(worker(env, duty, vendor.pool, vendor.serve(me)))
-    rosters.start(env, "spares_admin", vendor.pool.release_idle)
+    for me, duty in _every(admins):
+        env.process(worker(env, duty, office.desk, office.serve(me)))
+    rosters.start(env, "spares_admin", office.desk.release_idle)
+    for me, duty in _every(buyers):
+        env.process(worker(env, duty, vendor.purchasing, vendor.purchase(me)))
+    rosters.start(env, "purchasing", vendor.purchasing.release_idle)
     for me, duty in _every(rosters.workers("operators", "operator", staffing.operators)):
         env.process(ops.operator(me, duty))
     rosters.start(env, "operators", calls.release_idle)
@@ -368,8 +424,9 @@ def build_world(env: simpy.Environment, scenario: Scenario, streams: Streams, cl
         for me, _ in _every(rosters.workers(role, label, spec)):
             members.put(me)  # type: ignore[union-attr]
     duty, staff, groups = rosters.duty, rosters.staff, rosters.groups
-    for table in (duty, staff, groups):  # the administrator is listed last, as before
+    for table in (duty, staff, groups):  # the back office is listed last, as before
         table["spares_admin"] = table.pop("spares_admin")
+        table["purchasing"] = table.pop("purchasing")
     env.process(arrivals(env, plan, calls, rec))
     if extra is not None:  # a batch's raised fault rate: its extra calls
         env.process(arrivals(env, extra, calls, rec))

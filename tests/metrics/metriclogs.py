@@ -45,7 +45,7 @@ def center_story() -> EventLog:
     - T4 (hardware, no part, D3) completed 10 Feb: held. T7 (hardware, no part, D7) completed 18 Mar: pending.
     - T5 (hardware, D5) waits for part B from 15 Feb to 18 Feb.
     - T6 (hardware, D6) gets part A on 2 Mar; it is dead on arrival, a second A is issued; the dead one is
-      item I2 (doa), sent 3 Mar 10:00, confirmed 4 Mar, still at the vendor.
+      item I2 (dead_spare), sent 3 Mar 10:00, confirmed 4 Mar, still at the vendor.
     - T8 is a bench unit received 20 Feb.
     """
     events = [
@@ -65,14 +65,14 @@ def center_story() -> EventLog:
         ("T5", "part_issued", "2026-02-18 11:00", "B"), ("T5", "completed", "2026-02-18 12:00"),
         ("T8", "unit_received", "2026-02-20 10:00"),
         *_visit("T6", "2026-03-02", parts=(("part_requested", "10:00", "A"), ("part_issued", "10:00", "A"),
-                                           ("part_requested", "10:30", "A", "dead on arrival"),
+                                           ("part_requested", "10:30", "A", "spare dead when fitted"),
                                            ("part_issued", "10:30", "A"))),
         ("I2", "item_received", "2026-03-02 14:00"), ("I2", "sent_to_vendor", "2026-03-03 10:00"),
         ("I2", "vendor_confirmed", "2026-03-04 10:00"),
         *_visit("T7", "2026-03-18"),
         ("T9", "call_received", "2026-03-20 12:00"),  # the last event: as_of by default
     ]
-    ticket = {"case_type": "ticket"}
+    ticket = {"case_type": "ticket", "kind": "field"}
     cases = {
         "T1": {**ticket, "fault": "hardware", "device_id": "D1"},
         "T2": {**ticket, "fault": "software", "device_id": "D2"},
@@ -81,9 +81,33 @@ def center_story() -> EventLog:
         "T5": {**ticket, "fault": "hardware", "device_id": "D5"},
         "T6": {**ticket, "fault": "hardware", "device_id": "D6"},
         "T7": {**ticket, "fault": "hardware", "device_id": "D7"},
-        "T8": {**ticket, "channel": "carry_in"},
+        "T8": {**ticket, "channel": "carry_in", "kind": "carry_in"},
         "T9": {**ticket},
         "I1": {"case_type": "item", "parent_id": "T1", "part": "A", "item_kind": "defective"},
-        "I2": {"case_type": "item", "parent_id": "T6", "part": "A", "item_kind": "doa"},
+        "I2": {"case_type": "item", "parent_id": "T6", "part": "A", "item_kind": "dead_spare"},
     }
+    return story(events, cases)
+
+
+def sales_story() -> EventLog:
+    """Sales and the DOA units that came back from them (as of 2026-04-10).
+
+    - February: three sales S1-S3; S1's product is dead at first use and comes back in March (I1, doa_unit).
+    - March: two sales S4, S5; S5's comes back in March too (I2). April: one sale S6, none back yet.
+    - A defective part (I3) in March is not a DOA unit.
+    """
+    events = [
+        ("S1", "call_received", "2026-02-03 10:00"), ("S2", "call_received", "2026-02-10 10:00"),
+        ("S3", "call_received", "2026-02-27 16:00"), ("S4", "call_received", "2026-03-05 10:00"),
+        ("S5", "call_received", "2026-03-20 10:00"), ("S6", "call_received", "2026-04-01 10:00"),
+        ("I1", "item_received", "2026-03-02 09:00"), ("I2", "item_received", "2026-03-24 09:00"),
+        ("I3", "item_received", "2026-03-25 09:00"), ("T1", "ticket_logged", "2026-03-25 08:00"),
+        ("S7", "call_received", "2026-04-10 12:00"),
+    ]
+    sale = {"case_type": "ticket", "kind": "sale"}
+    cases = {**{f"S{i}": dict(sale) for i in range(1, 8)},
+             "T1": {"case_type": "ticket", "kind": "field"},
+             "I1": {"case_type": "item", "parent_id": "S1", "item_kind": "doa_unit"},
+             "I2": {"case_type": "item", "parent_id": "S5", "item_kind": "doa_unit"},
+             "I3": {"case_type": "item", "parent_id": "T1", "part": "A", "item_kind": "defective"}}
     return story(events, cases)

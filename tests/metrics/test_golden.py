@@ -11,7 +11,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from metriclogs import center_story
+from metriclogs import center_story, sales_story
 from scipy.stats import poisson
 
 from svcsim.analytic import min_stock
@@ -42,7 +42,7 @@ def test_months_are_local_calendar_months_and_partial_ones_are_marked(kpis):
 
 def test_return_volume_counts_items_by_the_month_they_were_received(kpis):
     """I1 (defective) arrives in January, I2 (DOA) in March; the bench unit T8 in February."""
-    expected = {"returns": [1, 0, 1], "returns_defective": [1, 0, 0], "returns_doa": [0, 0, 1], "bench_units_received": [0, 1, 0]}
+    expected = {"returns": [1, 0, 1], "returns_defective": [1, 0, 0], "returns_dead_spare": [0, 0, 1], "bench_units_received": [0, 1, 0]}
     for kpi, values in expected.items():
         assert [one(kpis, m, kpi)["value"] for m in ("2026-01", "2026-02", "2026-03")] == values, kpi
 
@@ -68,15 +68,25 @@ def test_a_fix_still_in_its_window_is_pending_not_counted():
     assert early["month"].max() == "2026-02" and bool(early["partial"].iloc[-1])
 
 
-def test_doa_rate_is_doa_items_over_parts_issued(kpis):
-    """March: two A issued to T6, one of them dead on arrival (I2)."""
-    assert [one(kpis, m, "doa_rate")["value"] for m in ("2026-01", "2026-02", "2026-03")] == [0.0, 0.0, 0.5]
-    a_march = one(kpis, "2026-03", "doa_rate", "A")
+def test_doa_rate_is_doa_units_over_products_sold_by_the_month_of_the_sale():
+    """February sold 3, one came back dead (in March): 1/3. March sold 2, one dead: 1/2. April sold 2, none yet."""
+    kpis = monthly_kpis(sales_story())
+    rows = [one(kpis, m, "doa_rate") for m in ("2026-02", "2026-03", "2026-04")]
+    assert [(r["numerator"], r["denominator"]) for r in rows] == [(1, 3), (1, 2), (0, 2)]
+    assert rows[0]["value"] == pytest.approx(1 / 3) and rows[2]["value"] == 0.0
+    returns = [one(kpis, "2026-03", kpi)["value"] for kpi in ("returns", "returns_doa", "returns_defective")]
+    assert returns == [3, 2, 1]
+
+
+def test_dead_spare_rate_is_dead_spares_over_parts_issued(kpis):
+    """March: two A issued to T6, one of them proved dead when fitted (I2)."""
+    assert [one(kpis, m, "dead_spare_rate")["value"] for m in ("2026-01", "2026-02", "2026-03")] == [0.0, 0.0, 0.5]
+    a_march = one(kpis, "2026-03", "dead_spare_rate", "A")
     assert (a_march["numerator"], a_march["denominator"]) == (1, 2)
-    assert math.isnan(one(kpis, "2026-02", "doa_rate", "A")["value"])  # nothing issued: no rate, not zero
+    assert math.isnan(one(kpis, "2026-02", "dead_spare_rate", "A")["value"])  # nothing issued: no rate, not zero
 
 
-def test_a_doa_unit_counts_in_the_month_it_was_issued_not_received():
+def test_a_dead_spare_counts_in_the_month_it_was_issued_not_received():
     """T10 gets part A on 31 Jan 22:00 and it is dead; its item I3 reaches the administrator 1 Feb.
     January: 1 of 1 issued was DOA. February issues 2 good As to other jobs: 0 of 2, never 1 of 0."""
     from metriclogs import story
@@ -90,14 +100,14 @@ def test_a_doa_unit_counts_in_the_month_it_was_issued_not_received():
     ], {
         "T10": {"case_type": "ticket"}, "T11": {"case_type": "ticket"}, "T12": {"case_type": "ticket"},
         "T13": {"case_type": "ticket"},
-        "I3": {"case_type": "item", "parent_id": "T10", "part": "A", "item_kind": "doa"},
-        "I4": {"case_type": "item", "parent_id": "T99", "part": "A", "item_kind": "doa"},
+        "I3": {"case_type": "item", "parent_id": "T10", "part": "A", "item_kind": "dead_spare"},
+        "I4": {"case_type": "item", "parent_id": "T99", "part": "A", "item_kind": "dead_spare"},
     })
     rates = monthly_kpis(log)
-    jan, feb = one(rates, "2026-01", "doa_rate"), one(rates, "2026-02", "doa_rate")
+    jan, feb = one(rates, "2026-01", "dead_spare_rate"), one(rates, "2026-02", "dead_spare_rate")
     assert (jan["numerator"], jan["denominator"], jan["value"]) == (1, 2, 0.5)
     assert (feb["numerator"], feb["denominator"]) == (1, 3)  # I4 keeps the month it was received
-    assert (one(rates, "2026-01", "returns_doa")["value"], one(rates, "2026-02", "returns_doa")["value"]) == (0, 2)
+    assert (one(rates, "2026-01", "returns_dead_spare")["value"], one(rates, "2026-02", "returns_dead_spare")["value"]) == (0, 2)
 
 
 def test_part_usage_against_the_mean_of_the_other_months(kpis):

@@ -15,7 +15,7 @@ RULES = load_rules()
 T0 = pd.Timestamp("2026-01-01 00:00", tz="Asia/Shanghai")
 minutes = st.integers(min_value=0, max_value=120 * 1440)
 
-item = st.tuples(minutes, st.sampled_from(["defective", "doa"]), st.sampled_from(["A", "B"]),
+item = st.tuples(minutes, st.sampled_from(["defective", "dead_spare"]), st.sampled_from(["A", "B"]),
                  st.integers(0, 40 * 1440), st.sampled_from(["returned_from_vendor", "scrapped", None]))
 job = st.tuples(minutes, st.sampled_from(["A", "B", "C"]), st.booleans(), st.sampled_from(["software", "hardware"]),
                 st.integers(0, 3), st.integers(0, 10 * 1440))
@@ -87,7 +87,7 @@ def test_counts_add_up_and_rates_are_rates(args):
     received = sum(T0 + pd.Timedelta(minutes=it[0]) <= as_of for it in items)
     total = kpis.loc[kpis["kpi"] == "returns", "value"]
     assert total.sum() == received
-    split = kpis[kpis["kpi"].isin(["returns_defective", "returns_doa"])].groupby("month")["value"].sum()
+    split = kpis[kpis["kpi"].isin(["returns_defective", "returns_dead_spare"])].groupby("month")["value"].sum()
     assert (split.to_numpy() == total.to_numpy()).all()
     issued = (log.events["activity"] == "part_issued") & (log.events["timestamp"] <= as_of)
     assert kpis.loc[kpis["kpi"] == "part_usage", "value"].sum() == issued.sum()

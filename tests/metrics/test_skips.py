@@ -31,7 +31,7 @@ def test_the_uci_incident_log_has_no_parts_and_no_items(uci_log):
     assert "no part column in the events table" in skipped["part_usage"]
     assert "no part_issued event" in skipped["slow_moving_stock"]
     assert "no item_received event" in skipped["returns"]
-    assert "no item_received, part_issued events recorded" in skipped["doa_rate"]
+    assert "no item_received, part_issued events recorded" in skipped["dead_spare_rate"]
     assert "unit_received" in skipped["bench_units_received"]
     # the repair success rate needs completed fixes on a device and fault: the export has none of these
     assert "completed" in skipped["repair_success_rate"] and "device_id" in skipped["repair_success_rate"]
@@ -62,8 +62,8 @@ def test_a_log_without_item_kind_keeps_the_total_and_skips_the_split():
                 {"I1": {"case_type": "item"}, "T1": {"case_type": "ticket"}})
     kpis = monthly_kpis(log)
     assert kpis.loc[kpis["kpi"] == "returns", "value"].tolist() == [1]
-    assert kpis.attrs["skipped"]["returns_doa"] == "no item_kind column in the cases table"
-    assert kpis.attrs["skipped"]["doa_rate"] == "no item_kind column in the cases table"
+    assert kpis.attrs["skipped"]["returns_dead_spare"] == "no item_kind column in the cases table"
+    assert kpis.attrs["skipped"]["dead_spare_rate"] == "no item_kind column in the cases table"
     assert "part_usage" not in kpis.attrs["skipped"]
 
 
@@ -74,13 +74,13 @@ def test_item_kind_and_part_kept_on_the_rows_of_a_flat_log_are_used():
     frame = log.events.assign(case_id=log.events["case_id"].astype(str), part=log.events["part"].astype(object))
     frame["item_kind"] = items["item_kind"].reindex(frame["case_id"]).to_numpy()
     frame["part"] = frame["part"].fillna(pd.Series(items["part"].reindex(frame["case_id"]).to_numpy(), index=frame.index))
-    for column in ("case_type", "fault", "device_id"):
+    for column in ("case_type", "fault", "device_id", "kind"):
         frame[column] = items[column].reindex(frame["case_id"]).to_numpy()
     flat = svcsim.EventLog.from_flat(frame)
     assert "item_kind" not in flat.cases.columns
     kpis = monthly_kpis(flat)
     assert list(kpis.attrs["skipped"]) == ["batch_flags"]  # no batches in this log
-    doa = kpis[(kpis["kpi"] == "doa_rate") & kpis["part"].isna()]
+    doa = kpis[(kpis["kpi"] == "dead_spare_rate") & kpis["part"].isna()]
     assert doa["value"].tolist()[-1] == 0.5
 
 

@@ -53,7 +53,7 @@ def test_sweep_writes_tables_and_the_attainment_figure(tmp_path, capsys):
     ["sweep", "tiny", "--set", "staffing.field_engineers.count=-1"],
     ["sweep", "tiny", "--set", "staffing.field_engineers.count"],
     ["sweep", "tiny"],
-    ["run", "tiny", "--replications", "2", "--warmup", "99"],
+    ["run", "tiny", "--replications", "2", "--warmup-days", "-1"],  # the warm-up comes before the horizon: any length >= 0
     ["compare", "tiny", "no-such-plan"],
 ])
 def test_mistakes_are_one_line_and_exit_2(args, capsys):

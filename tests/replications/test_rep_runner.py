@@ -87,7 +87,7 @@ def test_a_worker_that_dies_mid_sweep_is_replaced(tmp_path, monkeypatch):
 @pytest.mark.parametrize(("call", "field"), [
     (lambda: replicate(tiny(), replications=0), "replications"),
     (lambda: replicate(tiny(), replications=2, jobs=0), "jobs"),
-    (lambda: replicate(tiny(), replications=2, days=DAYS, warmup=DAYS), "warmup"),
+    (lambda: replicate(tiny(), replications=2, days=DAYS, warmup=2.5), "warmup"),  # whole days before the horizon
     (lambda: sweep(tiny(), {"staffing.nobody": [1, 2]}, replications=2), "staffing.nobody"),
     (lambda: sweep(tiny(), {"staffing.field_engineers.count": [-1]}, replications=2), None),
     (lambda: sweep(tiny(), {"staffing.field_engineers.count": []}, replications=2), "staffing.field_engineers.count"),

@@ -275,7 +275,7 @@ def test_a_free_engineer_takes_over_a_job_that_waits_on_a_busy_list():
                                  "staffing.field_engineers.max_assigned": 3})
     moving = with_changes(stuck, {"staffing.field_engineers.reassign_after_minutes": 15.0})
     sooner, later = 0, 0
-    for seed in (1, 2, 3):
+    for seed in range(1, 9):  # a dozen moved jobs per three seeds is too few to judge: eight seeds
         ev = simulate(moving, seed=seed).events
         acts = ev["activity"].astype(str)
         counts = ev.assign(case_id=ev["case_id"].astype(str), activity=acts).groupby(["case_id", "activity"]).size()
@@ -286,4 +286,4 @@ def test_a_free_engineer_takes_over_a_job_that_waits_on_a_busy_list():
         both = with_move.notna() & without.notna()
         sooner += int((with_move[both] < without[both]).sum())
         later += int((with_move[both] > without[both]).sum())
-    assert sooner >= 6 and sooner >= 2 * later, (sooner, later)
+    assert sooner >= 15 and sooner >= 2 * later, (sooner, later)

@@ -35,8 +35,8 @@ def test_with_changes_names_a_list_element_by_position_or_key():
     """A part by its SKU or position (what `svcsim sweep --set spares.parts.MB-100.base_stock=...` uses)."""
     base = load_scenario("baseline")
     lean = with_changes(base, {"spares.parts.MB-100.base_stock": 10, "spares.parts.4.base_stock": 3})
-    assert [p.base_stock for p in lean.spares.parts] == [10, 46, 50, 55, 3]
-    assert [p.base_stock for p in base.spares.parts] == [66, 46, 50, 55, 36]
+    assert [p.base_stock for p in lean.spares.parts] == [10, 50, 56, 58, 3]
+    assert [p.base_stock for p in base.spares.parts] == [74, 50, 56, 58, 42]
     replaced = with_changes(base, {"spares.parts.PSU-350": {**base.spares.parts[1].model_dump(), "unit_cost": 1.0}})
     assert replaced.spares.parts[1].unit_cost == 1.0 and replaced.spares.parts[1].sku == "PSU-350"
     with pytest.raises(InputError) as caught:

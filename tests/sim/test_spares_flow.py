@@ -5,8 +5,8 @@ leaves and is free; when the part comes in (``parts_received``) a revisit is
 dispatched: ``dispatched`` -> ``arrived_on_site`` -> ``part_issued`` ->
 ``completed``, and the rule ``complete-6h`` gives it its special 8 hours. A
 bench unit waits too, and is repaired once its part comes in. A spare dead
-on arrival is asked for again (reason "dead on arrival") and goes to the
-supplier as an item of kind ``doa``. The ``part`` column is on the spares
+when fitted is asked for again (reason "spare dead when fitted") and goes to the
+supplier as an item of kind ``dead_spare``. The ``part`` column is on the spares
 events only; items carry their ``part`` and ``item_kind``.
 """
 
@@ -27,7 +27,7 @@ PART_EVENTS = {"part_requested", "part_issued", "waiting_parts", "parts_received
 def short_run():
     """Two parts, one unit each, a dead spare now and then: jobs wait for parts all the time."""
     scenario = with_changes(TINY, {
-        "spares.store": "base_stock", "spares.doa_share": 0.15, "staffing.bench_engineers": 2,
+        "spares.store": "base_stock", "spares.dead_spare_share": 0.15, "staffing.bench_engineers": 2,
         "demand.mix": {"question": 0.3, "field": 0.4, "carry_in": 0.2, "mail_in": 0.1},
         "spares.parts": [{"sku": "BOARD", "base_stock": 2, "demand_share": 0.6,
                           "turnaround": {"dist": "uniform", "loc": 0.5, "scale": 1.0}},
@@ -111,14 +111,14 @@ def test_a_bench_unit_waits_and_is_repaired_when_the_part_comes(short_run):
     assert done > 0
 
 
-def test_a_spare_dead_on_arrival_is_asked_for_again_and_goes_to_the_supplier(short_run):
+def test_a_spare_dead_when_fitted_is_asked_for_again_and_goes_to_the_supplier(short_run):
     ev, cases = short_run.events, short_run.cases
-    doa = ev[ev["reason"] == "dead on arrival"]
+    doa = ev[ev["reason"] == "spare dead when fitted"]
     assert len(doa) and set(doa["activity"].astype(str)) == {"part_requested"}
-    doa_items = cases[cases["item_kind"] == "doa"]
+    doa_items = cases[cases["item_kind"] == "dead_spare"]
     assert len(doa_items) > 0
     assert set(doa_items["parent_id"]) <= set(doa["case_id"].astype(str))
-    assert int(short_run.stock["doa"].sum()) == len(doa)
+    assert int(short_run.stock["dead_spares"].sum()) == len(doa)
     for item in doa_items["case_id"][:5]:
         assert _story(short_run, item)[0] == "item_received"
 
@@ -131,11 +131,11 @@ def test_the_event_log_contract(short_run):
     assert not ev.loc[ev["activity"].astype(str).isin(PART_EVENTS), "part"].isna().any()
     items, tickets = cases[cases["case_type"] == "item"], cases[cases["case_type"] == "ticket"]
     assert items["part"].notna().all() and set(items["part"].astype(str)) <= {"BOARD", "FAN"}
-    assert set(items["item_kind"].astype(str)) == {"defective", "doa"}
+    assert set(items["item_kind"].astype(str)) == {"defective", "dead_spare"}
     assert tickets["part"].isna().all() and tickets["item_kind"].isna().all()
     stock = short_run.stock
     assert stock.columns.tolist() == ["sku", "base_stock", "unit_cost", "demands", "issued_from_stock_at_once",
-                                      "backordered", "fill_rate", "doa", "scrapped", "new_buys", "on_hand_end",
+                                      "backordered", "fill_rate", "dead_spares", "scrapped", "new_buys", "on_hand_end",
                                       "at_vendor_end"]
     assert stock["sku"].tolist() == ["BOARD", "FAN"] and stock["unit_cost"].tolist() == [100.0, 20.0]
     requested = ev[ev["activity"] == "part_requested"]["part"].astype(str).value_counts()
@@ -165,7 +165,7 @@ def test_baseline_has_parts_on():
     ({"spares.parts": [{"sku": "A", "turnaround": {"dist": "norm", "loc": 1}}]}, "spares.parts[0].turnaround",
      "non-negative"),
     ({"spares.parts": [{"sku": "A", "colour": "red"}]}, "spares.parts[0].colour", "unknown field"),
-    ({"spares.doa_share": 1.5}, "spares.doa_share", "a value <= 0.99"),
+    ({"spares.dead_spare_share": 1.5}, "spares.dead_spare_share", "a value <= 0.99"),
 ])
 def test_a_spares_mistake_names_the_field_and_what_was_expected(changes, field, words):
     with pytest.raises(InputError) as caught:

@@ -40,7 +40,7 @@ def centers(draw):
     changes = {
         "spares.store": "base_stock",
         "spares.parts": parts,
-        "spares.doa_share": draw(st.sampled_from([0.0, 0.05, 0.3])),
+        "spares.dead_spare_share": draw(st.sampled_from([0.0, 0.05, 0.3])),
         "spares.administrators": draw(st.integers(0, 2)),
         "staffing.field_engineers.count": draw(st.integers(1, 4)),
         "staffing.field_engineers.shared": draw(st.booleans()),

@@ -1,7 +1,7 @@
 """The rule engine's speed machinery: columns, sorts and compiled kernels, no SLA meaning.
 
 What a rule means lives one level up (:mod:`svcsim.rules.spec`, ``clocks``,
-``conditions``, ``duration``, ``ladder``, ``recurrence``); this subpackage
+``conditions``, ``duration``, ``ladder``, ``recurrence``, ``forbidden``); this subpackage
 only makes judging a million tickets fast:
 
 - :mod:`~svcsim.rules.columnar.prepared`: an event log as sorted integer arrays (:class:`PreparedLog`);
