@@ -157,7 +157,9 @@ def simulate(scenario: Scenario | SinglePart | str | Path, seed: int = 0, replic
     begin = float(clock.minute(scenario.start, 0)) if warm else 0.0
     new_buys_before = _run_through(env, clock, begin, world.store, progress)
     world.calls.flush(clock.horizon)
-    full = event_log(recorder, world.book, clock, world.zones, world.store.skus)
+    base = scenario.installed_base
+    full = event_log(recorder, world.book, clock, world.zones, world.store.skus,
+                     batches=None if base is None else [(b.model, b.batch) for b in base.batches])
     start = clock.start + pd.Timedelta(minutes=begin)
     end = clock.start + pd.Timedelta(minutes=clock.horizon)
     p = scenario.probabilities

@@ -36,7 +36,8 @@ def test_months_are_local_calendar_months_and_partial_ones_are_marked(kpis):
     assert list(months["partial"]) == [True, False, True]
     assert months["observed_days"].tolist() == pytest.approx([26.625, 28.0, 19.5])
     assert str(months["month_start"].iloc[1]) == "2026-02-01 00:00:00+08:00"
-    assert kpis.attrs["skipped"] == {}
+    assert list(kpis.attrs["skipped"]) == ["batch_flags"]  # the story has no batches: said, not left empty
+    assert "no batch attribute" in kpis.attrs["skipped"]["batch_flags"]
 
 
 def test_return_volume_counts_items_by_the_month_they_were_received(kpis):
