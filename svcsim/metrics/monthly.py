@@ -16,6 +16,8 @@ One row per local calendar month x KPI (x part where it applies). The KPIs
 - ``part_usage``: issues per SKU against an expected number, Poisson p-value;
 - ``slow_moving_stock`` (per SKU) and ``slow_moving_skus`` (count): no issue
   in the last ``slow_days`` days at the month's end;
+- ``satisfaction_rate``: the satisfied share of the callbacks' answers
+  (the case attribute ``satisfied``), flagged below the document's 100 %;
 - ``batch_flags``: the batch-fault flags raised in the month
   (:func:`svcsim.metrics.batches.batch_flags`), listed in the note.
 
@@ -36,6 +38,7 @@ from svcsim.metrics._rows import KPI_COLUMNS
 from svcsim.metrics.batches import flag_rows
 from svcsim.metrics.repairs import repair_success
 from svcsim.metrics.returns import dead_spare_rate, doa_rate, return_volume
+from svcsim.metrics.satisfaction import satisfaction_rate
 from svcsim.metrics.usage import known_skus, part_usage, slow_moving_stock
 from svcsim.rules.engine import CheckResult
 from svcsim.rules.load import RuleSet
@@ -60,6 +63,7 @@ KPIS: dict[str, str] = {
     "slow_moving_stock": "per SKU: days since its last issue at the month's end",
     "slow_moving_skus": "SKUs with no issue in the last slow_days days",
     "batch_flags": "production batches flagged for too many fault reports (Poisson CUSUM), listed in the note",
+    "satisfaction_rate": "satisfied answers / answers at the callback (case attribute satisfied); target 100 %",
 }
 
 
@@ -149,6 +153,9 @@ def monthly_kpis(
     parts += rows
     skipped |= skips
     rows, skips = flag_rows(log, stamp, codes, zone, installed_base)
+    parts += rows
+    skipped |= skips
+    rows, skips = satisfaction_rate(log, events, codes, zone)
     parts += rows
     skipped |= skips
 

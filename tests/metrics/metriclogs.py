@@ -47,6 +47,7 @@ def center_story() -> EventLog:
     - T6 (hardware, D6) gets part A on 2 Mar; it is dead on arrival, a second A is issued; the dead one is
       item I2 (dead_spare), sent 3 Mar 10:00, confirmed 4 Mar, still at the vendor.
     - T8 is a bench unit received 20 Feb.
+    - Surveys: T1 said yes (January), T4 said no (February).
     """
     events = [
         *_visit("T1", "2026-01-05", parts=(("part_requested", "10:00", "A"), ("part_issued", "10:00", "A"))),
@@ -74,10 +75,10 @@ def center_story() -> EventLog:
     ]
     ticket = {"case_type": "ticket", "kind": "field"}
     cases = {
-        "T1": {**ticket, "fault": "hardware", "device_id": "D1"},
+        "T1": {**ticket, "fault": "hardware", "device_id": "D1", "satisfied": "yes"},
         "T2": {**ticket, "fault": "software", "device_id": "D2"},
         "T3": {**ticket, "fault": "software", "device_id": "D2", "parent_id": "T2"},
-        "T4": {**ticket, "fault": "hardware", "device_id": "D3"},
+        "T4": {**ticket, "fault": "hardware", "device_id": "D3", "satisfied": "no"},
         "T5": {**ticket, "fault": "hardware", "device_id": "D5"},
         "T6": {**ticket, "fault": "hardware", "device_id": "D6"},
         "T7": {**ticket, "fault": "hardware", "device_id": "D7"},

@@ -74,7 +74,7 @@ def test_item_kind_and_part_kept_on_the_rows_of_a_flat_log_are_used():
     frame = log.events.assign(case_id=log.events["case_id"].astype(str), part=log.events["part"].astype(object))
     frame["item_kind"] = items["item_kind"].reindex(frame["case_id"]).to_numpy()
     frame["part"] = frame["part"].fillna(pd.Series(items["part"].reindex(frame["case_id"]).to_numpy(), index=frame.index))
-    for column in ("case_type", "fault", "device_id", "kind"):
+    for column in ("case_type", "fault", "device_id", "kind", "satisfied"):
         frame[column] = items[column].reindex(frame["case_id"]).to_numpy()
     flat = svcsim.EventLog.from_flat(frame)
     assert "item_kind" not in flat.cases.columns
