@@ -461,3 +461,13 @@ def test_a_closures_file_that_names_a_column_twice_is_refused(tmp_path):
     assert message.startswith(f"{path}: ") and "field 'kind'" in message
     assert message.endswith("the header names column 'kind' 2 times (columns 2 and 3); "
                             "expected one column per name: rename or drop the repeats")
+
+
+def test_a_day_of_hours_that_is_not_a_list_is_refused_naming_the_day():
+    """Found by the fuzz test: `wed = -1` in a rules file's hours crashed with a TypeError."""
+    from svcsim.calendar.hours import parse_weekly_hours
+    from svcsim.errors import InputError
+
+    with pytest.raises(InputError, match=r"hours must be a list of intervals, not -1 \(int\)") as raised:
+        parse_weekly_hours({"mon": ["08:30-12:00"], "wed": -1}, field="calendars.service.hours")
+    assert "calendars.service.hours.wed" in str(raised.value)

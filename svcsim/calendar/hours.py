@@ -58,9 +58,10 @@ def parse_intervals(
     texts: Iterable[object], *, field: str, row: int | None = None
 ) -> Intervals:
     """Parse one day's ``"HH:MM-HH:MM"`` strings into sorted, disjoint minute pairs."""
-    if isinstance(texts, str):
+    if isinstance(texts, str) or not isinstance(texts, (list, tuple)):
+        what = f"the string {texts!r}" if isinstance(texts, str) else f"{texts!r} ({type(texts).__name__})"
         raise InputError(
-            f"hours must be a list of intervals, not the string {texts!r}", field=field,
+            f"hours must be a list of intervals, not {what}", field=field,
             row=row, expected='a list such as ["08:30-12:00", "13:00-17:30"]',
         )
     intervals: list[tuple[int, int]] = []
