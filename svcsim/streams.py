@@ -56,6 +56,7 @@ STREAM_IDS: dict[str, int] = {
     # 32-39 are left for the installed base and the quality loop
     "batches": 32,          # the production batch of each call's device (installed base)
     "batch_calls": 33,      # extra calls of batches with a raised fault rate (one sub-stream per attribute)
+    "batch_analysis": 34,   # technical support's time analysing a flagged batch
     "back_office": 40,      # the spares administrators' warranty checks and packing times
     "unit_turnaround": 41,  # supplier turnaround of a customer's or DOA unit
     "unit_fate": 42,        # whether a tested unit must go to the supplier

@@ -49,7 +49,7 @@ from svcsim.metrics._log import DEFAULT_ZONE, as_of_stamp, has_values
 from svcsim.metrics._rows import kpi_rows
 from svcsim.metrics.cusum import cusum_arl, cusum_threshold
 
-__all__ = ["BatchCheck", "FLAG_COLUMNS", "batch_flags", "flag_rows"]
+__all__ = ["BatchCheck", "FLAG_COLUMNS", "Watch", "batch_flags", "flag_rows", "monitor"]
 
 #: Columns of :attr:`BatchCheck.flags`, in order.
 FLAG_COLUMNS: tuple[str, ...] = (
@@ -158,27 +158,15 @@ def batch_flags(
     n_batches = len(batch_names)
     counts = np.bincount(batch_code * n_days + (day_ns - first_day), minlength=n_batches * n_days)
     counts = counts.reshape(n_batches, n_days).astype(float)
-    total = counts.sum(axis=0)
     share, share_from, monitor_from = _shares(counts, batch_names, installed_base, reference_days)
-    expected = share[:, None] * total[None, :]
-    tested = share > 0
     notes: list[str] = []
     if installed_base is None and monitor_from >= n_days:
         return _cannot(f"the log covers {n_days} days: the shares need a reference window of {reference_days} days "
                        "before the test can start (give the installed base, or a longer log)",
                        shift, false_alarms_per_year, stamp)
-    monitored = slice(monitor_from, n_days)
-    active = total[monitored] > 0
-    active_per_year = 365.25 * float(active.mean()) if active.any() else 0.0
-    arl0 = max(active_per_year / false_alarms_per_year, 2.0)
-    mean_mu = expected[:, monitored][:, active].mean(axis=1) if active.any() else np.zeros(n_batches)
-    log_shift = math.log(shift)
-    threshold, run_length = np.full(n_batches, np.nan), np.full(n_batches, np.nan)
-    for b in np.flatnonzero(tested & (mean_mu > 0)):
-        h, run_length[b] = _threshold(float(f"{mean_mu[b]:.3g}"), shift, float(f"{arl0:.3g}"))
-        threshold[b] = h * log_shift
-    tested &= np.isfinite(threshold)
-    flags = _run_cusum(counts, expected, threshold, tested, monitor_from, log_shift, shift)
+    watch = monitor(counts, share, shift=shift, false_alarms_per_year=false_alarms_per_year, start=monitor_from)
+    flags, threshold, run_length, mean_mu = watch.flags, watch.threshold, watch.run_length, watch.mean_mu
+    tested, active_per_year = watch.tested, watch.active_per_year
     model_of = _models(cases, code, batch_names)
     table = _flag_table(flags, batch_names, model_of, first_day, log, threshold, zone, code, rows)
     batches = pd.DataFrame({
@@ -198,6 +186,53 @@ def batch_flags(
     return BatchCheck(flags=table, batches=batches, reason=None, shift=shift,
                       false_alarms_per_year=false_alarms_per_year, as_of=stamp,
                       first_day=pd.Timestamp(first_day * _DAY_NS).date(), days=n_days, notes=notes)
+
+
+@dataclass(frozen=True)
+class Watch:
+    """The CUSUM of every batch over a table of daily reports: its flags, thresholds and run lengths.
+
+    ``flags`` are ``(batch, flag day, window start, reports, expected, C)``;
+    ``threshold`` is in log-likelihood units (NaN: not tested); ``mean_mu``
+    the mean expected reports per active day; ``active_per_year`` the days a
+    year with any report, which turns run lengths into false flags a year.
+    """
+
+    flags: list[tuple[int, int, int, float, float, float]]
+    threshold: np.ndarray
+    run_length: np.ndarray
+    mean_mu: np.ndarray
+    tested: np.ndarray
+    active_per_year: float
+
+
+def monitor(counts: np.ndarray, share: np.ndarray, *, shift: float = 2.0, false_alarms_per_year: float = 0.1,
+            start: int = 0) -> Watch:
+    """Run the detector on ``counts[batch, day]`` of fault reports, each batch expected at its ``share`` of the day's.
+
+    The one method behind :func:`batch_flags` (on a log) and the simulated
+    technical support's watch in a simulated run: days
+    before ``start`` only estimate; the threshold of each batch with a share
+    is set for ``false_alarms_per_year`` at its mean expected reports per
+    day with any report.
+    """
+    n_batches, n_days = counts.shape
+    total = counts.sum(axis=0)
+    expected = share[:, None] * total[None, :]
+    tested = share > 0
+    monitored = slice(start, n_days)
+    active = total[monitored] > 0
+    active_per_year = 365.25 * float(active.mean()) if active.any() else 0.0
+    arl0 = max(active_per_year / false_alarms_per_year, 2.0)
+    mean_mu = expected[:, monitored][:, active].mean(axis=1) if active.any() else np.zeros(n_batches)
+    log_shift = math.log(shift)
+    threshold, run_length = np.full(n_batches, np.nan), np.full(n_batches, np.nan)
+    for b in np.flatnonzero(tested & (mean_mu > 0)):
+        h, run_length[b] = _threshold(float(f"{mean_mu[b]:.3g}"), shift, float(f"{arl0:.3g}"))
+        threshold[b] = h * log_shift
+    tested = tested & np.isfinite(threshold)
+    flags = _run_cusum(counts, expected, threshold, tested, start, log_shift, shift)
+    return Watch(flags, threshold, run_length, mean_mu, tested, active_per_year)
 
 
 @functools.lru_cache(maxsize=4096)

@@ -187,6 +187,8 @@ class Times(_Frozen):
     """Days from a sale to the first use of the product, when a DOA unit is found dead."""
     cancel_request: Dist = Field(default_factory=lambda: _d("expon", scale=1440.0))
     """Minutes from a paid repair's quote being accepted to the customer asking to cancel it."""
+    batch_analysis: Dist = Field(default_factory=lambda: _d("lognorm", s=0.5, scale=240.0))
+    """Technical support's analysis of a batch flagged for too many fault reports (with an installed base)."""
 
     @field_validator("traffic")
     @classmethod

@@ -79,6 +79,7 @@ class Run:
     stock: pd.DataFrame = field(default_factory=pd.DataFrame)
     stock_trace: pd.DataFrame | None = None
     groups: DutyGroups = field(default_factory=dict)
+    batch_analyses: pd.DataFrame = field(default_factory=pd.DataFrame)
     warmup_days: int = 0
 
     @property
@@ -173,11 +174,34 @@ def simulate(scenario: Scenario | SinglePart | str | Path, seed: int = 0, replic
     groups = judged_groups(world.groups, begin)
     stock = stock_table(log, world.store, [part.unit_cost for part in scenario.spares.parts])
     stock["new_buys"] = stock["new_buys"].to_numpy() - np.asarray(new_buys_before, dtype=np.int64)
+    analyses = analysis_table(world.analyses, scenario, recorder.resource_names, clock, begin)
     return Run(log=log, utilisation=role_utilisation(busy, groups, end=clock.horizon - begin),
                busy=busy, duty=judged_duty(world.duty, begin), groups=groups,
                scenario=scenario, seed=int(seed), replication=int(replication), days=days,
                start=start.tz_convert(scenario.timezone), end=end, stock=stock,
-               stock_trace=judged_trace(trace_table(world.store), begin), warmup_days=warm)
+               stock_trace=judged_trace(trace_table(world.store), begin), warmup_days=warm,
+               batch_analyses=analyses)
+
+
+def analysis_table(analyses: list, scenario: Scenario, names: list[str], clock: SimClock,
+                   begin: float) -> pd.DataFrame:
+    """Technical support's analyses of flagged batches flagged in the judged horizon: batch, times, engineer."""
+    base = scenario.installed_base
+    kept = [a for a in analyses if a.flagged >= begin] if base is not None else []
+
+    def stamp(minutes: list[float]) -> pd.Series:
+        ns = clock.ns(np.nan_to_num(np.asarray(minutes, dtype=float), nan=0.0))
+        out = pd.Series(pd.DatetimeIndex(ns.view("M8[ns]")).tz_localize("UTC").tz_convert(scenario.timezone))
+        return out.where(~np.isnan(np.asarray(minutes, dtype=float)))
+
+    return pd.DataFrame({
+        "model": [base.batches[a.batch].model for a in kept] if base else [],
+        "batch": [base.batches[a.batch].batch for a in kept] if base else [],
+        "flagged": stamp([a.flagged for a in kept]),
+        "started": stamp([a.started for a in kept]),
+        "done": stamp([a.done for a in kept]),
+        "engineer": [names[a.resource] if a.resource >= 0 else None for a in kept],
+    })
 
 
 def _run_through(env: simpy.Environment, clock: SimClock, begin: float, store: SparesStore,

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -23,9 +23,11 @@ import simpy
 from svcsim.des.cases import KIND_CODES, CaseBook, Job
 from svcsim.des.pool import Duty, WorkPool, shift_ends, worker
 from svcsim.des.recorder import CODE, Recorder
+from svcsim.metrics.batches import monitor
 from svcsim.processes.aftercare import Aftercare
 from svcsim.processes.appointments import Appointments
 from svcsim.processes.back_office import FOLLOW_UP, BackOffice
+from svcsim.processes.batch_watch import BatchAnalysis, daily_reports, release_analyses
 from svcsim.processes.bench_engineers import BenchShop
 from svcsim.processes.callers import arrivals, draw_calls, draw_installed_base
 from svcsim.processes.cancellations import Cancellations
@@ -55,7 +57,8 @@ class World:
     """What a run needs after it is built: the book, the queue to flush, the rosters, the store.
 
     ``duty`` is when anyone of a role is on duty, ``groups`` each shift
-    group's head count and intervals, ``staff`` each role's head count.
+    group's head count and intervals, ``staff`` each role's head count;
+    ``analyses`` technical support's analyses of flagged batches.
     """
 
     book: CaseBook
@@ -65,6 +68,7 @@ class World:
     staff: dict[str, int]
     groups: dict[str, list[tuple[int, Duty]]]
     store: SparesStore
+    analyses: list[BatchAnalysis] = field(default_factory=list)
 
 
 def zone_split(count: int, shares: dict[str, float]) -> list[int]:
@@ -147,6 +151,7 @@ class BackOfficeDraws:
     exchange: Draw
     cancel_chance: Draw
     cancel_delay: Draw
+    batch_analysis: Draw
 
 
 @dataclass(frozen=True)
@@ -199,7 +204,8 @@ def draws(scenario: Scenario, streams: Streams) -> Draws:
         to_supplier=streams.uniform("unit_fate"), doa_unit=streams.uniform("doa_units"),
         first_use=streams.sampler("doa_units", _in_minutes(t.first_use_days)),
         purchasing=s("purchasing", t.purchasing), exchange=streams.uniform("purchasing"),
-        cancel_chance=streams.uniform("cancellations"), cancel_delay=s("cancellations", t.cancel_request))
+        cancel_chance=streams.uniform("cancellations"), cancel_delay=s("cancellations", t.cancel_request),
+        batch_analysis=s("batch_analysis", t.batch_analysis))
     return Draws(
         travel=travel,
         office=OfficeDraws(tech_time, tech_chance, dispatch_time, callback_time, appointment_chance,
@@ -367,6 +373,7 @@ def build_world(env: simpy.Environment, scenario: Scenario, streams: Streams, cl
                                 next_open=clock.next_open)
     tech_pool = WorkPool()
     tech = TechSupport(env, book, rec, time=d.office.tech_time, chance=d.office.tech_chance,
+                       analysis_time=d.back_office.batch_analysis,
                        p_solves=p.tech_solves, dispatch=appointments.logged)
     b = d.bench
     bench = BenchShop(env, book, rec, store, office, cancellations, next_open=clock.next_open,
@@ -430,7 +437,14 @@ def build_world(env: simpy.Environment, scenario: Scenario, streams: Streams, cl
     env.process(arrivals(env, plan, calls, rec))
     if extra is not None:  # a batch's raised fault rate: its extra calls
         env.process(arrivals(env, extra, calls, rec))
-    return World(book=book, calls=calls, zones=zones, duty=duty, staff=staff, groups=groups, store=store)
+    analyses: list[BatchAnalysis] = []
+    if base is not None:  # technical support watches the batches, as the supervisor's KPI does
+        shares = np.array(base.shares())
+        counts = daily_reports(book, [plan] if extra is None else [plan, extra], len(shares), clock.days)
+        flags = sorted(((b, day) for b, day, *_ in monitor(counts, shares).flags), key=lambda f: (f[1], f[0]))
+        analyses = release_analyses(env, flags, clock.next_open, tech_pool.put)
+    return World(book=book, calls=calls, zones=zones, duty=duty, staff=staff, groups=groups, store=store,
+                 analyses=analyses)
 
 
 def _every(groups: list[list[tuple[int, Duty]]]) -> list[tuple[int, Duty]]:
