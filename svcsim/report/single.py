@@ -94,8 +94,9 @@ def run_report_data(run: Run, *, require: dict[str, float], command: str | None,
         "top_escalations.csv": _escalations(result.escalations, zone),
     }
     omitted = {}
-    if run.stock.empty:
-        omitted["Stock per part"] = "The scenario has no spare parts, so there is no stock to show."
+    if run.stock.empty or not run.stock["demands"].sum():
+        omitted["Stock per part"] = "No job needed a spare part in this run, so there is no stock to show."
+        tables["stock_levels.csv"] = tables["stock_levels.csv"].iloc[0:0]
     elif tables["stock_levels.csv"].empty:
         omitted["Stock per part"] = "The run kept no stock trace (simulate(..., stock_trace=True) keeps one)."
     cases = run.log.cases
