@@ -137,3 +137,15 @@ def test_a_malformed_requirement_is_refused_before_any_work(capsys):
     status = main(["run", "tiny", "--days", "1", "--quiet", "--require", "arrive-20min"])
     captured = capsys.readouterr()
     assert status == 2 and "--require" in captured.err and captured.out == ""
+
+
+def test_the_how_to_s_python_example_runs(tmp_path, monkeypatch, capsys):
+    """docs/howto/report.md's example, as written, in a scratch folder."""
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[1] / "docs" / "howto" / "report.md").read_text(encoding="utf-8")
+    example = text.split("```python\n", 1)[1].split("```", 1)[0]
+    monkeypatch.chdir(tmp_path)
+    exec(compile(example, "docs/howto/report.md", "exec"), {})
+    assert (tmp_path / "run.html").stat().st_size > 10_000
+    assert "attainment.csv" in capsys.readouterr().out

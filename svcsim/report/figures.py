@@ -41,6 +41,14 @@ def to_svg(draw: Callable[[], Figure]) -> str:
     return text[text.index("<svg"):]
 
 
+def _margins(figure: Figure, *, left: float = 0.9, bottom: float = 0.55, top: float = 0.35, right: float = 0.15,
+             wspace: float = 0.3) -> None:
+    """Fixed margins in inches (no layout pass: it would cost a whole extra draw of the figure)."""
+    width, height = figure.get_size_inches()
+    figure.subplots_adjust(left=left / width, right=1 - right / width, bottom=bottom / height, top=1 - top / height,
+                           wspace=wspace)
+
+
 def _colour(meets: str) -> str:
     return {"True": GOOD, "False": BAD}.get(meets, NEUTRAL)
 
@@ -67,8 +75,8 @@ def attainment_figure(table: pd.DataFrame) -> Figure:
     ax.set_xlabel("attainment (% of verdicts due that met the target)")
     ax.set_title("Attainment per target" + (" (bars: 95 % interval)" if has.any() else ""))
     if not np.isnan(required).all():
-        ax.legend(loc="lower right", fontsize=8)
-    figure.tight_layout()
+        ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False)
+    _margins(figure, left=1.2)
     return figure
 
 
@@ -83,31 +91,26 @@ def busy_figure(table: pd.DataFrame, x: str, xlabel: str, title: str) -> Figure:
     ax.set_title(title)
     ax.set_ylim(0, max(table["busy_staff"].max(), 0.1) * 1.45)
     ax.legend(fontsize=7, ncols=3, loc="upper right", frameon=False)
-    figure.tight_layout()
+    _margins(figure, left=0.6)
     return figure
 
 
 def stock_figure(table: pd.DataFrame) -> Figure:
-    """Per part, units on hand and at the supplier at each day's end."""
-    skus = list(dict.fromkeys(table["sku"]))
-    cols = min(4, len(skus))
-    rows_n = -(-len(skus) // cols)
-    figure, axes = plt.subplots(rows_n, cols, figsize=(7.5, 1.9 * rows_n + 0.6), squeeze=False, sharex=True)
-    for ax, sku in zip(axes.flat, skus, strict=False):
-        rows = table[table["sku"] == sku]
-        ax.step(rows["day"], rows["on_hand"], where="post", color=OKABE_ITO[0], label="on hand")
-        ax.step(rows["day"], rows["at_vendor"], where="post", color=OKABE_ITO[1], label="at the supplier")
-        ax.set_title(str(sku), fontsize=8)
-        ax.set_ylim(bottom=0)
-    for ax in axes.flat[len(skus):]:
-        ax.set_visible(False)
-    for ax in axes[:, 0]:
-        ax.set_ylabel("units")
-    for ax in axes[-1, :]:
+    """Units on hand (left) and at the supplier (right) at each day's end, one line per part."""
+    figure, (on_hand, at_vendor) = plt.subplots(1, 2, figsize=(7.5, 2.9), sharex=True)
+    styles = ("-", "--", ":", "-.")
+    for i, (sku, rows) in enumerate(table.groupby("sku", sort=True)):
+        style = {"color": OKABE_ITO[i % len(OKABE_ITO)], "linestyle": styles[(i // len(OKABE_ITO)) % len(styles)],
+                 "where": "post", "linewidth": 1.3}
+        on_hand.step(rows["day"], rows["on_hand"], label=str(sku), **style)
+        at_vendor.step(rows["day"], rows["at_vendor"], **style)
+    for ax, title in ((on_hand, "On hand in the store"), (at_vendor, "At the supplier")):
+        ax.set_title(title)
         ax.set_xlabel("day of the period")
-    axes.flat[0].legend(fontsize=7, loc="best")
-    figure.suptitle("Stock per part at each day's end (units)")
-    figure.tight_layout()
+        ax.set_ylabel("units")
+        ax.set_ylim(bottom=0)
+    on_hand.legend(fontsize=7, loc="best", title="part", title_fontsize=7)
+    _margins(figure, left=0.6, wspace=0.35)
     return figure
 
 
@@ -118,7 +121,7 @@ def vendor_figure(table: pd.DataFrame) -> Figure:
     ax.set_ylabel("items")
     ax.set_xlabel("milestone passed while still at the vendor")
     ax.set_title("Vendor ageing at the end of the period")
-    figure.tight_layout()
+    _margins(figure, left=0.6)
     return figure
 
 
@@ -136,7 +139,7 @@ def difference_figure(table: pd.DataFrame) -> Figure:
     ax.set_yticks(y, rows["rule_id"].astype(str))
     ax.set_xlabel("B - A attainment (percentage points, 95 % paired interval)")
     ax.set_title("Difference per target")
-    figure.tight_layout()
+    _margins(figure, left=1.2)
     return figure
 
 
@@ -162,5 +165,5 @@ def sweep_figure(table: pd.DataFrame, rule: str, lever: str, others: list[str]) 
     ax.set_title(rule, fontsize=9)
     if others or len(required):
         ax.legend(fontsize=6, loc="lower right")
-    figure.tight_layout()
+    _margins(figure, left=0.6, top=0.3)
     return figure
