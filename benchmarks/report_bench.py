@@ -13,7 +13,7 @@ In one process, it prints:
    check=result)`` (the report's tables) and ``write_report`` (figures, page,
    atomic write). The ratio is report / run.
 2. **20-point sweep**: ``sweep("tiny", {staffing.field_engineers.count: 1..20},
-   replications=2, days=3, warmup=0)`` (cached in a temporary folder), its
+   replications=2, days=7, warmup=0)`` (cached in a temporary folder), its
    report written; the page's size in MB (10^6 bytes) and its figures.
 3. **opening it**: headless Chromium (Debian's ``chromium`` through
    Playwright, offline), the load event's time from navigation start
@@ -95,7 +95,7 @@ def main() -> int:
           f"({(tables_s + write_s) / run_s:.1%} of the run; issue 20: under 3 s)")
     print(f"  page size:                                {(folder / 'run.html').stat().st_size / 1e6:8.3f} MB")
 
-    sweep_days = 1 if args.quick else 3
+    sweep_days = 1 if args.quick else 7
     result = svcsim.sweep("tiny", {"staffing.field_engineers.count": list(range(1, 21))}, replications=2,
                           days=sweep_days, warmup=0, jobs=2, cache=folder / "cache")
     page = folder / "sweep.html"
