@@ -112,3 +112,14 @@ def test_the_opening_catches_a_page_that_reaches_out(browser, tmp_path):
     context, _, requests, errors = _open(browser, page_path)
     context.close()
     assert requests or errors
+
+
+def test_a_report_prints_to_pdf(browser):
+    """A manager prints the page from the browser: Chromium's print to PDF makes pages of it."""
+    page_path, _ = made_reports()["run"]
+    context, page, _, _ = _open(browser, page_path)
+    try:
+        pdf = page.pdf(format="A4")
+    finally:
+        context.close()
+    assert pdf.startswith(b"%PDF") and pdf.count(b"/Type /Page") >= 2

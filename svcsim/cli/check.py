@@ -45,7 +45,7 @@ def check_command(args: argparse.Namespace) -> int:
     from svcsim.rules import check, load_rules
 
     rules = load_rules(args.rules)  # first: its calendars say which rows can be judged
-    requirements(args, list(rules.titles()))
+    requirements(args, lambda: list(rules.titles()))
     if args.log is None:
         with resources.as_file(resources.files("svcsim.data").joinpath(SAMPLE_LOG)) as path:
             log, report = screen_log(read_log(path), rules, source=SAMPLE_LOG)

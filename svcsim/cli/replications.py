@@ -47,7 +47,7 @@ def _check_common(args: argparse.Namespace) -> Path | None:
     check_non_negative(args, "seed", "warmup_days")
     if not args.no_cache:
         check_out_folder(args.cache, "--cache")
-    requirements(args, builtin_targets())
+    requirements(args, builtin_targets)
     return check_out_folder(args.out)
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import argparse
 import math
 import shlex
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import Any
 
@@ -32,10 +32,17 @@ def add_report_options(parser: argparse.ArgumentParser) -> None:
                         "e.g. arrive-20min=90 (repeatable)")
 
 
-def requirements(args: argparse.Namespace, known: Collection[str] | None = None) -> dict[str, float]:
-    """``--require`` as rule id -> percentage; a malformed one, or a rule id not in ``known``, is an InputError."""
+def requirements(args: argparse.Namespace,
+                 known: Collection[str] | Callable[[], Collection[str]] | None = None) -> dict[str, float]:
+    """``--require`` as rule id -> percentage; a malformed one, or a rule id not in ``known``, is an InputError.
+
+    ``known`` may be a function giving the rule ids: it is called only when ``--require`` was given.
+    """
     out: dict[str, float] = {}
-    for text in getattr(args, "require", None) or []:
+    given = getattr(args, "require", None) or []
+    if given and callable(known):
+        known = known()
+    for text in given:
         rule, sep, pct = text.partition("=")
         rule = rule.strip()
         try:

@@ -47,7 +47,7 @@ def run_command(args: argparse.Namespace) -> int:
     check_at_least_one(args, "days", "replications", "jobs")
     check_non_negative(args, "seed", "replication", "warmup_days")
     out = check_out_folder(args.out)
-    requirements(args, builtin_targets())
+    requirements(args, builtin_targets)
 
     from svcsim.cli.output import write_tables
     from svcsim.cli.tables import format_stock_results, format_summary, format_utilisation

@@ -25,7 +25,7 @@ __all__ = ["OKABE_ITO", "attainment_figure", "busy_figure", "difference_figure",
 
 #: Okabe & Ito (2008): distinguishable with every common colour-vision deficiency.
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
-GOOD, BAD, NEUTRAL = "#009E73", "#D55E00", "#0072B2"
+GOOD, BAD, UNSURE, NEUTRAL = "#009E73", "#D55E00", "#E69F00", "#0072B2"
 _STYLE = {"svg.fonttype": "none", "font.size": 9, "axes.spines.top": False, "axes.spines.right": False,
           "axes.prop_cycle": matplotlib.cycler(color=OKABE_ITO), "svg.hashsalt": "svcsim"}
 
@@ -50,7 +50,7 @@ def _margins(figure: Figure, *, left: float = 0.9, bottom: float = 0.55, top: fl
 
 
 def _colour(meets: str) -> str:
-    return {"True": GOOD, "False": BAD}.get(meets, NEUTRAL)
+    return {"True": GOOD, "False": BAD, "unsure": UNSURE}.get(meets, NEUTRAL)
 
 
 def attainment_figure(table: pd.DataFrame) -> Figure:

@@ -138,14 +138,17 @@ def _sweep(data: ReportData) -> list[str]:
     frame = data.tables["sweep.csv"]
     fields = [c for c in frame.columns if c not in ("rule_id", "n", "mean", "ci_low", "ci_high", "required_pct")]
     lever, others = fields[0], fields[1:]
-    rules = list(dict.fromkeys(frame["rule_id"]))
+    rules = [r for r in dict.fromkeys(frame["rule_id"]) if frame.loc[frame["rule_id"] == r, "mean"].notna().any()]
+    later = [r for r in dict.fromkeys(frame["rule_id"]) if r not in rules]
+    note = (f'<p class="note">Not yet due at any point, so not drawn: {escape(", ".join(later))} '
+            "(no verdict of theirs falls due inside the period).</p>" if later else "")
     figs = "".join(_figure(figures.to_svg(lambda r=r: figures.sweep_figure(frame, r, lever, others)), f"{r} against {lever}")
                    for r in rules)
     shown = frame  # one row per row of sweep.csv, in its order (the cells are keyed by position)
     cols = [Column("target", "rule_id", number=False), *(Column(f, f, str) for f in fields),
             Column("attainment", "mean", fmt_pct), Column("95 % low", "ci_low", fmt_pct), Column("95 % high", "ci_high", fmt_pct),
             Column("replications", "n", fmt_count)]
-    return [_section(f"Attainment against {lever}", f'<div class="grid">{figs}</div>'),
+    return [_section(f"Attainment against {lever}", f'<div class="grid">{figs}</div>', note),
             _section("The numbers", table(shown, cols, name="sweep.csv"))]
 
 
