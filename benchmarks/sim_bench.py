@@ -115,7 +115,7 @@ def main() -> int:
     print(f"    svcsim (event log built) {svcsim_s:7.2f} s   bare SimPy {bare_s:7.2f} s   "
           f"ratio {mmc_ratio:.2f} (goal <= {MMC_GOAL})")
 
-    base_s, base_run = timed(lambda: simulate("baseline", seed=args.seed, days=args.baseline_days), args.repeat)
+    base_s, base_run = timed(lambda: simulate("baseline", seed=args.seed, days=args.baseline_days, warmup_days=0), args.repeat)
     n_base = calls_in(base_run)
     bare_base_s, _ = timed(lambda: bare_mmc(n_base, seed=args.seed), args.repeat)
     baseline_ratio = base_s / bare_base_s
@@ -132,7 +132,7 @@ def main() -> int:
         for key, scenario in (("on", baseline), ("off", parts_off)):
             gc.collect()
             wall, cpu = time.perf_counter(), time.process_time()
-            runs[key] = simulate(scenario, seed=args.seed, days=args.baseline_days)
+            runs[key] = simulate(scenario, seed=args.seed, days=args.baseline_days, warmup_days=0)
             walls[key].append(time.perf_counter() - wall)
             cpus[key].append(time.process_time() - cpu)
     on_s, off_s = statistics.median(walls["on"]), statistics.median(walls["off"])

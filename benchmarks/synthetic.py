@@ -27,6 +27,10 @@ the vendor loop: ``item_received -> sent_to_vendor -> vendor_confirmed ->
 user_informed -> user_contacted -> returned_from_vendor`` (or ``scrapped``),
 with a heavy-tailed turnaround; follow-ups can be late or missing.
 
+Every device belongs to one of twelve production batches of three product
+models (:data:`BATCHES`, the ``model`` and ``batch`` case columns), drawn
+from a generator of their own so the other columns are as they were.
+
 Times are drawn in the center's zone (Asia/Shanghai, no daylight saving) and
 stored in UTC; every event falls in ``[start, 2026-10-31)``, local time.
 Calls come in 08:00-20:00 every day; staff (dispatchers, bench, store,
@@ -43,7 +47,7 @@ import pandas as pd
 from svcsim.eventlog.log import EventLog
 from svcsim.eventlog.vocabulary import ACTIVITIES
 
-__all__ = ["synthetic_log", "END", "ZONE"]
+__all__ = ["synthetic_log", "BATCHES", "END", "ZONE"]
 
 END = "2026-10-31"
 ZONE = "Asia/Shanghai"
@@ -378,7 +382,37 @@ def synthetic_log(tickets: int, seed: int = 0, start: str = "2025-03-03") -> Eve
         "timestamp": pd.DatetimeIndex(time_ns.view("M8[ns]")).tz_localize("UTC"),
     })
     cases = _cases(ids, order, rank, facts, attrs, parent, item_parent)
+    cases = _with_batches(cases, seed)
     return EventLog.from_frames(events, cases, source="benchmarks.synthetic")
+
+
+#: The installed base of the synthetic center: (model, batch) -> share of the devices.
+BATCHES: dict[tuple[str, str], float] = {
+    ("M100", "M100-2023A"): 0.14, ("M100", "M100-2023B"): 0.10, ("M100", "M100-2024A"): 0.08,
+    ("M100", "M100-2024B"): 0.05, ("M200", "M200-2023A"): 0.12, ("M200", "M200-2024A"): 0.11,
+    ("M200", "M200-2024B"): 0.09, ("M200", "M200-2025A"): 0.04, ("X9", "X9-2022A"): 0.10,
+    ("X9", "X9-2023A"): 0.08, ("X9", "X9-2024A"): 0.06, ("X9", "X9-2025A"): 0.03,
+}
+
+
+def _with_batches(cases: pd.DataFrame, seed: int) -> pd.DataFrame:
+    """``model`` and ``batch`` per case: each device's batch drawn by :data:`BATCHES` share.
+
+    A generator of its own (``[seed, 17]``), so every other column keeps the
+    values it had before batches were added; a case takes its device's batch
+    (an item its parent ticket's device's).
+    """
+    rng = np.random.default_rng([seed, 17])
+    device = cases["device_id"].cat.codes.to_numpy()
+    names = list(BATCHES)
+    shares = np.array(list(BATCHES.values()))
+    of_device = rng.choice(len(names), size=len(cases["device_id"].cat.categories), p=shares / shares.sum())
+    code = np.where(device >= 0, of_device[np.maximum(device, 0)], -1).astype(np.int32)
+    models = list(dict.fromkeys(m for m, _ in names))
+    model_of = np.array([models.index(m) for m, _ in names] + [-1], dtype=np.int32)
+    return cases.assign(
+        model=pd.Categorical.from_codes(model_of[code], categories=pd.Index(models, dtype=object)),
+        batch=pd.Categorical.from_codes(code, categories=pd.Index([b for _, b in names], dtype=object)))
 
 
 def _cases(ids: pd.CategoricalDtype, order: np.ndarray, rank: np.ndarray, facts: dict,

@@ -54,12 +54,15 @@ STREAM_IDS: dict[str, int] = {
     "van_stock": 30,        # whether the part a field repair needs is in the engineer's van
     "appointments": 31,     # whether a field ticket's customer asks for a later visit, and how much later
     # 32-39 are left for the installed base and the quality loop
+    "batches": 32,          # the production batch of each call's device (installed base)
+    "batch_calls": 33,      # extra calls of batches with a raised fault rate (one sub-stream per attribute)
     "back_office": 40,      # the spares administrators' warranty checks and packing times
     "unit_turnaround": 41,  # supplier turnaround of a customer's or DOA unit
     "unit_fate": 42,        # whether a tested unit must go to the supplier
     "doa_units": 43,        # whether a product sold is dead at first use, and when it is first used
     "purchasing": 44,       # purchasing's time on an overdue DOA unit, and exchange or refund
     "cancellations": 45,    # whether a paid repair's customer asks to cancel, and when
+    "satisfaction": 46,     # each case's answer at the satisfaction callback (by case number)
 }
 
 #: Values drawn per refill of a :class:`Sampler`.

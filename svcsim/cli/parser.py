@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from svcsim.cli import check, replications, run
+from svcsim.cli import batches, check, replications, run
 from svcsim.cli.reporting import add_report_options
 
 __all__ = ["build_parser"]
@@ -32,6 +32,7 @@ def build_parser(version: str) -> argparse.ArgumentParser:
     _add_scenario(sub)
     _add_compare(sub)
     _add_sweep(sub)
+    _add_batches(sub)
     return parser
 
 
@@ -59,6 +60,25 @@ def _add_check(sub: Any) -> None:
     limits.add_argument("--max-columns", dest="max_columns", type=int, default=2000, help="most columns in the header (default 2000)")
     add_report_options(command)
     command.set_defaults(handler=check.check_command)
+
+
+def _add_batches(sub: Any) -> None:
+    command = sub.add_parser(
+        "batches", help="flag production batches with too many fault reports (Poisson CUSUM)",
+        description="Count the fault reports of each production batch in an event log and flag the batches "
+        "whose reports run above their share (docs/explanation/batch-detection.md).")
+    command.add_argument("log", help="event log with a batch case attribute (canonical, or an export with --mapping)")
+    command.add_argument("--mapping", help="mapping file (TOML) naming the batch and model columns of an export")
+    command.add_argument("--scenario", help="take the installed base (batch sizes) from this scenario's [installed_base] "
+                         "(default: shares from the log's first --reference-days days)")
+    command.add_argument("--as-of", dest="as_of", help="as of this moment, with its offset (default: the last event)")
+    command.add_argument("--zone", default="Asia/Shanghai", help="time zone of the days counted (default Asia/Shanghai)")
+    command.add_argument("--false-alarms-per-year", dest="false_alarms_per_year", type=float, default=0.1,
+                         help="false flags per batch-year the thresholds are set for (default 0.1)")
+    command.add_argument("--shift", type=float, default=2.0, help="fault-rate ratio the test is tuned to (default 2)")
+    command.add_argument("--reference-days", dest="reference_days", type=int, default=56,
+                         help="without --scenario: days at the start of the log whose reports give the shares (default 56)")
+    command.set_defaults(handler=batches.batches_command)
 
 
 def _add_run(sub: Any) -> None:

@@ -76,8 +76,9 @@ def run_command(args: argparse.Namespace) -> int:
     print(format_stock_results(stock_results(run.log, as_of=run.end, result=result)))
     written: list[str] = []
     if out is not None:
+        base = getattr(run.scenario, "installed_base", None)
         kpis = monthly_kpis(run.log, as_of=run.end, zone=getattr(run.scenario, "timezone", "Asia/Shanghai"),
-                            result=result)
+                            result=result, installed_base=None if base is None else base.by_batch())
         written = write_tables(out, {"results.parquet": result.results, "summary.csv": result.summary, "kpis.csv": kpis},
                                log=_parquet_ready(run.log))
         print(f"\nwrote {', '.join(str(out / name) for name in written)}")

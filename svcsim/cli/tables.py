@@ -141,6 +141,7 @@ def format_monthly_kpis(frame: pd.DataFrame, *, top: int = 10) -> str:
             "returns": ("returns", _count), "returns_defective": ("defective", _count), "returns_doa": ("DOA items", _count),
             "bench_units_received": ("bench units", _count), "repair_success_rate": ("fixes held", _pct),
             "repairs_pending": ("pending", _count), "doa_rate": ("DOA rate", _pct),
+            "batch_flags": ("batch flags", _count),
         }
         for kpi, (label, fmt) in shown.items():
             values = col(kpi)
@@ -164,6 +165,10 @@ def format_monthly_kpis(frame: pd.DataFrame, *, top: int = 10) -> str:
                 "month": head["month"], "part": head["part"], "issued": head["value"].map(_count),
                 "expected": head["expected"].map(lambda v: f"{v:.1f}"), "p-value": head["p_value"].map(lambda v: f"{v:.2g}"),
             }).to_string(index=False))
+        batches = frame[(frame["kpi"] == "batch_flags") & frame["note"].notna()] if len(frame) else frame
+        if len(batches):
+            lines.append("Batch-fault flags (Poisson CUSUM; docs/explanation/batch-detection.md)")
+            lines += [f"  {m}: {n}" for m, n in zip(batches["month"], batches["note"], strict=True)]
     if skipped:
         lines.append(format_skipped(skipped))
     return "\n".join(lines)

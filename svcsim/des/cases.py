@@ -35,6 +35,8 @@ class CaseBook:
     that the same call takes the same branches under any staffing.
     ``item_part`` and ``item_kind`` hold the SKU index and the kind
     (one of :data:`ITEM_KINDS`) of each item case, by case number.
+    ``batch`` holds the installed-base batch index of a case's device, by
+    case number (empty without an installed base; sale calls have none).
     """
 
     def __init__(self) -> None:
@@ -51,6 +53,7 @@ class CaseBook:
         self.chance: tuple[list[float], ...] = tuple([] for _ in range(N_CHANCES))
         self.item_part: dict[int, int] = {}
         self.item_kind: dict[int, int] = {}
+        self.batch: dict[int, int] = {}
 
     def __len__(self) -> int:
         return len(self.kind)
@@ -82,6 +85,8 @@ class CaseBook:
         if sku >= 0:
             self.item_part[item] = sku
         self.item_kind[item] = kind
+        if parent in self.batch:
+            self.batch[item] = self.batch[parent]
         return item
 
 

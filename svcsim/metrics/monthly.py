@@ -15,7 +15,9 @@ One row per local calendar month x KPI (x part where it applies). The KPIs
   issued parts that proved dead when fitted (overall and per part);
 - ``part_usage``: issues per SKU against an expected number, Poisson p-value;
 - ``slow_moving_stock`` (per SKU) and ``slow_moving_skus`` (count): no issue
-  in the last ``slow_days`` days at the month's end.
+  in the last ``slow_days`` days at the month's end;
+- ``batch_flags``: the batch-fault flags raised in the month
+  (:func:`svcsim.metrics.batches.batch_flags`), listed in the note.
 
 A KPI whose columns or activities the log lacks is left out and listed, with
 the reason, in ``frame.attrs["skipped"]`` (and by :func:`kpi_availability`).
@@ -31,6 +33,7 @@ import pandas as pd
 from svcsim.eventlog.log import EventLog
 from svcsim.metrics._log import DEFAULT_ZONE, Window, as_of_stamp, events_until, month_table
 from svcsim.metrics._rows import KPI_COLUMNS
+from svcsim.metrics.batches import flag_rows
 from svcsim.metrics.repairs import repair_success
 from svcsim.metrics.returns import dead_spare_rate, doa_rate, return_volume
 from svcsim.metrics.usage import known_skus, part_usage, slow_moving_stock
@@ -47,13 +50,16 @@ KPIS: dict[str, str] = {
     "returns_customer_unit": "of which customers' units sent to the supplier (item_kind 'customer_unit')",
     "returns_doa": "of which DOA units, new products dead at first use (item_kind 'doa_unit')",
     "bench_units_received": "carried-in and mailed-in units received (unit_received)",
-    "repair_success_rate": "fixes that held / fixes decided (rules software-72h, hardware-7d)",
+    "repair_success_rate": "fixes that held / fixes decided, field and bench (rules software-72h, hardware-7d)",
     "repairs_pending": "fixes whose recurrence window is still open at as_of",
+    "repair_success_field": "of which field fixes (cases with no unit_received)",
+    "repair_success_bench": "of which bench fixes (cases whose unit was received at a repair point)",
     "doa_rate": "DOA units per product sold, by the month of the sale (the document's DOA rate)",
     "dead_spare_rate": "share of the parts issued in the month that proved dead when fitted",
     "part_usage": "parts issued per SKU against the expected number (Poisson p-value)",
     "slow_moving_stock": "per SKU: days since its last issue at the month's end",
     "slow_moving_skus": "SKUs with no issue in the last slow_days days",
+    "batch_flags": "production batches flagged for too many fault reports (Poisson CUSUM), listed in the note",
 }
 
 
@@ -69,6 +75,7 @@ def monthly_kpis(
     usage_alpha: float = 0.01,
     catalogue: Iterable[str] | None = None,
     result: CheckResult | None = None,
+    installed_base: Mapping[str, float] | None = None,
 ) -> pd.DataFrame:
     """The supervisor's monthly KPIs of ``log`` as of ``as_of`` (aware; default: the last event).
 
@@ -97,6 +104,10 @@ def monthly_kpis(
         :func:`svcsim.check` of the same ``log`` and ``rules``: its fix
         verdicts are used instead of judging the log again; ``as_of`` then
         defaults to ``result.as_of``.
+    installed_base:
+        batch -> installed units (or share) for the batch-fault flags
+        (default: shares from the log's first weeks, see
+        :func:`svcsim.metrics.batches.batch_flags`).
 
     Returns
     -------
@@ -135,6 +146,9 @@ def monthly_kpis(
     parts += rows
     skipped |= skips
     rows, skips = slow_moving_stock(log, events, table, window, slow_days=slow_days, skus=skus)
+    parts += rows
+    skipped |= skips
+    rows, skips = flag_rows(log, stamp, codes, zone, installed_base)
     parts += rows
     skipped |= skips
 

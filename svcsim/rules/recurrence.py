@@ -41,7 +41,7 @@ def evaluate_recurrence(rule: RecurrenceRule, log: PreparedLog, rules: RuleSet) 
     applies = applies_per_case(rule, log, rules)
     from svcsim.rules.columnar import kernels  # numba loads on first use
 
-    fix_case, fix_t = kernels.fixes_inside(log.positions([rule.after]), log.case, log.t, applies)
+    fix_case, fix_t = kernels.fixes_inside(log.positions(rule.after), log.case, log.t, applies)
     window = to_ns(rule.window)
     if cal is not None:
         cal.check_covered(fix_t, what=f"fix of rule '{rule.id}'")
@@ -144,7 +144,7 @@ def _recurrence_of_case(rule: RecurrenceRule, case: CaseEvents, repeats_by_key: 
     key = tuple(case.attrs.get(k) for k in rule.key)
     window = to_ns(rule.window)
     out = []
-    fixes = [t for t, a in case.events if a == rule.after]
+    fixes = [t for t, a in case.events if a in rule.after]
     for number, fix in enumerate(fixes, start=1):
         closes = advanced(cal, rule.basis, fix, window)
         if cal is not None and closes == NAT:  # the window closes after the calendar's years: not judged

@@ -307,16 +307,27 @@ def _clock(start: list[str], stop: list[str]) -> ActivitySequence:
 
 
 class RecurrenceRule(RuleSpec):
-    """After each ``after`` event (a fix), no ``repeat`` event on the same ``key`` within ``window``."""
+    """After each ``after`` event (a fix), no ``repeat`` event on the same ``key`` within ``window``.
+
+    ``after`` is one activity or several (a field repair's ``completed`` and
+    a bench repair's ``repaired``): each of them in a case is a fix.
+    """
 
     kind: Literal["recurrence"]
-    after: str
+    after: Activities
     repeat: Activities
     key: list[str]
     window: Duration
 
+    @field_validator("after")
+    @classmethod
+    def _a_fix(cls, value: list[str]) -> list[str]:
+        if not value:
+            raise ValueError("is empty: a recurrence rule needs at least one fix activity, e.g. \"completed\"")
+        return value
+
     def activities(self) -> set[str]:
-        return super().activities() | {self.after} | set(self.repeat)
+        return super().activities() | set(self.after) | set(self.repeat)
 
 
 class ForbiddenRule(RuleSpec):

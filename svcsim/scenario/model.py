@@ -23,6 +23,7 @@ from svcsim.errors import InputError
 from svcsim.scenario.distribution import Dist, expon_minutes
 from svcsim.scenario.frozen import Frozen as _Frozen
 from svcsim.scenario.frozen import hours_ok as _hours_ok
+from svcsim.scenario.installed_base import InstalledBaseField
 from svcsim.scenario.run_settings import RunSettings
 from svcsim.scenario.staffing import (
     ASSIGNMENTS,
@@ -238,6 +239,12 @@ class Probabilities(_Frozen):
         "a DOA unit not back from the supplier in 30 days is exchanged by purchasing (else refunded)"))
     cancel_request: float = Field(0.0, ge=0, le=1, description=(
         "a customer who accepted a paid repair's quote later asks to cancel it"))
+    dissatisfied: float = Field(0.02, ge=0, le=1, description=(
+        "a customer says at the callback they are not satisfied, when nothing went wrong"))
+    dissatisfied_per_missed_target: float = Field(0.15, ge=0, le=1, description=(
+        "added to that chance for each target the ticket missed"))
+    dissatisfied_repeat_fault: float = Field(0.25, ge=0, le=1, description=(
+        "added to that chance when the ticket is a repeat fault (it follows a failed fix)"))
 
 
 def _days(dist: str, **params: float) -> Dist:
@@ -374,6 +381,7 @@ class Scenario(_Frozen):
     patience: Dist | Literal["none"] | None = Field(default_factory=lambda: expon_minutes(3.0))
     spares: Spares = Field(default_factory=Spares)
     run: RunSettings = Field(default_factory=RunSettings)
+    installed_base: InstalledBaseField = None  # products and batches, svcsim.scenario.installed_base
 
     @field_validator("timezone")
     @classmethod

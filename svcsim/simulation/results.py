@@ -4,7 +4,8 @@ The events become the canonical :class:`~svcsim.EventLog` (categorical case
 ids, activities and resources; UTC timestamps; ``seq`` the order of
 narration; ``reason`` where a fact has one; ``part``, the SKU, on the spares
 events). The case book becomes the cases table (items carry their ``part``
-and ``item_kind``). The stock table has one row per part: demands and fill
+and ``item_kind``; with an installed base every device case its ``model``
+and ``batch``). The stock table has one row per part: demands and fill
 rate counted from the log, end levels read from the store. Utilisation per
 role is computed from the busy records by :mod:`svcsim.simulation.utilisation`.
 """
@@ -67,8 +68,12 @@ def _by_index(n: int, values: dict[int, int]) -> list[int]:
 
 
 def event_log(rec: Recorder, book: CaseBook, clock: SimClock, zones: list[str],
-              skus: list[str] | None = None) -> EventLog:
-    """The run's event log in the canonical shape (``skus``: the part names, by index)."""
+              skus: list[str] | None = None, batches: list[tuple[str, str]] | None = None) -> EventLog:
+    """The run's event log in the canonical shape (``skus``: the part names, by index).
+
+    ``batches``: the installed base's ``(model, batch)`` by batch index; the
+    cases then get ``model`` and ``batch`` columns (none without it).
+    """
     skus = [] if skus is None else list(skus)
     n = len(rec.events)
     flat = np.fromiter(itertools.chain.from_iterable(rec.events), dtype=float, count=4 * n).reshape(n, 4)
@@ -109,7 +114,18 @@ def event_log(rec: Recorder, book: CaseBook, clock: SimClock, zones: list[str],
         "part": _coded(_by_index(len(names), book.item_part), skus),
         "item_kind": _coded(_by_index(len(names), book.item_kind), list(ITEM_KINDS)),
     })
+    if batches is not None:
+        _add_batches(cases, book, batches)
     return EventLog.from_frames(events, cases)
+
+
+def _add_batches(cases: pd.DataFrame, book: CaseBook, batches: list[tuple[str, str]]) -> None:
+    """The ``model`` and ``batch`` case columns from the book's batch indices (missing: no device)."""
+    codes = np.asarray(_by_index(len(cases), book.batch), dtype=np.int32)
+    models = list(dict.fromkeys(m for m, _ in batches))
+    model_of = np.array([models.index(m) for m, _ in batches] + [-1], dtype=np.int32)
+    cases["model"] = _coded(model_of[codes], models)
+    cases["batch"] = _coded(codes, [b for _, b in batches])
 
 
 def busy_table(rec: Recorder) -> pd.DataFrame:

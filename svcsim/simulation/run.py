@@ -30,6 +30,7 @@ from svcsim.simulation.judged import (
 )
 from svcsim.simulation.results import busy_table, event_log, stock_table
 from svcsim.simulation.results import stock_trace as trace_table
+from svcsim.simulation.satisfaction import answers
 from svcsim.simulation.utilisation import DutyGroups, role_utilisation
 from svcsim.simulation.world import _in_minutes, build_world
 from svcsim.streams import Streams
@@ -156,9 +157,17 @@ def simulate(scenario: Scenario | SinglePart | str | Path, seed: int = 0, replic
     begin = float(clock.minute(scenario.start, 0)) if warm else 0.0
     new_buys_before = _run_through(env, clock, begin, world.store, progress)
     world.calls.flush(clock.horizon)
-    full = event_log(recorder, world.book, clock, world.zones, world.store.skus)
+    base = scenario.installed_base
+    full = event_log(recorder, world.book, clock, world.zones, world.store.skus,
+                     batches=None if base is None else [(b.model, b.batch) for b in base.batches])
     start = clock.start + pd.Timedelta(minutes=begin)
     end = clock.start + pd.Timedelta(minutes=clock.horizon)
+    p = scenario.probabilities
+    if p.dissatisfied or p.dissatisfied_per_missed_target or p.dissatisfied_repeat_fault:
+        from svcsim.scenario.judging import scenario_rules
+
+        rules = scenario_rules(scenario, (clock.start.year, (end - pd.Timedelta(nanoseconds=1)).year))
+        full = answers(full, rules, p, seed=int(seed), replication=int(replication), as_of=end)
     log = judged_log(full, start) if warm else full
     busy = judged_busy(busy_table(recorder), begin)
     groups = judged_groups(world.groups, begin)

@@ -27,7 +27,7 @@ from svcsim.processes.aftercare import Aftercare
 from svcsim.processes.appointments import Appointments
 from svcsim.processes.back_office import FOLLOW_UP, BackOffice
 from svcsim.processes.bench_engineers import BenchShop
-from svcsim.processes.callers import arrivals, draw_calls
+from svcsim.processes.callers import arrivals, draw_calls, draw_installed_base
 from svcsim.processes.cancellations import Cancellations
 from svcsim.processes.dispatch_policies import ASSIGNMENTS, TICKET_ORDERS
 from svcsim.processes.dispatchers import SHARED, DispatchBoard, dispatcher
@@ -304,6 +304,15 @@ def build_world(env: simpy.Environment, scenario: Scenario, streams: Streams, cl
         handle=scenario.times.handle.frozen(),
         patience=None if scenario.patience is None else scenario.patience.frozen(),
     )
+    base = scenario.installed_base
+    extra = None if base is None else draw_installed_base(
+        book, streams, plan, clock.hourly_rates(scenario.demand), shares=np.array(base.shares()),
+        multipliers=np.array(base.multipliers(clock.days, scenario.start)),
+        mix=np.array([scenario.demand.mix.get(k, 0.0) for k in CALL_KINDS]),
+        zones=np.array([scenario.demand.zones[z] for z in zones]),
+        p_software=p.software_fault, p_urgent=p.urgent, p_warranty=p.in_warranty,
+        handle=scenario.times.handle.frozen(),
+        patience=None if scenario.patience is None else scenario.patience.frozen())
     d = draws(scenario, streams)
     rosters = Rosters(rec, clock)
 
@@ -419,6 +428,8 @@ def build_world(env: simpy.Environment, scenario: Scenario, streams: Streams, cl
         table["spares_admin"] = table.pop("spares_admin")
         table["purchasing"] = table.pop("purchasing")
     env.process(arrivals(env, plan, calls, rec))
+    if extra is not None:  # a batch's raised fault rate: its extra calls
+        env.process(arrivals(env, extra, calls, rec))
     return World(book=book, calls=calls, zones=zones, duty=duty, staff=staff, groups=groups, store=store)
 
 

@@ -36,7 +36,8 @@ def test_months_are_local_calendar_months_and_partial_ones_are_marked(kpis):
     assert list(months["partial"]) == [True, False, True]
     assert months["observed_days"].tolist() == pytest.approx([26.625, 28.0, 19.5])
     assert str(months["month_start"].iloc[1]) == "2026-02-01 00:00:00+08:00"
-    assert kpis.attrs["skipped"] == {}
+    assert list(kpis.attrs["skipped"]) == ["batch_flags"]  # the story has no batches: said, not left empty
+    assert "no batch attribute" in kpis.attrs["skipped"]["batch_flags"]
 
 
 def test_return_volume_counts_items_by_the_month_they_were_received(kpis):
@@ -182,3 +183,36 @@ def test_spares_budget_per_sku():
     assert budget.loc["C", "resupply_basis"] == "catalogue lead time" and budget.loc["C", "budget"] == 0
     assert budget.loc["TOTAL", "budget"] == pytest.approx(a["budget"])
     assert "1 SKU(s)" in budget.loc["TOTAL", "note"]
+
+
+def test_repair_success_judges_field_and_bench_fixes_apart_and_together():
+    """March: field F1 (software) fails (same fault again in 2 days), F2 holds; bench B1 (hardware, no part)
+    fails (again in 5 days), B2 holds. Together 2 of 4 held; field 1 of 2, bench 1 of 2."""
+    from metriclogs import story
+
+    log = story([
+        ("F1", "ticket_logged", "2026-03-02 09:00"), ("F1", "dispatched", "2026-03-02 09:30"),
+        ("F1", "arrived_on_site", "2026-03-02 10:00"), ("F1", "completed", "2026-03-02 11:00"),
+        ("F3", "ticket_logged", "2026-03-04 09:00"),   # F1's device and fault again within 72 h
+        ("F2", "ticket_logged", "2026-03-03 09:00"), ("F2", "dispatched", "2026-03-03 09:30"),
+        ("F2", "arrived_on_site", "2026-03-03 10:00"), ("F2", "completed", "2026-03-03 11:00"),
+        ("B1", "ticket_logged", "2026-03-05 09:00"), ("B1", "unit_received", "2026-03-06 09:00"),
+        ("B1", "repaired", "2026-03-06 15:00"), ("B1", "unit_shipped", "2026-03-06 16:00"),
+        ("B3", "ticket_logged", "2026-03-11 09:00"),   # B1's device and fault again within 7 days
+        ("B2", "ticket_logged", "2026-03-05 10:00"), ("B2", "unit_received", "2026-03-06 10:00"),
+        ("B2", "repaired", "2026-03-06 16:00"), ("B2", "unit_shipped", "2026-03-07 16:00"),
+        ("X", "call_received", "2026-03-31 12:00"),
+    ], {
+        "F1": {"case_type": "ticket", "fault": "software", "device_id": "D1"},
+        "F3": {"case_type": "ticket", "fault": "software", "device_id": "D1", "parent_id": "F1"},
+        "F2": {"case_type": "ticket", "fault": "software", "device_id": "D2"},
+        "B1": {"case_type": "ticket", "fault": "hardware", "device_id": "D3", "channel": "carry_in"},
+        "B3": {"case_type": "ticket", "fault": "hardware", "device_id": "D3", "parent_id": "B1"},
+        "B2": {"case_type": "ticket", "fault": "hardware", "device_id": "D4", "channel": "mail_in"},
+        "X": {"case_type": "ticket"},
+    })
+    kpis = monthly_kpis(log)
+    got = {kpi: (one(kpis, "2026-03", kpi)["numerator"], one(kpis, "2026-03", kpi)["denominator"])
+           for kpi in ("repair_success_rate", "repair_success_field", "repair_success_bench")}
+    assert got == {"repair_success_rate": (2, 4), "repair_success_field": (1, 2), "repair_success_bench": (1, 2)}
+    assert one(kpis, "2026-03", "repair_success_bench")["flag"]

@@ -52,7 +52,9 @@ def test_stock_results_on_the_uci_log_say_why_they_are_empty(uci_log):
 
 def test_kpi_availability_lists_every_kpi():
     table = kpi_availability(center_story())
-    assert table["kpi"].tolist() == list(KPIS) and table["available"].all()
+    assert table["kpi"].tolist() == list(KPIS)
+    assert table.set_index("kpi")["available"].drop("batch_flags").all()  # the story has no batches
+    assert "no batch attribute" in table.set_index("kpi").loc["batch_flags", "reason"]
 
 
 def test_a_log_without_item_kind_keeps_the_total_and_skips_the_split():
@@ -77,7 +79,7 @@ def test_item_kind_and_part_kept_on_the_rows_of_a_flat_log_are_used():
     flat = svcsim.EventLog.from_flat(frame)
     assert "item_kind" not in flat.cases.columns
     kpis = monthly_kpis(flat)
-    assert kpis.attrs["skipped"] == {}
+    assert list(kpis.attrs["skipped"]) == ["batch_flags"]  # no batches in this log
     doa = kpis[(kpis["kpi"] == "dead_spare_rate") & kpis["part"].isna()]
     assert doa["value"].tolist()[-1] == 0.5
 

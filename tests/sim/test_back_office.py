@@ -11,6 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from svcsim import check, load_scenario, simulate, with_changes
 from svcsim.cli import main
@@ -130,3 +132,67 @@ def test_a_doa_rate_without_sales_is_refused_in_one_line(tmp_path, capsys):
     assert main(["run", str(path), "--days", "2"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "probabilities.doa_unit" in err[0] and "sale" in err[0], err
+
+
+TINY = load_scenario("tiny")
+
+
+@st.composite
+def back_offices(draw):
+    changes = {
+        "spares.store": draw(st.sampled_from(["unlimited", "base_stock"])),
+        "spares.administrators": draw(st.integers(0, 2)),
+        "spares.purchasing": draw(st.integers(0, 1)),
+        "spares.unit_turnaround": {"dist": "lognorm", "s": 0.8, "scale": draw(st.floats(0.5, 20.0))},
+        "staffing.bench_engineers": draw(st.integers(0, 2)),
+        "probabilities.unit_to_supplier_software": draw(st.floats(0.0, 1.0)),
+        "probabilities.unit_to_supplier_hardware": draw(st.floats(0.0, 1.0)),
+        "probabilities.doa_unit": draw(st.sampled_from([0.0, 0.2, 0.6])),
+        "probabilities.cancel_request": draw(st.sampled_from([0.0, 0.3, 1.0])),
+        "probabilities.in_warranty": draw(st.floats(0.0, 1.0)),
+        "times.cancel_request": {"dist": "expon", "scale": draw(st.floats(10.0, 3000.0))},
+        "times.first_use_days": {"dist": "uniform", "loc": 0.0, "scale": draw(st.floats(0.1, 5.0))},
+    }
+    return with_changes(TINY, changes), draw(st.integers(0, 2**16)), draw(st.integers(5, 45))
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(back_offices())
+def test_units_and_cancellations_keep_their_order_on_random_centers(case):
+    """Every unit ends once (back, exchanged, refunded) or is still in the loop; no cancellation after the start.
+
+    A customer's unit goes back to its ticket only after it returned; a refused cancellation is never
+    followed by an accepted one, and an accepted one has no repair, no part and no completion after it.
+    """
+    scenario, seed, days = case
+    run = simulate(scenario, seed=seed, days=days)
+    stories = _stories(run)
+    cases = run.cases.assign(case_id=run.cases["case_id"].astype(str)).set_index("case_id")
+    kinds = cases["item_kind"].astype(str)
+    for unit in cases.index[kinds.isin(["customer_unit", "doa_unit"])]:
+        story = stories[unit]
+        assert story[0] == "item_received" and story.count("item_received") == 1
+        assert story.count("sent_to_vendor") <= 1 and "scrapped" not in story
+        ends = [a for a in story if a in ("returned_from_vendor", "exchanged", "refunded")]
+        assert len(ends) <= 1 and (not ends or "sent_to_vendor" in story[:story.index(ends[0])]), story
+        if kinds[unit] == "customer_unit":
+            assert not ({"exchanged", "refunded"} & set(story))
+            ticket = stories[str(cases.at[unit, "parent_id"])]
+            if "unit_shipped" in ticket[ticket.index("repair_started"):]:
+                assert ends, (story, ticket)  # shipped back only once it came back
+    for story in stories:
+        if "cancelled" in story:
+            assert "cancel_refused" not in story
+            assert not {"repair_started", "part_requested"} & set(story[:story.index("cancelled")]), story
+            assert not {"repair_started", "repaired", "completed"} & set(story[story.index("cancelled"):]), story
+        if "cancel_refused" in story:
+            assert "repair_started" in story[:story.index("cancel_refused")], story
+
+
+def test_a_negative_packing_time_is_refused_in_one_line(tmp_path, capsys):
+    path = tmp_path / "center.toml"
+    path.write_text('extends = "baseline"\n[times]\npacking = { dist = "norm", loc = -5.0, scale = 1.0 }\n',
+                    encoding="utf-8")
+    assert main(["run", str(path), "--days", "2"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "center.toml" in err[0] and "times.packing" in err[0], err
