@@ -39,6 +39,7 @@ __all__ = [
     "load_scenario",
     "read_log",
     "replicate",
+    "report",
     "simulate",
     "sweep",
     "with_changes",

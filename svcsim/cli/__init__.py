@@ -47,6 +47,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "command", None):
         parser.print_help()
         return 0
+    args.argv = list(sys.argv[1:] if argv is None else argv)  # the command line a report says produced it
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("always", InputWarning)

@@ -16,6 +16,7 @@ import argparse
 from importlib import resources
 
 from svcsim.cli.arguments import check_at_least_one, check_out_folder
+from svcsim.cli.reporting import report_after, requirements
 from svcsim.errors import InputError
 
 __all__ = ["SAMPLE_LOG", "check_command"]
@@ -31,6 +32,7 @@ def check_command(args: argparse.Namespace) -> int:
     check_at_least_one(args, "top")
     limits = _limits(args)
     out = check_out_folder(args.out)
+    requirements(args)  # the rule ids are checked against the rules file once it is read
     from svcsim.eventlog.time import to_as_of_ns
 
     to_as_of_ns(args.as_of)  # a malformed --as-of is refused before the log is read
@@ -43,6 +45,7 @@ def check_command(args: argparse.Namespace) -> int:
     from svcsim.rules import check, load_rules
 
     rules = load_rules(args.rules)  # first: its calendars say which rows can be judged
+    requirements(args, lambda: list(rules.titles()))
     if args.log is None:
         with resources.as_file(resources.files("svcsim.data").joinpath(SAMPLE_LOG)) as path:
             log, report = screen_log(read_log(path), rules, source=SAMPLE_LOG)
@@ -81,6 +84,8 @@ def check_command(args: argparse.Namespace) -> int:
             tables |= {"validation.json": report.to_json(), "issues.csv": report.issues}
         written = write_tables(out, tables)
         print(f"\nwrote {', '.join(written)} to {out}")
+    report_after(args, result, out, written if out is not None else [], validation=report, kpis=kpis,
+                 source=SAMPLE_LOG if args.log is None else str(args.log))
     return 0
 
 

@@ -11,6 +11,7 @@ import argparse
 from typing import Any
 
 from svcsim.cli import batches, check, replications, run
+from svcsim.cli.reporting import add_report_options
 
 __all__ = ["build_parser"]
 
@@ -57,6 +58,7 @@ def _add_check(sub: Any) -> None:
     limits.add_argument("--max-field-mib", dest="max_field_mib", type=float, default=1.0,
                         help="longest CSV cell, in Mi characters (default 1)")
     limits.add_argument("--max-columns", dest="max_columns", type=int, default=2000, help="most columns in the header (default 2000)")
+    add_report_options(command)
     command.set_defaults(handler=check.check_command)
 
 
@@ -95,6 +97,7 @@ def _add_run(sub: Any) -> None:
                          "(with --replications: the replication table and its summary)")
     command.add_argument("--quiet", action="store_true", help="no progress bar")
     _replication_options(command, replications_default=1)  # --replications 1 keeps the single run
+    add_report_options(command)
     command.set_defaults(handler=run.run_command)
 
 
@@ -163,3 +166,4 @@ def _many_run_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     parser.add_argument("--out", help="write the tidy results, the summary (CSV) and figures here")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_report_options(parser)

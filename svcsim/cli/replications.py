@@ -27,6 +27,7 @@ from svcsim.cli.arguments import (
     days_named,
     parse_grid,
 )
+from svcsim.cli.reporting import builtin_targets, report_after, requirements
 from svcsim.errors import InputError
 
 __all__ = ["compare_command", "default_cache_folder", "run_replications", "sweep_command"]
@@ -46,6 +47,7 @@ def _check_common(args: argparse.Namespace) -> Path | None:
     check_non_negative(args, "seed", "warmup_days")
     if not args.no_cache:
         check_out_folder(args.cache, "--cache")
+    requirements(args, builtin_targets)
     return check_out_folder(args.out)
 
 
@@ -110,9 +112,11 @@ def run_replications(args: argparse.Namespace) -> int:
     print(f"{result.scenario}: {result.replications} replications of {result.days} days, seed {result.seed}{warm}; "
           f"{_tally(result, cache)}\n")
     print(format_confidence_table(summary))
+    written: list[str] = []
     if out is not None:
         written = write_tables(out, {"replications.csv": result.results, "summary.csv": summary})
         print(f"\nwrote {', '.join(str(out / name) for name in written)}")
+    report_after(args, result, out, written, summary=summary)
     return 0
 
 
@@ -135,10 +139,12 @@ def compare_command(args: argparse.Namespace) -> int:
           f"(common random numbers), seed {result.a.seed}; {result.a.computed} simulated, {result.a.loaded} from the cache")
     print(f"warm-up (simulated, not judged): A {result.a.warmup_days:g} days, B {result.b.warmup_days:g} days\n")
     print(format_comparison(table))
+    written: list[str] = []
     if out is not None:
         written = write_tables(out, {"comparison.csv": table,
                                      "replications.csv": pd.concat([result.a.results, result.b.results])})
         print(f"\nwrote {', '.join(str(out / name) for name in written)}")
+    report_after(args, result, out, written, summary=table)
     return 0
 
 
@@ -169,10 +175,12 @@ def sweep_command(args: argparse.Namespace) -> int:
     print(f"{len(result.points)} points x {result.replications} replications, seed {result.seed}, "
           f"warm-up {warm} days (simulated, not judged); {_tally(result, cache)}\n")
     print(format_sweep(summary, result.fields, args.metric))
+    written: list[str] = []
     if out is not None:
         written = write_tables(out, {"results.csv": result.results, "summary.csv": summary, "points.csv": result.points,
                                      "attainment.png": result.plot(rules=rules)})
         print(f"\nwrote {', '.join(written)} to {out}")
+    report_after(args, result, out, written, summary=summary)
     return 0
 
 

@@ -32,6 +32,7 @@ from svcsim.cli.arguments import (
     check_out_folder,
     days_named,
 )
+from svcsim.cli.reporting import builtin_targets, report_after, requirements
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -46,6 +47,7 @@ def run_command(args: argparse.Namespace) -> int:
     check_at_least_one(args, "days", "replications", "jobs")
     check_non_negative(args, "seed", "replication", "warmup_days")
     out = check_out_folder(args.out)
+    requirements(args, builtin_targets)
 
     from svcsim.cli.output import write_tables
     from svcsim.cli.tables import format_stock_results, format_summary, format_utilisation
@@ -58,7 +60,8 @@ def run_command(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     with days_named(args.days):
         run = simulate(scenario, seed=args.seed, replication=args.replication, days=args.days,
-                       warmup_days=args.warmup_days, progress=None if args.quiet else progress_bar("days"))
+                       warmup_days=args.warmup_days, progress=None if args.quiet else progress_bar("days"),
+                       stock_trace=bool(args.report))  # the report draws stock over time
     result = run.check()
     seconds = time.perf_counter() - start
     calls = int((run.events["activity"] == "call_received").sum())
@@ -71,6 +74,7 @@ def run_command(args: argparse.Namespace) -> int:
     print(format_utilisation(run.utilisation))
     print()
     print(format_stock_results(stock_results(run.log, as_of=run.end, result=result)))
+    written: list[str] = []
     if out is not None:
         base = getattr(run.scenario, "installed_base", None)
         kpis = monthly_kpis(run.log, as_of=run.end, zone=getattr(run.scenario, "timezone", "Asia/Shanghai"),
@@ -78,6 +82,7 @@ def run_command(args: argparse.Namespace) -> int:
         written = write_tables(out, {"results.parquet": result.results, "summary.csv": result.summary, "kpis.csv": kpis},
                                log=_parquet_ready(run.log))
         print(f"\nwrote {', '.join(str(out / name) for name in written)}")
+    report_after(args, run, out, written, check=result)
     return 0
 
 

@@ -1,0 +1,151 @@
+"""The data behind each section of the manager's report, and the report's command-line mistakes.
+
+Golden tests on hand-made tables (busy time, stock levels, vendor ageing,
+attainment against a requirement), then the report's tables checked against
+the tables the commands wrote (one computation, not two), the sections a
+result without parts or vendor items leaves out, and a page that cannot be
+written: one line, exit status 2, the ``--out`` tables already there.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import svcsim
+from svcsim.cli import main
+from svcsim.report import attainment
+from svcsim.report.busy import busy_by_day, busy_by_hour, hourly_busy
+from svcsim.report.single import stock_levels, vendor_ageing
+from tests.reports import made_reports
+
+
+def test_busy_time_is_split_exactly_at_the_hours():
+    """Golden: one operator busy 00:30-01:30 and two 01:00-02:00 on day 1 -> 0.5, 2.5 hours' worth, then none."""
+    busy = pd.DataFrame({"role": ["operators"] * 3, "start": [30.0, 60.0, 60.0], "end": [90.0, 120.0, 120.0]})
+    hourly = hourly_busy(busy, days=1)
+    assert hourly["busy_staff"].round(6).tolist()[:3] == [0.5, 2.5, 0.0]
+    assert hourly["busy_staff"].sum() == pytest.approx(3.0)  # 180 busy minutes = 3 staff-hours
+    assert busy_by_day(hourly)["busy_staff"].tolist() == pytest.approx([3.0 / 24])
+    by_hour = busy_by_hour(hourly, start_hour=8)  # the run started at 08:00 local
+    assert by_hour.set_index("hour_of_day").loc[[8, 9], "busy_staff"].tolist() == pytest.approx([0.5, 2.5])
+
+
+def test_stock_levels_are_the_last_change_before_each_days_end():
+    """Golden: 4 on hand until minute 2000 (then 3), one at the vendor from minute 100 -> days 0, 1, 2."""
+    trace = pd.DataFrame({"minute": [0.0, 100.0, 2000.0], "sku": ["P1"] * 3, "on_hand": [4, 4, 3], "at_vendor": [0, 1, 1]})
+    levels = stock_levels(trace, days=2)
+    assert levels[["day", "on_hand", "at_vendor"]].values.tolist() == [[0, 4, 0], [1, 4, 1], [2, 3, 1]]
+    assert stock_levels(None, days=2).empty
+
+
+def test_vendor_ageing_reads_the_all_parts_row():
+    """Golden: the ALL row's past_* columns, in ladder order."""
+    stock = pd.DataFrame({"part": ["P1", "ALL"], "past_vendor_3d": [2, 5], "past_vendor_7d": [1, 3], "at_vendor": [2, 6]})
+    ageing = vendor_ageing(stock)
+    assert ageing.values.tolist() == [["vendor_3d", 5], ["vendor_7d", 3]]
+
+
+def test_a_single_run_is_green_or_red_on_its_attainment_and_not_yet_due_is_named():
+    """Golden: 95 % against 90 required is met, 80 % against 90 is not, a rule with nothing due says so."""
+    summary = pd.DataFrame({"rule_id": ["a", "b", "c"], "title": ["A", "B", "C"], "attainment_pct": [95.0, 80.0, np.nan],
+                            "decided": [20, 10, 0], "verdict": ["", "", "not yet due"]})
+    table = attainment.from_single(summary, {"a": 90, "b": 90, "c": 90})
+    assert table["meets"].tolist() == ["True", "False", ""]
+    assert table["verdict"].tolist() == ["", "", "not yet due"]
+    assert table["due"].tolist() == [20, 10, 0]
+
+
+def test_replications_are_judged_on_the_whole_interval():
+    """Golden: an interval above the requirement is green, below it red, across it unsure."""
+    rows = []
+    for rule, (low, mean, high) in {"a": (91, 93, 95), "b": (80, 83, 86), "c": (85, 90, 95)}.items():
+        rows += [{"kind": "attainment_pct", "subject": rule, "n": 5, "mean": mean, "ci_low": low, "ci_high": high},
+                 {"kind": "due_count", "subject": rule, "n": 5, "mean": 40.0, "ci_low": 30.0, "ci_high": 50.0}]
+    rows.append({"kind": "due_count", "subject": "d", "n": 5, "mean": 0.0, "ci_low": 0.0, "ci_high": 0.0})
+    table = attainment.from_replications(pd.DataFrame(rows), {}, {"a": 90, "b": 90, "c": 90})
+    assert table.set_index("rule_id")["meets"].to_dict() == {"a": "True", "b": "False", "c": "unsure", "d": ""}
+    assert table.set_index("rule_id").loc["d", "verdict"] == "not yet due"
+
+
+def test_a_requirement_on_an_unknown_target_or_out_of_range_is_refused():
+    with pytest.raises(svcsim.InputError, match="no such target"):
+        attainment.check_requirements({"nope": 90}, ["a"])
+    with pytest.raises(svcsim.InputError, match="0 to 100"):
+        attainment.check_requirements({"a": 120}, ["a"])
+
+
+def test_the_report_tables_are_the_commands_tables_not_a_second_computation():
+    """attainment.csv repeats summary.csv; difference.csv repeats comparison.csv; sweep.csv repeats summary.csv."""
+    made = made_reports()
+    run_out, cmp_out, sweep_out = made["run"][1], made["compare"][1], made["sweep"][1]
+    summary = pd.read_csv(run_out / "summary.csv").set_index("rule_id")
+    shown = pd.read_csv(run_out / "attainment.csv").set_index("rule_id")
+    pd.testing.assert_series_equal(shown["attainment_pct"], summary["attainment_pct"], check_names=False)
+    assert (shown.loc["arrive-20min", "required_pct"], shown.loc["dispatch-4h", "required_pct"]) == (80.0, 95.0)
+    comparison = pd.read_csv(cmp_out / "comparison.csv")
+    comparison = comparison[comparison["kind"] == "attainment_pct"].set_index("subject")
+    difference = pd.read_csv(cmp_out / "difference.csv").set_index("rule_id")
+    for column in ("mean_a", "mean_b", "difference", "ci_low", "ci_high"):
+        pd.testing.assert_series_equal(difference[column], comparison[column], check_names=False)
+    swept = pd.read_csv(sweep_out / "sweep.csv")
+    written = pd.read_csv(sweep_out / "summary.csv")
+    written = written[written["kind"] == "attainment_pct"].reset_index(drop=True)
+    assert swept["mean"].tolist() == pytest.approx(written["mean"].tolist(), nan_ok=True)
+    validation = pd.read_csv(made["check"][1] / "validation.csv").set_index("what")["rows"]
+    assert validation["rows read"] == validation["rows kept"] + validation["rows quarantined"]
+
+
+def test_a_run_without_parts_or_vendor_items_leaves_those_sections_out_and_says_why(tmp_path):
+    """An M/M/c center needs no spare part and sends nothing to a vendor: both sections give their reason."""
+    run = svcsim.simulate(svcsim.scenarios.mmc(arrival_rate=0.5, service_rate=0.2, servers=3), days=2)
+    data = svcsim.report.report_data(run)
+    assert "spare part" in data.omitted["Stock per part"]
+    assert "vendor" in data.omitted["Vendor ageing"]
+    assert data.tables["stock_levels.csv"].empty and data.tables["vendor_ageing.csv"].empty
+    page = svcsim.report(run, tmp_path / "mmc.html").read_text()
+    assert data.omitted["Stock per part"] in page and "<script" not in page
+
+
+def test_svcsim_report_stays_callable_and_refuses_what_it_cannot_report(tmp_path):
+    import svcsim.report.data  # noqa: F401 (importing a submodule must not hide the function)
+
+    assert callable(svcsim.report)
+    with pytest.raises(TypeError, match="report\\(\\): result must be one of"):
+        svcsim.report(42, tmp_path / "r.html")
+
+
+def test_a_report_path_that_is_a_directory_is_one_line_after_the_tables_are_written(tmp_path, capsys):
+    out = tmp_path / "out"
+    status = main(["run", "tiny", "--days", "1", "--quiet", "--out", str(out), "--report", str(tmp_path)])
+    err = capsys.readouterr().err
+    assert status == 2
+    assert err.count("\n") == 1 and "--report" in err and "is a directory" in err
+    assert (out / "summary.csv").exists() and (out / "attainment.csv").exists()
+
+
+def test_a_report_in_a_folder_that_cannot_exist_is_one_line(tmp_path, capsys):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    status = main(["check", "--report", str(blocker / "report.html")])
+    err = capsys.readouterr().err
+    assert status == 2 and err.count("\n") == 1 and "--report" in err
+
+
+def test_a_malformed_requirement_is_refused_before_any_work(capsys):
+    status = main(["run", "tiny", "--days", "1", "--quiet", "--require", "arrive-20min"])
+    captured = capsys.readouterr()
+    assert status == 2 and "--require" in captured.err and captured.out == ""
+
+
+def test_the_how_to_s_python_example_runs(tmp_path, monkeypatch, capsys):
+    """docs/howto/report.md's example, as written, in a scratch folder."""
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[1] / "docs" / "howto" / "report.md").read_text(encoding="utf-8")
+    example = text.split("```python\n", 1)[1].split("```", 1)[0]
+    monkeypatch.chdir(tmp_path)
+    exec(compile(example, "docs/howto/report.md", "exec"), {})
+    assert (tmp_path / "run.html").stat().st_size > 10_000
+    assert "attainment.csv" in capsys.readouterr().out
