@@ -23,6 +23,7 @@ from svcsim.errors import InputError
 from svcsim.scenario.distribution import Dist, expon_minutes
 from svcsim.scenario.frozen import Frozen as _Frozen
 from svcsim.scenario.frozen import hours_ok as _hours_ok
+from svcsim.scenario.plan_settings import PlanSettings
 from svcsim.scenario.run_settings import RunSettings
 from svcsim.scenario.staffing import (
     ASSIGNMENTS,
@@ -374,6 +375,7 @@ class Scenario(_Frozen):
     patience: Dist | Literal["none"] | None = Field(default_factory=lambda: expon_minutes(3.0))
     spares: Spares = Field(default_factory=Spares)
     run: RunSettings = Field(default_factory=RunSettings)
+    plan: PlanSettings = Field(default_factory=PlanSettings)
 
     @field_validator("timezone")
     @classmethod
