@@ -95,7 +95,8 @@ def verdicts(values: np.ndarray, requirements: list[Requirement], confidence: fl
             half = 0.0
         else:
             half = float(stats.t.ppf(level, n - 1)) * std / math.sqrt(n) if n > 1 else float("inf")
-        low, high = mean - half, mean + half
+        top = 100.0 if requirement.kind == "attainment" else 1.0
+        low, high = max(mean - half, 0.0), min(mean + half, top)  # inside what the value can be (coverage unchanged)
         threshold = requirement.threshold
         status: Status = "met" if low >= threshold else "failed" if high < threshold else "undecided"
         out.append(RequirementVerdict(requirement, n, mean, low, high, status))
