@@ -5,8 +5,9 @@
 1. *Repair*: while the plan is not feasible, look at each one-unit
    increase (``batch`` replications each, on the same random numbers) and
    take the cheapest one that the sequential check finds feasible; if none
-   is, take the one that cuts the total shortfall below the thresholds
-   (points, summed over requirements) most per unit of cost. A plan that
+   is, take the one that cuts the shortfall most per unit of cost (the
+   distance of each unmet requirement's lower bound below its threshold, in
+   points, summed; on the current plan's replications), the cheaper on a tie. A plan that
    cannot be repaired because every lever is at its upper bound is no plan:
    the upper bounds are checked and the requirements they still miss are
    the unreachable ones.
@@ -94,10 +95,15 @@ class Search:
         return self.checks[point]
 
     def look(self, point: Point, n: int | None = None) -> Check:
-        """A quick look at ``point`` on ``n`` replications (default ``batch``): verdicts, no more replications."""
-        if point in self.checks:
-            return self.checks[point]
-        n = max(n or self.batch, 2)
+        """A look at ``point`` on exactly ``n`` replications, to compare points on the same random numbers.
+
+        Without ``n``: the point's full check if it has one, else ``batch`` replications.
+        """
+        if n is None:
+            if point in self.checks:
+                return self.checks[point]
+            n = self.batch
+        n = max(n, 2)
         found = verdicts(self.evaluator.values(point, n), self.evaluator.requirements, self.confidence)
         statuses = {v.status for v in found}
         status = "infeasible" if "failed" in statuses else "feasible" if statuses == {"met"} else "undecided"
@@ -116,7 +122,14 @@ class Search:
 
     @staticmethod
     def _shortfall(check: Check) -> float:
-        return float(sum(max(0.0, -v.slack) if math.isfinite(v.slack) else 100.0 for v in check.verdicts))
+        """How far the lower bounds of the unmet requirements lie below their thresholds, in points, summed."""
+        total = 0.0
+        for verdict in check.verdicts:
+            if verdict.status == "met":
+                continue
+            low = verdict.requirement.points(verdict.low) if math.isfinite(verdict.low) else 0.0
+            total += max(0.0, verdict.requirement.points(verdict.requirement.threshold) - low)
+        return total
 
     # -- mode 1 ------------------------------------------------------------------------------------------
     def cheapest(self, start: Point) -> SearchOutcome:
@@ -137,13 +150,14 @@ class Search:
             if feasible:
                 current = min(feasible, key=lambda c: (self.cost(c.point), c.point))
             else:
-                base = self._shortfall(self.look(point))
-                best_gain, best = -math.inf, ups[0]
+                n = current.replications
+                base = self._shortfall(self.look(point, n))
+                best_key, best = None, ups[0]
                 for candidate in ups:
-                    gain = (base - self._shortfall(self.look(candidate))) / max(self.cost(candidate) - self.cost(point),
-                                                                                1e-9)
-                    if gain > best_gain:
-                        best_gain, best = gain, candidate
+                    extra = max(self.cost(candidate) - self.cost(point), 1e-9)
+                    key = ((base - self._shortfall(self.look(candidate, n))) / extra, -extra, candidate)
+                    if best_key is None or key > best_key:
+                        best_key, best = key, candidate
                 current = self.check(best)
             point = current.point
             self._record("add", current)
