@@ -33,3 +33,16 @@ def test_reference_lists_every_plan_field_and_its_example_loads(tmp_path):
     scenario = load_scenario(path)
     assert scenario.plan.staff_cost_per_year["field_engineers.late"] == 165000.0
     assert scenario.plan.require_fill == {"MB-100": 0.95}
+
+
+def test_the_howto_plan_section_loads(tmp_path):
+    """The how-to's [plan] block is a scenario as written, with its requirements and bounds."""
+    from svcsim.scenario import load_scenario
+
+    text = (ROOT / "docs" / "howto" / "plan-staffing-and-stock.md").read_text(encoding="utf-8")
+    block = re.findall(r"```toml\n(.*?)```", text, flags=re.DOTALL)[0]
+    path = tmp_path / "center.toml"
+    path.write_text(block, encoding="utf-8")
+    scenario = load_scenario(path)
+    assert scenario.plan.require == {"arrive-20min": 80.0}
+    assert scenario.plan.levers["spares.parts.PSU-350.base_stock"] == [40, 70]
