@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from svcsim.calendar import ServiceCalendar
     from svcsim.eventlog import EventLog, read_log, write_log
     from svcsim.live import ValidationReport, load_events
+    from svcsim.planning import PlanResult, plan
     from svcsim.replications import compare, replicate, sweep
     from svcsim.rules import CheckResult, RuleSet, check, load_rules
     from svcsim.scenario import Scenario, load_scenario, with_changes
@@ -27,6 +28,7 @@ __all__ = [
     "CheckResult",
     "EventLog",
     "InputError",
+    "PlanResult",
     "RuleSet",
     "Run",
     "Scenario",
@@ -37,6 +39,7 @@ __all__ = [
     "load_events",
     "load_rules",
     "load_scenario",
+    "plan",
     "read_log",
     "replicate",
     "report",
@@ -52,6 +55,7 @@ _HOMES = {
     "ServiceCalendar": "svcsim.calendar",
     "EventLog": "svcsim.eventlog", "read_log": "svcsim.eventlog", "write_log": "svcsim.eventlog",
     "ValidationReport": "svcsim.live", "load_events": "svcsim.live",
+    "PlanResult": "svcsim.planning", "plan": "svcsim.planning",
     "compare": "svcsim.replications", "replicate": "svcsim.replications", "sweep": "svcsim.replications",
     "CheckResult": "svcsim.rules", "RuleSet": "svcsim.rules", "check": "svcsim.rules", "load_rules": "svcsim.rules",
     "Scenario": "svcsim.scenario", "load_scenario": "svcsim.scenario", "with_changes": "svcsim.scenario",

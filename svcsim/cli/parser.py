@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from svcsim.cli import batches, check, replications, run
+from svcsim.cli import batches, check, plan, replications, run
 from svcsim.cli.reporting import add_report_options
 
 __all__ = ["build_parser"]
@@ -33,6 +33,7 @@ def build_parser(version: str) -> argparse.ArgumentParser:
     _add_compare(sub)
     _add_sweep(sub)
     _add_batches(sub)
+    _add_plan(sub)
     return parser
 
 
@@ -145,6 +146,42 @@ def _add_sweep(sub: Any) -> None:
     command.add_argument("--plot", help="targets to draw in attainment.png, comma-separated rule ids (default: every target with an attainment)")
     _many_run_options(command)
     command.set_defaults(handler=replications.sweep_command)
+
+
+def _add_plan(sub: Any) -> None:
+    command = sub.add_parser(
+        "plan", help="the cheapest staffing and stock that meet the targets",
+        description="Search staffing counts and base stocks within bounds for the cheapest plan whose every "
+        "requirement (a rule's minimum attainment, a part's minimum fill rate) is met at the stated confidence, "
+        "or with --budget the plan whose tightest requirement is furthest above its threshold. Starts from "
+        "Erlang C/A and Palm where they apply, then simulates candidates on common random numbers. Exit status "
+        "1 when no plan within the bounds meets the requirements.")
+    command.add_argument("scenario", help="built-in scenario name or TOML file")
+    command.add_argument("--require", action="append", default=[], metavar="RULE=PCT",
+                         help="a rule's minimum attainment in %%, e.g. arrive-20min=90 (repeatable; default [plan] require)")
+    command.add_argument("--require-fill", dest="require_fill", action="append", default=[], metavar="SKU=SHARE",
+                         help="a part's minimum fill rate, e.g. MB-100=0.95 (repeatable; default [plan] require_fill)")
+    command.add_argument("--lever", action="append", default=[], metavar="PATH=LOW:HIGH",
+                         help="a count the plan may change and its bounds, e.g. staffing.field_engineers.count=8:14 "
+                         "(repeatable; default every staffed role and kept part around its value)")
+    command.add_argument("--fix", action="append", default=[], metavar="PATH", help="keep this lever at the scenario's value")
+    command.add_argument("--budget", type=float, help="a yearly budget: the best plan within it instead of the cheapest")
+    command.add_argument("--confidence", type=float, default=0.95, help="joint confidence of the requirements (default 0.95)")
+    command.add_argument("--rules", help="rules file the rule ids refer to (default: the built-in rules)")
+    command.add_argument("--batch", type=int, default=5, help="replications added at a time to a candidate (default 5)")
+    command.add_argument("--replications-max", dest="replications_max", type=int, default=40,
+                         help="most replications for one candidate (default 40)")
+    command.add_argument("--start", choices=["warm", "scenario"], default="warm",
+                         help="start from the analytic warm start (default) or the scenario's values")
+    command.add_argument("--jobs", type=int, default=1, help="local worker processes (default 1)")
+    command.add_argument("--scheduler", help="address of a Dask scheduler to run on (needs svcsim[dask])")
+    command.add_argument("--days", type=int, help="simulate this many days instead of the scenario's horizon")
+    command.add_argument("--warmup-days", "--warmup", dest="warmup_days", type=int, metavar="DAYS",
+                         help="days simulated before the horizon and not judged (default: the scenario's)")
+    command.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    command.add_argument("--out", help="write plan.toml, plan.json, marginal.csv and candidates.csv here")
+    command.add_argument("--quiet", action="store_true", help="no progress line")
+    command.set_defaults(handler=plan.plan_command)
 
 
 def _replication_options(parser: argparse.ArgumentParser, *, replications_default: int) -> None:

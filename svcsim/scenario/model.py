@@ -24,6 +24,7 @@ from svcsim.scenario.distribution import Dist, expon_minutes
 from svcsim.scenario.frozen import Frozen as _Frozen
 from svcsim.scenario.frozen import hours_ok as _hours_ok
 from svcsim.scenario.installed_base import InstalledBaseField
+from svcsim.scenario.plan_settings import PlanSettings
 from svcsim.scenario.run_settings import RunSettings
 from svcsim.scenario.staffing import (
     ASSIGNMENTS,
@@ -384,6 +385,7 @@ class Scenario(_Frozen):
     spares: Spares = Field(default_factory=Spares)
     run: RunSettings = Field(default_factory=RunSettings)
     installed_base: InstalledBaseField = None  # products and batches, svcsim.scenario.installed_base
+    plan: PlanSettings = Field(default_factory=PlanSettings)
 
     @field_validator("timezone")
     @classmethod
