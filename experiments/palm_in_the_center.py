@@ -10,8 +10,9 @@ revisit (a closed loop: the units that can be away are the stock), bad
 parts wait for the daily courier, and scrapped units wait for a new buy.
 
 For each stock level (every part's base stock times ``factor``) and each
-replication, one simulated year; after a warm-up of 120 days (the shelves
-start full and nothing is at the vendor):
+replication, one judged year, after the scenario's warm-up (baseline's
+150 days, simulated before the year and not judged, so the year starts
+with the spares loop full):
 
 - **simulated fill rate** per part: the share of part requests (not the
   second request after a dead spare) that were issued at once, from the
@@ -52,7 +53,7 @@ from svcsim.metrics import spares_budget  # noqa: E402
 from svcsim.scenario import load_scenario, with_changes  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-SEED, DAYS, WARMUP_DAYS = 5150, 365, 120
+SEED, DAYS = 5150, 365  # the warm-up is the scenario's run.warmup_days, simulated before the year
 
 
 def scaled(factor: float):  # noqa: ANN201 - a Scenario
@@ -90,7 +91,7 @@ def time_away_days(trace: pd.DataFrame, start: pd.Timestamp, since: pd.Timestamp
         minute = group["minute"].to_numpy(dtype=float)
         away = (group["base_stock"] - group["on_hand"]).to_numpy(dtype=float)
         earlier = np.flatnonzero(minute < first)
-        level_at_first = away[earlier[-1]] if len(earlier) else 0.0  # shelves start full
+        level_at_first = away[earlier[-1]] if len(earlier) else 0.0  # (a cold run's shelves start full)
         later = minute >= first
         times = np.r_[first, minute[later], end]
         levels = np.r_[level_at_first, away[later]]
@@ -101,7 +102,7 @@ def time_away_days(trace: pd.DataFrame, start: pd.Timestamp, since: pd.Timestamp
 def one_run(factor: float, replication: int) -> pd.DataFrame:
     scenario = scaled(factor)
     run = simulate(scenario, seed=SEED, replication=replication, days=DAYS, stock_trace=True)
-    since = run.start + pd.Timedelta(days=WARMUP_DAYS)
+    since = run.start  # the whole judged year: the warm-up came before it
     away = time_away_days(run.stock_trace, run.start, since, DAYS)
     filled = first_requests_filled(run.events, since)
     catalogue = pd.DataFrame({"sku": [p.sku for p in scenario.spares.parts],
