@@ -1,5 +1,16 @@
 """svcsim: simulate an after-sales service center and check its service targets.
 
+Quick start::
+
+    import svcsim
+    run = svcsim.simulate("baseline", seed=1)        # 28 judged days after a 150-day warm-up
+    run.check().summary                               # every target's attainment
+    run.utilisation                                   # busy time per role
+    fewer = svcsim.with_changes("baseline", {"staffing.field_engineers.count": 8})
+    svcsim.compare("baseline", fewer, replications=10).summary   # B - A with paired intervals
+    svcsim.check(svcsim.read_log("export.csv"))       # the same rules on a live log
+    svcsim.plan("baseline", requirements={"arrive-20min": 90})   # the cheapest plan that meets it
+
 The public API is re-exported here; ``__all__`` is kept true by a test.
 The names are loaded on first use (PEP 562), so ``import svcsim`` and the
 command line's ``--help`` stay light: ``svcsim.simulate`` imports the

@@ -28,3 +28,25 @@ def test_rules_and_metrics_import_no_simulation():
     for folder in ("rules", "metrics"):
         for path in (PACKAGE / folder).rglob("*.py"):
             assert not pattern.search(path.read_text()), path
+
+
+def test_help_opens_with_a_quick_start_whose_names_exist():
+    import re
+
+    import svcsim
+
+    lines = svcsim.__doc__.splitlines()
+    start = lines.index("Quick start::")
+    assert start <= 3
+    used = set(re.findall(r"svcsim\.(\w+)\(", "\n".join(lines[start:start + 12])))
+    assert used and used <= set(svcsim.__all__), used - set(svcsim.__all__)
+
+
+def test_with_changes_takes_a_scenario_name_or_refuses_in_words():
+    import pytest
+
+    import svcsim
+
+    assert svcsim.with_changes("tiny", {"horizon_days": 3}).horizon_days == 3
+    with pytest.raises(TypeError, match="with_changes\\(\\): scenario must be a Scenario, a built-in name or a path"):
+        svcsim.with_changes(42, {"horizon_days": 3})

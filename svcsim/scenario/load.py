@@ -212,8 +212,8 @@ def _bound(kind: str, ctx: Mapping[str, Any]) -> str | None:
     return None
 
 
-def with_changes(scenario: Scenario, changes: Mapping[str, Any]) -> Scenario:
-    """A validated copy of ``scenario`` with ``{"dotted.path": value}`` changes applied.
+def with_changes(scenario: Scenario | str | Path, changes: Mapping[str, Any]) -> Scenario:
+    """A validated copy of ``scenario`` (a Scenario, a built-in name or a file) with ``{"dotted.path": value}`` changes.
 
     A whole number given for a role (``{"staffing.field_engineers": 8}``)
     sets that role's ``count``. An element of a list is named by its
@@ -221,9 +221,17 @@ def with_changes(scenario: Scenario, changes: Mapping[str, Any]) -> Scenario:
     (``"spares.parts.MB-100.base_stock"``), a closure by its date, a shift
     group by its name (``"staffing.field_engineers.groups.late.count"``). The
     original is left untouched.
+
+    Returns the changed Scenario; a change naming no field is an
+    :class:`~svcsim.errors.InputError`.
     """
+    if isinstance(scenario, (str, Path)):
+        scenario = load_scenario(scenario)
+    elif not isinstance(scenario, Scenario):
+        raise TypeError(f"with_changes(): scenario must be a Scenario, a built-in name or a path, "
+                        f"not {type(scenario).__name__}")
     data = scenario.model_dump(mode="python")
-    roles = [*data["staffing"].values(), data["spares"]["administrators"]]
+    roles = [*data["staffing"].values(), data["spares"]["administrators"], data["spares"]["purchasing"]]
     for role in roles:  # a role staffed by groups: its count is theirs, not a field to keep
         if isinstance(role, dict) and role.get("groups"):
             del role["count"]
