@@ -22,6 +22,7 @@ import pandas as pd
 from svcsim.errors import InputError
 from svcsim.eventlog.log import EventLog
 from svcsim.metrics._log import as_of_stamp, case_attribute, events_until, has_values
+from svcsim.metrics.fill import fill_rate
 from svcsim.metrics.usage import known_skus
 
 __all__ = ["BUDGET_COLUMNS", "TOTAL", "read_catalogue", "spares_budget"]
@@ -30,8 +31,14 @@ TOTAL = "TOTAL"
 BUDGET_COLUMNS: tuple[str, ...] = (
     "sku", "unit_cost", "issues", "demand_per_day", "items_returned", "items_scrapped", "items_open", "scrap_share",
     "doa_items", "handling_days", "vendor_days", "resupply_days", "resupply_basis", "target_stock", "base_stock",
-    "top_up_units", "top_up_cost", "new_buys", "new_buys_cost", "budget", "note",
+    "top_up_units", "top_up_cost", "new_buys", "new_buys_cost", "budget", "palm_fill_at_base_stock",
+    "measured_fill_rate", "note",
 )
+#: What the stock target assumes, stated beside every budget (``frame.attrs["assumptions"]``).
+ASSUMPTIONS = ("Palm's theorem: Poisson demand per part, resupply times independent of each other and of the "
+               "demand, one-for-one resupply with no limit on units at the supplier; a closed loop (a job that "
+               "waits for a part sends nothing to the supplier yet) fills less than this when backorders are "
+               "common (docs/howto/size-spare-stock.md)")
 
 
 def read_catalogue(catalogue: pd.DataFrame | str | Path) -> pd.DataFrame:
@@ -97,7 +104,12 @@ def spares_budget(
     censored, not dropped) + scrap share x new-buy lead time
     (``resupply_basis`` "observed"); with no finished trip, the catalogue's
     lead time ("catalogue lead time") or unknown (NaN, with a note);
-    target stock = ``min_stock(demand, resupply, fill_rate)``; top-up = target
+    target stock = ``min_stock(demand, resupply, fill_rate)`` under Palm's
+    assumptions (:data:`ASSUMPTIONS`, also in ``frame.attrs["assumptions"]``);
+    beside it, ``palm_fill_at_base_stock`` (what Palm promises at the
+    catalogue's ``base_stock``) and ``measured_fill_rate`` (what the log
+    shows: part requests served at once), so a gap between the formula and
+    the center is seen, not assumed away; top-up = target
     minus the catalogue's ``base_stock`` (when given); new buys over the
     horizon = demand x horizon x (scrap share of defective items) + DOA items
     per day x horizon (each DOA unit replaced). ``budget`` = top-up cost + new
@@ -160,6 +172,15 @@ def spares_budget(
 
         target[ok] = np.asarray(min_stock(demand[ok], resupply[ok], fill_rate), dtype=float)
     table["target_stock"] = target
+    palm_at_base = np.full(len(skus), np.nan)
+    base_given = ok & table["base_stock"].notna().to_numpy()
+    if base_given.any():
+        from svcsim.analytic import palm
+
+        palm_at_base[base_given] = np.asarray(palm(demand[base_given], resupply[base_given],
+                                                   table["base_stock"].to_numpy(dtype=float)[base_given]).fill_rate)
+    table["palm_fill_at_base_stock"] = palm_at_base
+    table["measured_fill_rate"] = _measured_fill(events, skus, has_part)
     table["base_stock"] = table["base_stock"].astype(float)
     table["top_up_units"] = np.where(table["base_stock"].notna(), np.maximum(target - table["base_stock"], 0), target)
     cost = table["unit_cost"].to_numpy(dtype=float)
@@ -176,8 +197,19 @@ def spares_budget(
     unknown = int(table["budget"].isna().sum())
     total["note"] = f"{unknown} SKU(s) with an unknown budget (no cost, resupply or scrap share) left out of the total" if unknown else None
     table = pd.concat([table, pd.DataFrame([total])], ignore_index=True)
-    table.attrs.update(fill_rate=fill_rate, horizon_days=horizon_days, as_of=stamp, observed_days=days)
+    table.attrs.update(fill_rate=fill_rate, horizon_days=horizon_days, as_of=stamp, observed_days=days,
+                       assumptions=ASSUMPTIONS)
     return table[list(BUDGET_COLUMNS)]
+
+
+def _measured_fill(events: pd.DataFrame, skus: list[str], has_part: bool) -> np.ndarray:
+    """Per SKU, the log's own fill rate: requests served at once over requests decided (NaN with none)."""
+    if not has_part:
+        return np.full(len(skus), np.nan)
+    activity, part = events["activity"].astype(str), events["part"].astype(str)
+    requested = part[activity == "part_requested"].value_counts().reindex(skus, fill_value=0).to_numpy(float)
+    waited = part[activity == "waiting_parts"].value_counts().reindex(skus, fill_value=0).to_numpy(float)
+    return fill_rate(requested - waited, waited)
 
 
 def _note(cost: float, base: float, basis: str, open_items: float, censored_last: bool, lead: float) -> str | None:
