@@ -125,3 +125,15 @@ def test_an_out_folder_that_does_not_exist_yet_is_made(tmp_path, capsys):
     out = tmp_path / "a" / "b"
     assert main(["check", "--out", str(out), "--top", "1"]) == 0
     assert (out / "summary.csv").exists()
+
+
+def test_the_targets_table_says_what_its_columns_mean(capsys):
+    """Issue 23: a one-line legend under the targets table, in the words of sla-semantics."""
+    from svcsim.cli import main
+
+    assert main(["run", "tiny", "--days", "2"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    header = next(i for i, line in enumerate(lines) if line.strip().startswith("rule "))
+    legend = next(line for line in lines[header:] if line.startswith("(met/held:"))
+    for column in ("met/held", "missed", "open missed", "at risk", "n/a", "invalid"):
+        assert f"{column}:" in legend

@@ -45,6 +45,10 @@ KIND_LABELS = {
 
 
 # -- svcsim check and svcsim run -------------------------------------------
+#: One line under the targets table, in the words of docs/explanation/sla-semantics.md.
+TARGETS_LEGEND = ("(met/held: on time, or a fix that held; missed: late, or a fix that failed; open missed: "
+                  "still open and already late; open: still running; at risk: running past its warning; "
+                  "n/a: in scope but nothing to judge; invalid: quarantined rows)")
 def format_summary(summary: pd.DataFrame) -> str:
     """The per-rule summary as a readable table."""
     table = pd.DataFrame(
@@ -66,8 +70,8 @@ def format_summary(summary: pd.DataFrame) -> str:
         table["attainment"] = [NOT_YET_DUE if verdict == NOT_YET_DUE else text
                                for verdict, text in zip(summary["verdict"], table["attainment"], strict=True)]
         return ("Targets (attainment over the verdicts due by the horizon; not yet due: due after it)\n"
-                + table.to_string(index=False))
-    return "Targets\n" + table.to_string(index=False)
+                + table.to_string(index=False) + "\n" + TARGETS_LEGEND)
+    return "Targets\n" + table.to_string(index=False) + "\n" + TARGETS_LEGEND
 
 
 def format_escalations(esc: pd.DataFrame, zone: str, top: int) -> str:
