@@ -137,3 +137,29 @@ def test_the_targets_table_says_what_its_columns_mean(capsys):
     legend = next(line for line in lines[header:] if line.startswith("(met/held:"))
     for column in ("met/held", "missed", "open missed", "at risk", "n/a", "invalid"):
         assert f"{column}:" in legend
+
+
+def test_compare_prints_the_asked_for_metrics_first_and_stars_clear_differences(tmp_path, capsys):
+    """Issue 23: --metric (repeatable) brings its rows first; '*' marks an interval that excludes zero."""
+    from svcsim.cli import main
+
+    fewer = tmp_path / "fewer.toml"
+    fewer.write_text('extends = "tiny"\n[staffing.field_engineers]\ncount = 1\n', encoding="utf-8")
+    assert main(["compare", "tiny", str(fewer), "--replications", "4", "--days", "5", "--quiet", "--no-cache",
+                 "--metric", "utilisation_pct", "--metric", "arrive-20min"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    header = next(i for i, line in enumerate(lines) if line.strip().startswith("metric"))
+    rows = lines[header + 1:]
+    first_other = next(i for i, line in enumerate(rows) if "utilisation %" not in line)
+    assert first_other >= 5 and "arrive-20min" in rows[first_other]  # utilisation rows, then arrive-20min's
+    engineers = next(line for line in rows if "utilisation % field_engineers" in line)
+    assert engineers.rstrip().split()[-3] == "*" or " * " in engineers, engineers
+    assert any(line.startswith("*: the interval excludes zero") for line in lines)
+
+
+def test_compare_refuses_an_unknown_metric_before_any_work(capsys):
+    from svcsim.cli import main
+
+    assert main(["compare", "tiny", "tiny", "--metric", "nonsense", "--no-cache"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "--metric 'nonsense'" in err and "arrive-20min" in err

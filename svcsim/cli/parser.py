@@ -130,6 +130,9 @@ def _add_compare(sub: Any) -> None:
         "reduction against independent runs.")
     command.add_argument("a", help="plan A: built-in scenario name or TOML file")
     command.add_argument("b", help="plan B: built-in scenario name or TOML file")
+    command.add_argument("--metric", dest="metrics", action="append", default=[], metavar="NAME",
+                         help="a target's rule id (e.g. arrive-20min) or a metric kind (e.g. utilisation_pct) to "
+                         "print first (repeatable); the others follow")
     _many_run_options(command)
     command.set_defaults(handler=replications.compare_command)
 

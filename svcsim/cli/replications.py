@@ -130,6 +130,7 @@ def compare_command(args: argparse.Namespace) -> int:
     from svcsim.replications import compare
 
     cache = _cache(args)
+    _known_metrics(args.metrics)
     with _executor(args) as executor, days_named(args.days):
         result = compare(args.a, args.b, replications=args.replications, seed=args.seed, jobs=args.jobs,
                          executor=executor, warmup=args.warmup_days, days=args.days, cache=cache,
@@ -138,7 +139,7 @@ def compare_command(args: argparse.Namespace) -> int:
     print(f"A = {result.a.scenario}, B = {result.b.scenario}: {result.a.replications} paired replications "
           f"(common random numbers), seed {result.a.seed}; {result.a.computed} simulated, {result.a.loaded} from the cache")
     print(f"warm-up (simulated, not judged): A {result.a.warmup_days:g} days, B {result.b.warmup_days:g} days\n")
-    print(format_comparison(table))
+    print(format_comparison(table, first=args.metrics))
     written: list[str] = []
     if out is not None:
         written = write_tables(out, {"comparison.csv": table,
@@ -146,6 +147,19 @@ def compare_command(args: argparse.Namespace) -> int:
         print(f"\nwrote {', '.join(str(out / name) for name in written)}")
     report_after(args, result, out, written, summary=table)
     return 0
+
+
+def _known_metrics(names: list[str]) -> None:
+    """Refuse, before any work, a --metric that is neither a metric kind nor a built-in rule id."""
+    from svcsim.replications.summary import METRIC_RANGES
+    from svcsim.rules import load_rules
+
+    ids = {r.id for r in load_rules(None).rules} | {m.id for r in load_rules(None).rules
+                                                     for m in getattr(r, "milestones", [])}
+    for name in names:
+        if name not in ids and name not in METRIC_RANGES and not name.startswith("stock."):
+            raise InputError(f"--metric {name!r} is neither a target's rule id nor a metric kind",
+                             field="--metric", expected=f"a rule id such as arrive-20min, or one of {', '.join(METRIC_RANGES)}")
 
 
 def sweep_command(args: argparse.Namespace) -> int:

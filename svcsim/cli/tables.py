@@ -241,8 +241,18 @@ def _due_split(table: pd.DataFrame, column: str) -> tuple[pd.DataFrame, list[boo
     return shown, [k == "attainment_pct" and str(s) in none for k, s in zip(shown["kind"], shown["subject"], strict=True)]
 
 
-def format_comparison(table: pd.DataFrame) -> str:
-    """A paired comparison (A, B, B - A with its 95% CI, the unpaired half-width, the variance reduction), with its legend."""
+def format_comparison(table: pd.DataFrame, first: Sequence[str] = ()) -> str:
+    """A paired comparison (A, B, B - A with its 95% CI, the unpaired half-width, the variance reduction), with its legend.
+
+    ``first``: rule ids or metric kinds whose rows come first, in that
+    order. A difference whose interval excludes zero is marked ``*``; a
+    comparison with too few replications for an interval says so.
+    """
+    if first:
+        rank = {name: i for i, name in enumerate(first)}
+        order = [min(rank.get(str(k), len(rank)), rank.get(str(s), len(rank)))
+                 for k, s in zip(table["kind"], table["subject"], strict=True)]
+        table = table.assign(_order=order).sort_values("_order", kind="stable").drop(columns="_order")
     _, none_b = _due_split(table, "mean_b")
     table, none_a = _due_split(table, "mean_a")
     shown = pd.DataFrame({
@@ -251,11 +261,15 @@ def format_comparison(table: pd.DataFrame) -> str:
         "B": [NOT_YET_DUE if late else _number(v) for v, late in zip(table["mean_b"], none_b, strict=True)],
         "B - A": table["difference"].map(_number),
         "95% CI": [f"[{_number(lo)}, {_number(hi)}]" for lo, hi in zip(table["ci_low"], table["ci_high"], strict=True)],
+        "": ["*" if (lo > 0 or hi < 0) else "" for lo, hi in zip(table["ci_low"], table["ci_high"], strict=True)],
         "+- unpaired": table["independent_half_width"].map(_number),
         "var. reduction": table["variance_reduction_pct"].map(lambda v: "-" if pd.isna(v) else f"{v:.0f}%".replace("-0%", "0%")),
     })
-    return (shown.to_string(index=False)
-            + "\n\n+- unpaired: the half-width independent runs would give; var. reduction: 1 - var(B-A) / (var A + var B)")
+    legend = ("\n\n*: the interval excludes zero; +- unpaired: the half-width independent runs would give; "
+              "var. reduction: 1 - var(B-A) / (var A + var B)")
+    if len(table) and table["ci_low"].isna().all():
+        legend += "\ntoo few replications for an interval: run at least 2 (--replications)"
+    return shown.to_string(index=False) + legend
 
 
 def format_sweep(summary: pd.DataFrame, fields: Sequence[str], metric: str) -> str:
