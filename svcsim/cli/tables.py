@@ -120,8 +120,14 @@ def _count(value: float) -> str:
 
 
 def format_skipped(skipped: dict[str, str]) -> str:
-    """One line per KPI left out, with the reason."""
-    return "\n".join(f"  skipped {kpi}: {reason}" for kpi, reason in skipped.items())
+    """One summary line of the KPIs left out, grouped by reason (empty when none was)."""
+    if not skipped:
+        return ""
+    by_reason: dict[str, list[str]] = {}
+    for kpi, reason in skipped.items():
+        by_reason.setdefault(reason, []).append(kpi)
+    groups = "; ".join(f"{', '.join(kpis)}: {reason}" for reason, kpis in by_reason.items())
+    return f"  skipped {len(skipped)} KPI{'s' if len(skipped) != 1 else ''} ({groups})"
 
 
 def format_monthly_kpis(frame: pd.DataFrame, *, top: int = 10) -> str:

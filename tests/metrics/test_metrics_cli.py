@@ -21,7 +21,7 @@ def test_check_prints_the_monthly_kpis_and_writes_kpis_csv(tmp_path, capsys):
     assert "Monthly KPIs (calendar months in Asia/Shanghai" in text
     assert "2026-01*" in text and "fixes held" in text and "DOA rate" in text and "slow-moving" in text
     skipped = [line for line in text.splitlines() if "skipped" in line.lower()]
-    assert [line.split(":")[0].strip() for line in skipped] == ["skipped batch_flags"]  # the story has no batches
+    assert [line.split(":")[0].strip() for line in skipped] == ["skipped 1 KPI (batch_flags"]  # the story has no batches
     kpis = pd.read_csv(out / "kpis.csv")
     assert set(kpis["kpi"]) >= {"returns", "repair_success_rate", "dead_spare_rate", "part_usage", "slow_moving_skus"}
     assert "kpis.csv" in text
@@ -35,8 +35,10 @@ def test_check_on_the_uci_export_says_what_it_skipped_and_why(capsys):
     assert main(args) == 0
     text = capsys.readouterr().out
     lines = [line for line in text.splitlines() if line.strip().startswith("skipped ")]
-    assert len(lines) == 17  # every KPI, one line each (batch_flags too: the export has no batches)
-    assert any(line.strip() == "skipped part_usage: no part_issued event recorded; no part column in the events table" for line in lines)
+    assert len(lines) == 1  # one summary line (issue 23), every KPI in it (batch_flags too: no batches)
+    assert lines[0].strip().startswith("skipped 17 KPIs (")
+    assert "part_usage, slow_moving_stock, slow_moving_skus: no part_issued event recorded; no part column in the events table" in lines[0] \
+        or "part_usage" in lines[0] and "no part_issued event recorded; no part column in the events table" in lines[0]
 
 
 def test_run_prints_the_stock_results_after_utilisation(tmp_path, capsys):
