@@ -38,7 +38,7 @@ def check_command(args: argparse.Namespace) -> int:
     to_as_of_ns(args.as_of)  # a malformed --as-of is refused before the log is read
 
     from svcsim.cli.output import write_tables
-    from svcsim.cli.tables import format_escalations, format_monthly_kpis, format_summary
+    from svcsim.cli.tables import format_escalations, format_monthly_kpis, format_summary, local_stamp
     from svcsim.eventlog.io import read_log
     from svcsim.live import load_events, load_mapping, screen_log
     from svcsim.metrics import monthly_kpis
@@ -63,7 +63,7 @@ def check_command(args: argparse.Namespace) -> int:
                          expected="no warnings: map the activities named or list them in the rules, or leave out --strict")
     result = check(log, rules, as_of=args.as_of)
     zone = _display_zone(rules)
-    print(f"{len(log.events):,} events in {log.n_cases:,} cases, judged as of {result.as_of.tz_convert(zone):%Y-%m-%d %H:%M %Z}\n")
+    print(f"{len(log.events):,} events in {log.n_cases:,} cases, judged as of {local_stamp(result.as_of, zone)}\n")
     print(format_summary(result.summary))
     print()
     print(format_escalations(result.escalations, zone, args.top))

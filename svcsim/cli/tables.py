@@ -44,6 +44,13 @@ KIND_LABELS = {
 }
 
 
+def local_stamp(ts: pd.Timestamp, zone: str) -> str:
+    """``ts`` in ``zone`` as ``YYYY-MM-DD HH:MM +HH:MM``: a numeric offset, never an ambiguous name such as CST."""
+    local = pd.Timestamp(ts).tz_convert(zone)
+    offset = local.strftime("%z")
+    return f"{local:%Y-%m-%d %H:%M} {offset[:3]}:{offset[3:]}"
+
+
 # -- svcsim check and svcsim run -------------------------------------------
 #: One line under the targets table, in the words of docs/explanation/sla-semantics.md.
 TARGETS_LEGEND = ("(met/held: on time, or a fix that held; missed: late, or a fix that failed; open missed: "
