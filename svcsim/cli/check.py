@@ -38,7 +38,12 @@ def check_command(args: argparse.Namespace) -> int:
     to_as_of_ns(args.as_of)  # a malformed --as-of is refused before the log is read
 
     from svcsim.cli.output import write_tables
-    from svcsim.cli.tables import format_escalations, format_monthly_kpis, format_summary, local_stamp
+    from svcsim.cli.tables import (
+        format_escalations,
+        format_monthly_kpis,
+        format_summary,
+        local_stamp,
+    )
     from svcsim.eventlog.io import read_log
     from svcsim.live import load_events, load_mapping, screen_log
     from svcsim.metrics import monthly_kpis

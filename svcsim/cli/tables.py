@@ -54,7 +54,7 @@ def local_stamp(ts: pd.Timestamp, zone: str) -> str:
 # -- svcsim check and svcsim run -------------------------------------------
 #: One line under the targets table, in the words of docs/explanation/sla-semantics.md.
 TARGETS_LEGEND = ("(met/held: on time, or a fix that held; missed: late, or a fix that failed; open missed: "
-                  "still open and already late; open: still running; at risk: running past its warning; "
+                  "still open and already late; open: still running; at risk: running and close to its target (warn_at); "
                   "n/a: in scope but nothing to judge; invalid: quarantined rows)")
 def format_summary(summary: pd.DataFrame) -> str:
     """The per-rule summary as a readable table."""
