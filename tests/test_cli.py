@@ -163,3 +163,18 @@ def test_compare_refuses_an_unknown_metric_before_any_work(capsys):
     assert main(["compare", "tiny", "tiny", "--metric", "nonsense", "--no-cache"]) == 2
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0 and "--metric 'nonsense'" in err and "arrive-20min" in err
+
+
+def test_sweep_draws_the_metric_it_is_asked_for_and_its_help_lists_the_kinds(tmp_path, capsys):
+    """Issue 23 point 4: `sweep --metric K` plots K, and every kind --help names is accepted."""
+    from svcsim.cli import main
+    from svcsim.replications.summary import METRIC_RANGES
+
+    with pytest.raises(SystemExit):
+        main(["sweep", "--help"])
+    helptext = " ".join(capsys.readouterr().out.split())
+    for kind in METRIC_RANGES:
+        assert kind.split(".")[0] in helptext, kind
+    assert main(["sweep", "tiny", "--set", "staffing.field_engineers.count=2,3", "--replications", "2", "--days", "2",
+                 "--metric", "utilisation_pct", "--quiet", "--no-cache", "--out", str(tmp_path)]) == 0
+    assert (tmp_path / "utilisation_pct.png").stat().st_size > 5000 and not (tmp_path / "attainment.png").exists()

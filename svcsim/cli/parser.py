@@ -145,7 +145,11 @@ def _add_sweep(sub: Any) -> None:
     command.add_argument("scenario", help="built-in scenario name or TOML file")
     command.add_argument("--set", dest="sets", action="append", default=[], metavar="FIELD=V1,V2,...",
                          help="a dotted scenario field and its values, e.g. staffing.field_engineers.count=8,10,12 (repeatable)")
-    command.add_argument("--metric", default="attainment_pct", help="kind of metric to print (default attainment_pct)")
+    command.add_argument("--metric", default="attainment_pct",
+                         help="kind of metric to print and draw (default attainment_pct): attainment_pct, "
+                         "abandoned_pct, utilisation_pct, clock_mean_h, clock_p90_h, answer_wait_mean_h, "
+                         "answer_wait_p90_h, calls, due_count or stock.<column> such as stock.fill_rate; --out "
+                         "writes results.csv, summary.csv, points.csv and KIND.png (attainment.png for attainment_pct)")
     command.add_argument("--plot", help="targets to draw in attainment.png, comma-separated rule ids (default: every target with an attainment)")
     _many_run_options(command)
     command.set_defaults(handler=replications.sweep_command)

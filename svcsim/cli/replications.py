@@ -191,8 +191,10 @@ def sweep_command(args: argparse.Namespace) -> int:
     print(format_sweep(summary, result.fields, args.metric))
     written: list[str] = []
     if out is not None:
+        figure = "attainment.png" if args.metric == "attainment_pct" else f"{args.metric}.png"
         written = write_tables(out, {"results.csv": result.results, "summary.csv": summary, "points.csv": result.points,
-                                     "attainment.png": result.plot(rules=rules)})
+                                     figure: result.plot(rules=rules if args.metric == "attainment_pct" else None,
+                                                         kind=args.metric)})
         print(f"\nwrote {', '.join(written)} to {out}")
     report_after(args, result, out, written, summary=summary)
     return 0

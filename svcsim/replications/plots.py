@@ -1,4 +1,4 @@
-"""Figures: a target's attainment against a swept field, with confidence bands.
+"""Figures: a metric (a target's attainment, by default) against a swept field, with confidence bands.
 
 Drawn on a :class:`matplotlib.figure.Figure` (no pyplot, no global backend
 state); save it with ``figure.savefig(path)``.
@@ -12,22 +12,31 @@ from collections.abc import Sequence
 import numpy as np
 from matplotlib.figure import Figure
 
-__all__ = ["plot_attainment"]
+__all__ = ["plot_attainment", "plot_metric"]
 
 
 def plot_attainment(sweep, rules: Sequence[str] | None = None, field: str | None = None,  # noqa: ANN001
                     confidence: float = 0.95) -> Figure:
-    """One panel per target: attainment % (mean, and a ``confidence`` band) against ``field``.
+    """One panel per target: attainment % (mean, and a ``confidence`` band) against ``field``."""
+    return plot_metric(sweep, "attainment_pct", subjects=rules, field=field, confidence=confidence)
+
+
+def plot_metric(sweep, kind: str = "attainment_pct", subjects: Sequence[str] | None = None,  # noqa: ANN001
+                field: str | None = None, confidence: float = 0.95) -> Figure:
+    """One panel per subject of metric ``kind`` (a target, a role, a part): its mean and a ``confidence`` band.
 
     ``sweep`` is a :class:`~svcsim.replications.sweep.SweepResult`; ``field``
     defaults to its first swept field, and other swept fields give one line
-    each. ``rules`` defaults to every target with an attainment somewhere.
+    each. ``subjects`` defaults to every subject with a value somewhere.
     """
+    from svcsim.replications.summary import KIND_UNITS
+
+    rules = subjects
     field = field or sweep.fields[0]
     if field not in sweep.fields:
         raise ValueError(f"{field!r} is not a swept field ({', '.join(sweep.fields)})")
     summary = sweep.summary(confidence)
-    table = summary[summary["kind"] == "attainment_pct"]
+    table = summary[summary["kind"] == kind]
     if rules is None:
         rules = [r for r in dict.fromkeys(table["subject"]) if table.loc[table["subject"] == r, "mean"].notna().any()]
     others = [f for f in sweep.fields if f != field]
@@ -47,7 +56,7 @@ def plot_attainment(sweep, rules: Sequence[str] | None = None, field: str | None
                             color=drawn[0].get_color(), alpha=0.2, linewidth=0)
         ax.set_title(rule)
         ax.set_xlabel(field)
-        ax.set_ylabel("attainment %")
+        ax.set_ylabel(KIND_UNITS.get(kind, kind))
         values = sorted(set(part[field].tolist()))
         if len(values) <= 12 and all(isinstance(v, int | float | np.number) for v in values):
             ax.set_xticks(values)
@@ -56,6 +65,7 @@ def plot_attainment(sweep, rules: Sequence[str] | None = None, field: str | None
             ax.legend(fontsize="small")
     for ax in list(axes.flat)[len(rules):]:
         ax.set_visible(False)
-    figure.suptitle(f"Attainment with {round(100 * confidence)}% confidence bands, "
+    title = "Attainment" if kind == "attainment_pct" else KIND_UNITS.get(kind, kind)
+    figure.suptitle(f"{title} with {round(100 * confidence)}% confidence bands, "
                     f"{sweep.replications} replications per point")
     return figure

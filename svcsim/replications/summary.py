@@ -41,6 +41,15 @@ METRIC_RANGES: dict[str, tuple[float, float]] = {
 }
 
 
+#: How a figure labels each kind of metric.
+KIND_UNITS: dict[str, str] = {
+    "attainment_pct": "attainment %", "abandoned_pct": "abandoned %", "utilisation_pct": "utilisation %",
+    "clock_mean_h": "mean clock, hours", "clock_p90_h": "p90 clock, hours",
+    "answer_wait_mean_h": "mean answer wait, hours", "answer_wait_p90_h": "p90 answer wait, hours",
+    "calls": "calls", "due_count": "verdicts due", "stock.fill_rate": "fill rate",
+}
+
+
 def metric_range(kind: str) -> tuple[float, float]:
     """The values a metric of ``kind`` can take: stock figures are counts or shares, so never negative."""
     if kind in METRIC_RANGES:

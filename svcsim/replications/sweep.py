@@ -51,11 +51,16 @@ class SweepResult:
         """Per point and metric: n, mean, std, ci_low, ci_high, half_width."""
         return confidence_table(self.results, by=self.fields, confidence=confidence)
 
-    def plot(self, rules: Sequence[str] | None = None, field: str | None = None, confidence: float = 0.95):  # noqa: ANN201
-        """Attainment against a swept field with confidence bands (see :func:`~svcsim.replications.plots.plot_attainment`)."""
-        from svcsim.replications.plots import plot_attainment
+    def plot(self, rules: Sequence[str] | None = None, field: str | None = None, confidence: float = 0.95,  # noqa: ANN201
+             kind: str = "attainment_pct"):
+        """A metric (default: attainment) against a swept field with confidence bands.
 
-        return plot_attainment(self, rules=rules, field=field, confidence=confidence)
+        ``rules`` names the subjects to draw (targets, roles or parts); see
+        :func:`~svcsim.replications.plots.plot_metric`.
+        """
+        from svcsim.replications.plots import plot_metric
+
+        return plot_metric(self, kind, subjects=rules, field=field, confidence=confidence)
 
 
 def grid_points(grid: Mapping[str, Sequence]) -> list[dict]:
