@@ -178,3 +178,14 @@ def test_sweep_draws_the_metric_it_is_asked_for_and_its_help_lists_the_kinds(tmp
     assert main(["sweep", "tiny", "--set", "staffing.field_engineers.count=2,3", "--replications", "2", "--days", "2",
                  "--metric", "utilisation_pct", "--quiet", "--no-cache", "--out", str(tmp_path)]) == 0
     assert (tmp_path / "utilisation_pct.png").stat().st_size > 5000 and not (tmp_path / "attainment.png").exists()
+
+
+def test_an_interval_clipped_to_its_range_is_marked(capsys):
+    """Issue 23: a t interval past 100 % is cut at 100 and says so (^)."""
+    from svcsim.cli import main
+
+    assert main(["run", "tiny", "--replications", "3", "--days", "3", "--quiet", "--no-cache"]) == 0
+    out = capsys.readouterr().out
+    clipped = [line for line in out.splitlines() if line.rstrip().endswith("]^") or "]^ " in line]
+    assert clipped and all("100.00]^" in line or "[0.00," in line for line in clipped)
+    assert "^: clipped to the metric's range" in out

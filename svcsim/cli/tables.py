@@ -235,11 +235,17 @@ def format_confidence_table(summary: pd.DataFrame, confidence: float = 0.95) -> 
     table = pd.DataFrame({
         "metric": _metric_names(summary["kind"], summary["subject"]),
         "mean": [NOT_YET_DUE if late else _number(v) for v, late in zip(summary["mean"], none_due, strict=True)],
-        level: [f"[{_number(lo)}, {_number(hi)}]" for lo, hi in zip(summary["ci_low"], summary["ci_high"], strict=True)],
+        level: [f"[{_number(lo)}, {_number(hi)}]" + ("^" if clip else "") for lo, hi, clip in
+                zip(summary["ci_low"], summary["ci_high"], _clipped(summary), strict=True)],
         "+-": summary["half_width"].map(_number),
         "n": summary["n"],
     })
-    return table.to_string(index=False)
+    note = "\n^: clipped to the metric's range (the t interval went past it)" if any(_clipped(summary)) else ""
+    return table.to_string(index=False) + note
+
+
+def _clipped(summary: pd.DataFrame) -> list[bool]:
+    return summary["clipped"].fillna(False).astype(bool).tolist() if "clipped" in summary.columns else [False] * len(summary)
 
 
 def _due_split(table: pd.DataFrame, column: str) -> tuple[pd.DataFrame, list[bool]]:

@@ -71,16 +71,19 @@ def confidence_table(tidy: pd.DataFrame, by: Sequence[str] = (), confidence: flo
 
     Replications where a metric is NaN (no decided case, say) are left out of
     that metric's ``n``. ``ci_low`` and ``ci_high`` stay inside the metric's
-    range (:func:`metric_range`).
+    range (:func:`metric_range`); ``clipped`` says where the t interval went
+    past it (near 0 or 100 %, the t interval is a poor approximation).
     """
     keys = [*by, "metric", "kind", "subject"]
     grouped = tidy.groupby(keys, sort=False, dropna=False)["value"]
     table = grouped.agg(n="count", mean="mean", std="std").reset_index()
     half = t_quantile(table["n"].to_numpy(), confidence) * table["std"].to_numpy(float) / np.sqrt(np.maximum(table["n"].to_numpy(float), 1.0))
     bounds = np.array([metric_range(str(kind)) for kind in table["kind"]], dtype=float).reshape(-1, 2)
-    table["ci_low"] = np.maximum(table["mean"].to_numpy(float) - half, bounds[:, 0])
-    table["ci_high"] = np.minimum(table["mean"].to_numpy(float) + half, bounds[:, 1])
+    low, high = table["mean"].to_numpy(float) - half, table["mean"].to_numpy(float) + half
+    table["ci_low"] = np.maximum(low, bounds[:, 0])
+    table["ci_high"] = np.minimum(high, bounds[:, 1])
     table["half_width"] = half
+    table["clipped"] = (low < bounds[:, 0]) | (high > bounds[:, 1])
     table["n"] = table["n"].astype(np.int64)
     return table
 
