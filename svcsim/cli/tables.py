@@ -91,7 +91,7 @@ def format_escalations(esc: pd.DataFrame, zone: str, top: int) -> str:
             "case": head["case_id"].astype(str),
             "rule": head["rule_id"].astype(str),
             "level": head["level"],
-            "due": head["due"].dt.tz_convert(zone).dt.strftime("%Y-%m-%d %H:%M"),
+            "due": [local_stamp(t, zone) for t in head["due"]],
             "overdue": head["overdue"].map(_human),
         }
     )
