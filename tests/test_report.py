@@ -76,6 +76,46 @@ def test_a_requirement_on_an_unknown_target_or_out_of_range_is_refused():
         attainment.check_requirements({"a": 120}, ["a"])
 
 
+def test_a_plan_reports_its_levers_requirements_and_marginal_value_as_plan_json_has_them():
+    """Golden, fixed seed: the one-part Palm case from a stock of 9 plans 5 (fill 0.878 >= 0.73), and 4 would fail.
+
+    The page's tables are plan.json's levers and requirements and the planner's marginal table, unchanged.
+    """
+    from svcsim.scenarios import single_part
+
+    result = svcsim.plan(single_part(1.0, 3.0, 9), requirements={"fill:part": 0.73}, start="scenario")
+    data = svcsim.report.report_data(result)
+    assert data.kind == "plan"
+    levers = data.tables["plan_levers.csv"]
+    assert levers[["start", "plan", "cost_per_unit_year"]].values.tolist() == [[9, 5, 25.0]]
+    requirement = data.tables["plan_requirements.csv"].iloc[0]
+    assert (requirement["requirement"], requirement["threshold"], requirement["plan_status"]) == ("fill:part", 0.73, "met")
+    assert requirement["plan_mean"] == pytest.approx(0.878, abs=5e-4) and bool(requirement["binding"])
+    marginal = data.tables["marginal.csv"]
+    assert marginal[["change", "value", "cost_change_per_year", "fill:part:status"]].values.tolist() == [
+        [1, 6, 25.0, "met"], [-1, 4, -25.0, "failed"]]
+    record = result.to_dict()
+    assert data.tables["plan_requirements.csv"].to_dict(orient="records")[0]["plan_low"] == record["requirements"][0]["plan_low"]
+    assert data.headline["Cost per year"] == "plan 125 (-100); scenario 225"
+    assert data.headline["Binding"] == "fill:part"
+    assert data.headline["Replications"].startswith(f"{record['replications_at_plan']} at the plan")
+
+
+def test_the_plan_commands_report_tables_are_plan_json_s(tmp_path):
+    """plan_levers.csv and plan_requirements.csv, written beside plan.json, hold its levers and requirements."""
+    import json
+
+    out = made_reports()["plan"][1]
+    record = json.loads((out / "plan.json").read_text())
+    levers = pd.read_csv(out / "plan_levers.csv")
+    assert levers["plan"].tolist() == [lever["plan"] for lever in record["levers"]]
+    requirements = pd.read_csv(out / "plan_requirements.csv")
+    assert requirements["plan_mean"].tolist() == pytest.approx([r["plan_mean"] for r in record["requirements"]])
+    assert requirements["binding"].tolist() == [r["binding"] for r in record["requirements"]]
+    assert pd.read_csv(out / "marginal.csv")["cost_change_per_year"].tolist() == [
+        r["cost_change_per_year"] for r in record["marginal"]]
+
+
 def test_the_report_tables_are_the_commands_tables_not_a_second_computation():
     """attainment.csv repeats summary.csv; difference.csv repeats comparison.csv; sweep.csv repeats summary.csv."""
     made = made_reports()
