@@ -32,6 +32,44 @@ def test_busy_time_is_split_exactly_at_the_hours():
     assert by_hour.set_index("hour_of_day").loc[[8, 9], "busy_staff"].tolist() == pytest.approx([0.5, 2.5])
 
 
+def test_queue_lengths_are_the_waits_of_a_hand_made_log_hour_by_hour():
+    """Golden: a caller on hold 00:10-00:40 (and one answered at once), a ticket waiting 00:30-02:30 and one
+    never dispatched from 23:00 (the units' tickets do not wait for dispatch), a unit 30 min at the desk then an hour on the bench -> 0.5 on hold in hour 0,
+    0.5, 1, 0.5 waiting for dispatch in hours 0-2, 1 from 23:00 to the end of the second day."""
+    from svcsim.report.queues import (
+        hourly_queues,
+        queue_peaks,
+        queues_by_day,
+        queues_by_hour,
+        waiting_intervals,
+    )
+
+    start = pd.Timestamp("2026-03-02 00:00", tz="UTC")
+    day = 24 * 60
+    rows = [("C1", "call_received", 10), ("C1", "call_answered", 40),
+            ("C2", "call_received", 60), ("C2", "call_answered", 60),
+            ("C1", "ticket_logged", 30), ("C1", "dispatched", 150),
+            ("T2", "ticket_logged", 23 * 60), ("U1", "ticket_logged", 0), ("U2", "ticket_logged", 0),
+            ("U1", "unit_received", day + 240), ("U1", "warranty_checked", day + 270), ("U1", "repair_started", day + 330)]
+    events = pd.DataFrame({"case_id": [r[0] for r in rows], "activity": [r[1] for r in rows],
+                           "timestamp": [start + pd.Timedelta(minutes=r[2]) for r in rows]})
+    cases = pd.DataFrame({"case_id": ["C1", "T2", "U1", "U2"], "kind": ["field", "field", "carry_in", "mail_in"]})
+    intervals = waiting_intervals(events, start, start + pd.Timedelta(days=2), cases)  # U1, U2: to the bench
+    assert intervals.groupby("queue").size().to_dict() == {"on_hold": 1, "dispatch": 2, "admin_desk": 1, "bench": 1}
+    hourly = hourly_queues(intervals, days=2).set_index(["queue", "hour"])["waiting"]
+    assert hourly.loc["on_hold"].iloc[:2].tolist() == pytest.approx([0.5, 0.0])
+    assert hourly.loc["dispatch"].iloc[:4].tolist() == pytest.approx([0.5, 1.0, 0.5, 0.0])
+    assert hourly.loc["dispatch"].iloc[23:].tolist() == pytest.approx([1.0] * 25)  # still waiting at the end
+    assert hourly.loc[("admin_desk", 28)] == pytest.approx(0.5) and hourly.loc[("bench", 29)] == pytest.approx(0.5)
+    assert hourly.loc[("bench", 28)] == pytest.approx(0.5)
+    by_day = queues_by_day(hourly_queues(intervals, days=2)).set_index(["queue", "day"])["waiting"]
+    assert by_day.loc[("dispatch", 1)] == pytest.approx(3.0 / 24) and by_day.loc[("dispatch", 2)] == pytest.approx(1.0)
+    by_hour = queues_by_hour(hourly_queues(intervals, days=2), start_hour=8).set_index(["queue", "hour_of_day"])["waiting"]
+    assert by_hour.loc[("on_hold", 8)] == pytest.approx(0.25)  # 0.5 on day 1, none on day 2, at local 08:00
+    peaks = queue_peaks(queues_by_hour(hourly_queues(intervals, days=2), start_hour=0)).set_index("queue")
+    assert peaks.loc["dispatch", "busiest_hour"] == 1 and peaks.loc["dispatch", "busiest_waiting"] == pytest.approx(1.0)
+
+
 def test_stock_levels_are_the_last_change_before_each_days_end():
     """Golden: 4 on hand until minute 2000 (then 3), one at the vendor from minute 100 -> days 0, 1, 2."""
     trace = pd.DataFrame({"minute": [0.0, 100.0, 2000.0], "sku": ["P1"] * 3, "on_hand": [4, 4, 3], "at_vendor": [0, 1, 1]})

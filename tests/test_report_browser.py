@@ -135,6 +135,23 @@ def test_the_plan_report_states_the_cost_levers_and_binding_requirements_of_plan
         assert (binds == "binds") == row["binding"]
 
 
+def test_the_run_report_draws_the_queues_from_queues_csv(browser):
+    """The queues section's mean and busiest-hour numbers are queues.csv's, and queues_by_hour.csv was written."""
+    page_path, out = made_reports()["run"]
+    table = pd.read_csv(out / "queues.csv")
+    assert set(table["queue"]) == {"on_hold", "dispatch", "admin_desk", "bench"}
+    assert len(pd.read_csv(out / "queues_by_hour.csv")) == 4 * 24 and (out / "queues_by_day.csv").is_file()
+    context, page, _, _ = _open(browser, page_path)
+    try:
+        cells = page.evaluate("() => Object.fromEntries([...document.querySelectorAll(\"td[data-table='queues.csv']\")]"
+                              ".map(td => [`${td.dataset.row}|${td.dataset.column}`, td.textContent]))")
+    finally:
+        context.close()
+    for _, row in table.iterrows():
+        assert _number(cells[f"{row['queue']}|mean_waiting"]) == pytest.approx(row["mean_waiting"], abs=0.006)
+        assert cells[f"{row['queue']}|busiest_hour"] == f"{int(row['busiest_hour']):02d}:00"
+
+
 def test_the_opening_catches_a_page_that_reaches_out(browser, tmp_path):
     """The same opening sees a page that asks for an outside image: the guard above is not vacuous."""
     page_path = tmp_path / "leaky.html"

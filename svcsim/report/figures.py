@@ -21,7 +21,7 @@ import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 __all__ = ["OKABE_ITO", "attainment_figure", "busy_figure", "candidates_figure", "difference_figure",
-           "plan_requirement_figure", "stock_figure", "sweep_figure", "to_svg", "vendor_figure"]
+           "plan_requirement_figure", "queue_figure", "stock_figure", "sweep_figure", "to_svg", "vendor_figure"]
 
 #: Okabe & Ito (2008): distinguishable with every common colour-vision deficiency.
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
@@ -216,4 +216,18 @@ def candidates_figure(table: pd.DataFrame) -> Figure:
     ax.set_title("Candidates the search checked")
     ax.legend(fontsize=7, frameon=False)
     _margins(figure, left=0.9)
+    return figure
+
+
+def queue_figure(table: pd.DataFrame, x: str, xlabel: str, title: str, labels: dict[str, str]) -> Figure:
+    """Mean number waiting per queue against ``x`` (day of the period or hour of day); ``labels`` names each queue."""
+    figure, ax = plt.subplots(figsize=(7.5, 3.0))
+    for queue, rows in table.groupby("queue", sort=False):
+        ax.plot(rows[x], rows["waiting"], label=labels.get(str(queue), str(queue)), linewidth=1.4)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("waiting (mean number)")
+    ax.set_title(title)
+    ax.set_ylim(0, max(float(table["waiting"].max()) if len(table) else 0.0, 0.1) * 1.45)
+    ax.legend(fontsize=7, ncols=2, loc="upper right", frameon=False)
+    _margins(figure, left=0.6)
     return figure

@@ -85,6 +85,20 @@ def _run(data: ReportData) -> list[str]:
             Column("busy (hours)", "busy_minutes", lambda v: fmt_number(float(v) / 60, 0)),
             Column("on duty (hours)", "on_duty_minutes", lambda v: fmt_number(float(v) / 60, 0)),
             Column("utilisation", "utilisation_pct", fmt_pct)]
+    from svcsim.report.queues import QUEUES
+
+    out.append(_section(
+        "Queues",
+        _figure(figures.to_svg(lambda: figures.queue_figure(t["queues_by_day.csv"], "day", "day of the period",
+                                                            "Waiting per day (mean over 24 h)", QUEUES)), "queues per day"),
+        _figure(figures.to_svg(lambda: figures.queue_figure(t["queues_by_hour.csv"], "hour_of_day", "hour of day (local)",
+                                                            "Waiting by hour of day (mean over the period)", QUEUES)),
+                "queues by hour of day"),
+        table(t["queues.csv"], [
+            Column("queue", "label", number=False), Column("mean waiting", "mean_waiting", lambda v: fmt_number(v, 2)),
+            Column("busiest hour (local)", "busiest_hour", lambda v: f"{int(v):02d}:00"),
+            Column("waiting then", "busiest_waiting", lambda v: fmt_number(v, 2))],
+            name="queues.csv", key="queue", caption="mean over the period; the hour of day with the most waiting")))
     out.append(_section(
         "Staff busy",
         _figure(figures.to_svg(lambda: figures.busy_figure(t["busy_by_day.csv"], "day", "day of the period",
