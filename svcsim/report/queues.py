@@ -32,7 +32,7 @@ from svcsim.report.busy import hourly_busy
 __all__ = ["BENCH_KINDS", "QUEUES", "hourly_queues", "queue_peaks", "queues_by_day", "queues_by_hour", "waiting_intervals"]
 
 #: Each queue's id and what a manager calls it.
-QUEUES = {"on_hold": "callers on hold", "dispatch": "tickets waiting for dispatch",
+QUEUES = {"on_hold": "callers on hold", "dispatch": "field jobs waiting for dispatch",
           "admin_desk": "units at the administrators' desk", "bench": "units waiting on the bench"}
 
 
