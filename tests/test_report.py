@@ -227,3 +227,19 @@ def test_the_how_to_s_python_example_runs(tmp_path, monkeypatch, capsys):
     exec(compile(example, "docs/howto/report.md", "exec"), {})
     assert (tmp_path / "run.html").stat().st_size > 10_000
     assert "attainment.csv" in capsys.readouterr().out
+
+
+def test_a_plan_that_finds_nothing_still_reports_and_a_bad_report_path_is_one_line_after_plan_json(tmp_path, capsys):
+    """No plan within 1..2 engineers reaches 99.9 %: exit 1, the page says why it has no marginal table;
+    a report path that is a directory: one line, exit 2, plan.json already written."""
+    argv = ["plan", "tiny", "--lever", "staffing.field_engineers.count=1:2", "--batch", "3", "--replications-max", "6",
+            "--quiet", "--require", "arrive-20min=99.9"]
+    assert main([*argv, "--out", str(tmp_path / "out"), "--report", str(tmp_path / "plan.html")]) == 1
+    page = (tmp_path / "plan.html").read_text()
+    assert "There is no plan" in page and "at the upper bounds" in page
+    assert (tmp_path / "out" / "plan_requirements.csv").is_file()
+    capsys.readouterr()
+    assert main([*argv, "--out", str(tmp_path / "again"), "--report", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--report" in err and "is a directory" in err
+    assert (tmp_path / "again" / "plan.json").is_file()
