@@ -2,7 +2,8 @@
 
 :func:`made_reports` runs ``svcsim run``, ``run --replications``, ``compare``,
 ``sweep`` and ``check`` on the tiny scenario (3 days, 2 replications, one
-shared replication cache) and the bundled sample log, each with ``--out``
+shared replication cache) and the bundled sample log, and ``plan`` on tiny
+with one lever and at most 9 replications a candidate (a few seconds), each with ``--out``
 and ``--report``; it returns, per kind, the page and the folder of tables.
 """
 
@@ -26,6 +27,8 @@ COMMANDS = {
     "sweep": ["sweep", "tiny", "--set", "staffing.field_engineers.count=3,4", "--replications", "2", "--days", "3",
               "--warmup", "0", "--quiet", "--require", "arrive-20min=80"],
     "check": ["check", "--require", "dispatch-4h=95"],
+    "plan": ["plan", "tiny", "--lever", "staffing.field_engineers.count=1:5", "--batch", "3", "--replications-max", "9",
+             "--quiet", "--require", "dispatch-4h=90", "--require", "arrive-20min=60"],
 }
 
 

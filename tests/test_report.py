@@ -32,6 +32,44 @@ def test_busy_time_is_split_exactly_at_the_hours():
     assert by_hour.set_index("hour_of_day").loc[[8, 9], "busy_staff"].tolist() == pytest.approx([0.5, 2.5])
 
 
+def test_queue_lengths_are_the_waits_of_a_hand_made_log_hour_by_hour():
+    """Golden: a caller on hold 00:10-00:40 (and one answered at once), a ticket waiting 00:30-02:30 and one
+    never dispatched from 23:00 (the units' tickets do not wait for dispatch), a unit 30 min at the desk then an hour on the bench -> 0.5 on hold in hour 0,
+    0.5, 1, 0.5 waiting for dispatch in hours 0-2, 1 from 23:00 to the end of the second day."""
+    from svcsim.report.queues import (
+        hourly_queues,
+        queue_peaks,
+        queues_by_day,
+        queues_by_hour,
+        waiting_intervals,
+    )
+
+    start = pd.Timestamp("2026-03-02 00:00", tz="UTC")
+    day = 24 * 60
+    rows = [("C1", "call_received", 10), ("C1", "call_answered", 40),
+            ("C2", "call_received", 60), ("C2", "call_answered", 60),
+            ("C1", "ticket_logged", 30), ("C1", "dispatched", 150),
+            ("T2", "ticket_logged", 23 * 60), ("U1", "ticket_logged", 0), ("U2", "ticket_logged", 0),
+            ("U1", "unit_received", day + 240), ("U1", "warranty_checked", day + 270), ("U1", "repair_started", day + 330)]
+    events = pd.DataFrame({"case_id": [r[0] for r in rows], "activity": [r[1] for r in rows],
+                           "timestamp": [start + pd.Timedelta(minutes=r[2]) for r in rows]})
+    cases = pd.DataFrame({"case_id": ["C1", "T2", "U1", "U2"], "kind": ["field", "field", "carry_in", "mail_in"]})
+    intervals = waiting_intervals(events, start, start + pd.Timedelta(days=2), cases)  # U1, U2: to the bench
+    assert intervals.groupby("queue").size().to_dict() == {"on_hold": 1, "dispatch": 2, "admin_desk": 1, "bench": 1}
+    hourly = hourly_queues(intervals, days=2).set_index(["queue", "hour"])["waiting"]
+    assert hourly.loc["on_hold"].iloc[:2].tolist() == pytest.approx([0.5, 0.0])
+    assert hourly.loc["dispatch"].iloc[:4].tolist() == pytest.approx([0.5, 1.0, 0.5, 0.0])
+    assert hourly.loc["dispatch"].iloc[23:].tolist() == pytest.approx([1.0] * 25)  # still waiting at the end
+    assert hourly.loc[("admin_desk", 28)] == pytest.approx(0.5) and hourly.loc[("bench", 29)] == pytest.approx(0.5)
+    assert hourly.loc[("bench", 28)] == pytest.approx(0.5)
+    by_day = queues_by_day(hourly_queues(intervals, days=2)).set_index(["queue", "day"])["waiting"]
+    assert by_day.loc[("dispatch", 1)] == pytest.approx(3.0 / 24) and by_day.loc[("dispatch", 2)] == pytest.approx(1.0)
+    by_hour = queues_by_hour(hourly_queues(intervals, days=2), start_hour=8).set_index(["queue", "hour_of_day"])["waiting"]
+    assert by_hour.loc[("on_hold", 8)] == pytest.approx(0.25)  # 0.5 on day 1, none on day 2, at local 08:00
+    peaks = queue_peaks(queues_by_hour(hourly_queues(intervals, days=2), start_hour=0)).set_index("queue")
+    assert peaks.loc["dispatch", "busiest_hour"] == 1 and peaks.loc["dispatch", "busiest_waiting"] == pytest.approx(1.0)
+
+
 def test_stock_levels_are_the_last_change_before_each_days_end():
     """Golden: 4 on hand until minute 2000 (then 3), one at the vendor from minute 100 -> days 0, 1, 2."""
     trace = pd.DataFrame({"minute": [0.0, 100.0, 2000.0], "sku": ["P1"] * 3, "on_hand": [4, 4, 3], "at_vendor": [0, 1, 1]})
@@ -74,6 +112,46 @@ def test_a_requirement_on_an_unknown_target_or_out_of_range_is_refused():
         attainment.check_requirements({"nope": 90}, ["a"])
     with pytest.raises(svcsim.InputError, match="0 to 100"):
         attainment.check_requirements({"a": 120}, ["a"])
+
+
+def test_a_plan_reports_its_levers_requirements_and_marginal_value_as_plan_json_has_them():
+    """Golden, fixed seed: the one-part Palm case from a stock of 9 plans 5 (fill 0.878 >= 0.73), and 4 would fail.
+
+    The page's tables are plan.json's levers and requirements and the planner's marginal table, unchanged.
+    """
+    from svcsim.scenarios import single_part
+
+    result = svcsim.plan(single_part(1.0, 3.0, 9), requirements={"fill:part": 0.73}, start="scenario")
+    data = svcsim.report.report_data(result)
+    assert data.kind == "plan"
+    levers = data.tables["plan_levers.csv"]
+    assert levers[["start", "plan", "cost_per_unit_year"]].values.tolist() == [[9, 5, 25.0]]
+    requirement = data.tables["plan_requirements.csv"].iloc[0]
+    assert (requirement["requirement"], requirement["threshold"], requirement["plan_status"]) == ("fill:part", 0.73, "met")
+    assert requirement["plan_mean"] == pytest.approx(0.878, abs=5e-4) and bool(requirement["binding"])
+    marginal = data.tables["marginal.csv"]
+    assert marginal[["change", "value", "cost_change_per_year", "fill:part:status"]].values.tolist() == [
+        [1, 6, 25.0, "met"], [-1, 4, -25.0, "failed"]]
+    record = result.to_dict()
+    assert data.tables["plan_requirements.csv"].to_dict(orient="records")[0]["plan_low"] == record["requirements"][0]["plan_low"]
+    assert data.headline["Cost per year"] == "plan 125 (-100); scenario 225"
+    assert data.headline["Binding"] == "fill:part"
+    assert data.headline["Replications"].startswith(f"{record['replications_at_plan']} at the plan")
+
+
+def test_the_plan_commands_report_tables_are_plan_json_s(tmp_path):
+    """plan_levers.csv and plan_requirements.csv, written beside plan.json, hold its levers and requirements."""
+    import json
+
+    out = made_reports()["plan"][1]
+    record = json.loads((out / "plan.json").read_text())
+    levers = pd.read_csv(out / "plan_levers.csv")
+    assert levers["plan"].tolist() == [lever["plan"] for lever in record["levers"]]
+    requirements = pd.read_csv(out / "plan_requirements.csv")
+    assert requirements["plan_mean"].tolist() == pytest.approx([r["plan_mean"] for r in record["requirements"]])
+    assert requirements["binding"].tolist() == [r["binding"] for r in record["requirements"]]
+    assert pd.read_csv(out / "marginal.csv")["cost_change_per_year"].tolist() == [
+        r["cost_change_per_year"] for r in record["marginal"]]
 
 
 def test_the_report_tables_are_the_commands_tables_not_a_second_computation():
@@ -149,3 +227,19 @@ def test_the_how_to_s_python_example_runs(tmp_path, monkeypatch, capsys):
     exec(compile(example, "docs/howto/report.md", "exec"), {})
     assert (tmp_path / "run.html").stat().st_size > 10_000
     assert "attainment.csv" in capsys.readouterr().out
+
+
+def test_a_plan_that_finds_nothing_still_reports_and_a_bad_report_path_is_one_line_after_plan_json(tmp_path, capsys):
+    """No plan within 1..2 engineers reaches 99.9 %: exit 1, the page says why it has no marginal table;
+    a report path that is a directory: one line, exit 2, plan.json already written."""
+    argv = ["plan", "tiny", "--lever", "staffing.field_engineers.count=1:2", "--batch", "3", "--replications-max", "6",
+            "--quiet", "--require", "arrive-20min=99.9"]
+    assert main([*argv, "--out", str(tmp_path / "out"), "--report", str(tmp_path / "plan.html")]) == 1
+    page = (tmp_path / "plan.html").read_text()
+    assert "There is no plan" in page and "at the upper bounds" in page
+    assert (tmp_path / "out" / "plan_requirements.csv").is_file()
+    capsys.readouterr()
+    assert main([*argv, "--out", str(tmp_path / "again"), "--report", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--report" in err and "is a directory" in err
+    assert (tmp_path / "again" / "plan.json").is_file()

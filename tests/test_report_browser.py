@@ -9,6 +9,7 @@ Skipped, saying why, where Playwright or a Chromium is not installed
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 
@@ -28,6 +29,7 @@ LEAD = {
     "compare": ("difference.csv", "rule_id", ["mean_a", "mean_b", "difference", "ci_low", "ci_high"]),
     "sweep": ("sweep.csv", None, ["mean", "ci_low", "ci_high"]),
     "check": ("attainment.csv", "rule_id", ["attainment_pct", "due"]),
+    "plan": ("plan_requirements.csv", "requirement", ["threshold", "start_mean", "plan_mean", "plan_low", "plan_high"]),
 }
 
 
@@ -103,6 +105,51 @@ def test_the_sweep_report_is_sorted_into_one_table_row_per_point_and_target(brow
         assert rows == len(pd.read_csv(out / "sweep.csv"))
     finally:
         context.close()
+
+
+def test_the_plan_report_states_the_cost_levers_and_binding_requirements_of_plan_json(browser):
+    """The headline's cost and binding targets, each lever's plan and the marginal cost changes are plan.json's."""
+    page_path, out = made_reports()["plan"]
+    record = json.loads((out / "plan.json").read_text())
+    context, page, _, _ = _open(browser, page_path)
+    try:
+        headline = page.evaluate("() => Object.fromEntries([...document.querySelectorAll('td[data-headline]')]"
+                                 ".map(td => [td.dataset.headline, td.textContent]))")
+        cells = page.evaluate("() => Object.fromEntries([...document.querySelectorAll('td[data-table]')]"
+                              ".map(td => [`${td.dataset.table}|${td.dataset.row}|${td.dataset.column}`, td.textContent]))")
+    finally:
+        context.close()
+    assert headline["Cost per year"].startswith(f"plan {record['cost_per_year']:,.0f}")
+    assert f"scenario {record['start_cost_per_year']:,.0f}" in headline["Cost per year"]
+    assert headline["Binding"] == (", ".join(record["binding"]) or "none")
+    assert headline["Replications"].startswith(f"{record['replications_at_plan']} at the plan; "
+                                               f"{record['replications_simulated']} simulated")
+    for lever in record["levers"]:
+        assert _number(cells[f"plan_levers.csv|{lever['lever']}|plan"]) == lever["plan"]
+        assert _number(cells[f"plan_levers.csv|{lever['lever']}|start"]) == lever["start"]
+    for row in record["marginal"]:
+        key = f"marginal.csv|{row['name']}{row['change']:+d}|cost_change_per_year"
+        assert _number(cells[key]) == row["cost_change_per_year"]
+    for row in record["requirements"]:
+        binds = cells[f"plan_requirements.csv|{row['requirement']}|binding"]
+        assert (binds == "binds") == row["binding"]
+
+
+def test_the_run_report_draws_the_queues_from_queues_csv(browser):
+    """The queues section's mean and busiest-hour numbers are queues.csv's, and queues_by_hour.csv was written."""
+    page_path, out = made_reports()["run"]
+    table = pd.read_csv(out / "queues.csv")
+    assert set(table["queue"]) == {"on_hold", "dispatch", "admin_desk", "bench"}
+    assert len(pd.read_csv(out / "queues_by_hour.csv")) == 4 * 24 and (out / "queues_by_day.csv").is_file()
+    context, page, _, _ = _open(browser, page_path)
+    try:
+        cells = page.evaluate("() => Object.fromEntries([...document.querySelectorAll(\"td[data-table='queues.csv']\")]"
+                              ".map(td => [`${td.dataset.row}|${td.dataset.column}`, td.textContent]))")
+    finally:
+        context.close()
+    for _, row in table.iterrows():
+        assert _number(cells[f"{row['queue']}|mean_waiting"]) == pytest.approx(row["mean_waiting"], abs=0.006)
+        assert cells[f"{row['queue']}|busiest_hour"] == f"{int(row['busiest_hour']):02d}:00"
 
 
 def test_the_opening_catches_a_page_that_reaches_out(browser, tmp_path):

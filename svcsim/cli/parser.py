@@ -187,6 +187,8 @@ def _add_plan(sub: Any) -> None:
                          help="days simulated before the horizon and not judged (default: the scenario's)")
     command.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     command.add_argument("--out", help="write plan.toml, plan.json, marginal.csv and candidates.csv here")
+    command.add_argument("--report", metavar="PATH", help="also write a one-page HTML report of the plan here (opens offline; "
+                         "with --out, the tables it is drawn from are written there too)")
     command.add_argument("--quiet", action="store_true", help="no progress line")
     command.set_defaults(handler=plan.plan_command)
 

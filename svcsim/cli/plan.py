@@ -2,10 +2,11 @@
 
 ``svcsim plan SCENARIO [--require RULE=PCT ...] [--require-fill SKU=SHARE ...]
 [--lever PATH=LOW:HIGH ...] [--fix PATH ...] [--budget X] [--confidence 0.95]
-[--replications-max N] [--jobs N] [--out DIR]`` prints the plan against the
+[--replications-max N] [--jobs N] [--out DIR] [--report PATH]`` prints the plan against the
 starting scenario side by side; ``--out`` writes ``plan.toml`` (runs with
 ``svcsim run`` as it is), ``plan.json``, ``marginal.csv`` and
-``candidates.csv``. Exit status 0 with a plan, 1 when no plan within the
+``candidates.csv``; ``--report`` the plan's HTML page (with ``--out``, its
+``plan_levers.csv`` and ``plan_requirements.csv`` too). Exit status 0 with a plan, 1 when no plan within the
 bounds meets the requirements (the message names the unreachable one and
 what the bounds reach), 2 for a mistake in the arguments.
 """
@@ -92,6 +93,10 @@ def plan_command(args: argparse.Namespace) -> int:
     if out is not None:
         written = result.write(out)
         print(f"\nwrote {', '.join(p.name for p in written)} to {out}")
+    if getattr(args, "report", None):
+        from svcsim.cli.reporting import report_after
+
+        report_after(args, result, out, [p.name for p in written] if out is not None else [])
     if not result.found:
         print(f"svcsim: {result.message}", file=sys.stderr)
         return 1

@@ -1,4 +1,4 @@
-"""The manager's report: one self-contained HTML page for a run, replications, a comparison, a sweep or a live check.
+"""The manager's report: one self-contained HTML page for a run, replications, a comparison, a sweep, a plan or a live check.
 
 :func:`report` writes the page; :func:`report_data` gives the tables it is
 drawn from (``--out`` writes the same tables beside it). The page opens
@@ -45,7 +45,7 @@ def write_report(data: ReportData, path: str | os.PathLike[str]) -> Path:
 
 def report(result: Any, path: str | os.PathLike[str], *, require: Mapping[str, float] | None = None,
            command: str | None = None, **context: Any) -> Path:
-    """Write the report of ``result`` (a Run, Replications, Comparison, SweepResult or CheckResult) to ``path``.
+    """Write the report of ``result`` (a Run, Replications, Comparison, SweepResult, PlanResult or CheckResult) to ``path``.
 
     ``require`` maps rule ids to the attainment (%) they must reach: each
     target is then shown green or red against it. ``command`` is the command

@@ -20,8 +20,8 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-__all__ = ["OKABE_ITO", "attainment_figure", "busy_figure", "difference_figure", "stock_figure",
-           "sweep_figure", "to_svg", "vendor_figure"]
+__all__ = ["OKABE_ITO", "attainment_figure", "busy_figure", "candidates_figure", "difference_figure",
+           "plan_requirement_figure", "queue_figure", "stock_figure", "sweep_figure", "to_svg", "vendor_figure"]
 
 #: Okabe & Ito (2008): distinguishable with every common colour-vision deficiency.
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
@@ -166,4 +166,68 @@ def sweep_figure(table: pd.DataFrame, rule: str, lever: str, others: list[str]) 
     if others or len(required):
         ax.legend(fontsize=6, loc="lower right")
     _margins(figure, left=0.6, top=0.3)
+    return figure
+
+
+def _as_pct(rows: pd.DataFrame, column: str) -> np.ndarray:
+    """A requirement's value in %: attainment already is, a fill rate (a share) times 100."""
+    scale = np.where(rows["kind"].astype(str).to_numpy() == "fill", 100.0, 1.0)
+    return rows[column].to_numpy(float) * scale if column in rows else np.full(len(rows), np.nan)
+
+
+def plan_requirement_figure(table: pd.DataFrame) -> Figure:
+    """Each requirement at the scenario (hollow) and at the plan (filled, coloured by its status), bounds, threshold."""
+    rows = table.iloc[::-1]
+    figure, ax = plt.subplots(figsize=(7.5, 0.45 * len(rows) + 1.1))
+    y = np.arange(len(rows), dtype=float)
+    colours = {"met": GOOD, "failed": BAD, "undecided": UNSURE}
+    for name, offset, filled in (("start", 0.15, False), ("plan", -0.15, True)):
+        mean = _as_pct(rows, f"{name}_mean")
+        if np.isnan(mean).all():
+            continue
+        low, high = _as_pct(rows, f"{name}_low"), _as_pct(rows, f"{name}_high")
+        status = rows[f"{name}_status"].astype(str).to_numpy()
+        ax.errorbar(mean, y + offset, xerr=[mean - low, high - mean], fmt="none", ecolor="#555555", capsize=2,
+                    linewidth=0.8)
+        colour = [colours.get(s, NEUTRAL) for s in status]
+        ax.scatter(mean, y + offset, s=28, zorder=3, label="plan" if filled else "scenario",
+                   c=colour if filled else "white", edgecolors=colour)
+    ax.plot(_as_pct(rows, "threshold"), y, "|", color="#000000", markersize=18, markeredgewidth=2, label="threshold")
+    ax.set_yticks(y, rows["requirement"].astype(str))
+    ax.set_xlim(0, 102)
+    ax.set_ylim(-0.6, len(rows) - 0.4)
+    ax.set_xlabel("attainment or fill rate (%), with the one-sided bounds")
+    ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), fontsize=7, frameon=False, ncols=3)
+    _margins(figure, left=1.4, top=0.35)
+    return figure
+
+
+def candidates_figure(table: pd.DataFrame) -> Figure:
+    """Every candidate the search checked: its yearly cost against its tightest requirement's slack (points)."""
+    figure, ax = plt.subplots(figsize=(5.5, 2.8))
+    colours = {"feasible": GOOD, "infeasible": BAD, "undecided": UNSURE}
+    for status, rows in table.groupby("status", sort=True):
+        ax.scatter(rows["min_slack_points"], rows["cost_per_year"], s=22, label=str(status),
+                   color=colours.get(str(status), NEUTRAL))
+    ax.axvline(0, color="#000000", linewidth=0.8)
+    ax.set_xlabel("tightest requirement's slack (points above its threshold)")
+    ax.set_ylabel("cost per year")
+    ax.yaxis.set_major_formatter(matplotlib.ticker.StrMethodFormatter("{x:,.0f}"))
+    ax.set_title("Candidates the search checked")
+    ax.legend(fontsize=7, frameon=False)
+    _margins(figure, left=0.9)
+    return figure
+
+
+def queue_figure(table: pd.DataFrame, x: str, xlabel: str, title: str, labels: dict[str, str]) -> Figure:
+    """Mean number waiting per queue against ``x`` (day of the period or hour of day); ``labels`` names each queue."""
+    figure, ax = plt.subplots(figsize=(7.5, 3.0))
+    for queue, rows in table.groupby("queue", sort=False):
+        ax.plot(rows[x], rows["waiting"], label=labels.get(str(queue), str(queue)), linewidth=1.4)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("waiting (mean number)")
+    ax.set_title(title)
+    ax.set_ylim(0, max(float(table["waiting"].max()) if len(table) else 0.0, 0.1) * 1.45)
+    ax.legend(fontsize=7, ncols=2, loc="upper right", frameon=False)
+    _margins(figure, left=0.6)
     return figure

@@ -82,7 +82,7 @@ _CSS = """
 body{font:14px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1a1a1a;max-width:62rem;margin:1.5rem auto;padding:0 1rem}
 h1{font-size:1.5rem;margin:0 0 .5rem}h2{font-size:1.15rem;margin:1.6rem 0 .4rem;border-bottom:1px solid #ccc}
 table{border-collapse:collapse;margin:.4rem 0;font-size:13px}th,td{padding:.15rem .6rem;border-bottom:1px solid #e4e4e4;text-align:left}
-th{background:#f3f3f3}td.num{text-align:right;font-variant-numeric:tabular-nums}
+th{background:#f3f3f3}td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 td.good{background:#d8f0e6}td.bad{background:#f9ddd0}td.unsure{background:#fbf1c7}td.later{color:#666;font-style:italic}
 .headline th{background:none;font-weight:600;padding-right:1.2rem}figure{margin:.6rem 0;break-inside:avoid}
 figure svg{max-width:100%;height:auto}.grid{display:flex;flex-wrap:wrap;gap:0 .5rem}.grid figure{flex:0 1 19rem}p.note{color:#444;font-style:italic}caption{text-align:left;color:#444;font-size:12px}

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from svcsim.report import many, single  # noqa: F401 (they register their builders)
+from svcsim.report import many, plan, single  # noqa: F401 (they register their builders)
 from svcsim.report.data import ReportData, builders
 
 __all__ = ["report_data"]

@@ -85,6 +85,20 @@ def _run(data: ReportData) -> list[str]:
             Column("busy (hours)", "busy_minutes", lambda v: fmt_number(float(v) / 60, 0)),
             Column("on duty (hours)", "on_duty_minutes", lambda v: fmt_number(float(v) / 60, 0)),
             Column("utilisation", "utilisation_pct", fmt_pct)]
+    from svcsim.report.queues import QUEUES
+
+    out.append(_section(
+        "Queues",
+        _figure(figures.to_svg(lambda: figures.queue_figure(t["queues_by_day.csv"], "day", "day of the period",
+                                                            "Waiting per day (mean over 24 h)", QUEUES)), "queues per day"),
+        _figure(figures.to_svg(lambda: figures.queue_figure(t["queues_by_hour.csv"], "hour_of_day", "hour of day (local)",
+                                                            "Waiting by hour of day (mean over the period)", QUEUES)),
+                "queues by hour of day"),
+        table(t["queues.csv"], [
+            Column("queue", "label", number=False), Column("mean waiting", "mean_waiting", lambda v: fmt_number(v, 2)),
+            Column("busiest hour (local)", "busiest_hour", lambda v: f"{int(v):02d}:00"),
+            Column("waiting then", "busiest_waiting", lambda v: fmt_number(v, 2))],
+            name="queues.csv", key="queue", caption="mean over the period; the hour of day with the most waiting")))
     out.append(_section(
         "Staff busy",
         _figure(figures.to_svg(lambda: figures.busy_figure(t["busy_by_day.csv"], "day", "day of the period",
@@ -175,6 +189,69 @@ def _check(data: ReportData) -> list[str]:
     return out
 
 
+_STATUS_CSS = {"met": "good", "failed": "bad", "undecided": "unsure"}
+
+
+def _requirement_value(value: object, kind: object) -> str:
+    """An attainment in %, a fill rate as a share (as the requirement states it)."""
+    if value is None or pd.isna(value):
+        return "–"
+    return fmt_pct(value) if kind == "attainment" else f"{float(value):.3f}"
+
+
+def _plan(data: ReportData) -> list[str]:
+    t = data.tables
+    req = t["plan_requirements.csv"]
+    values = [c for c in req.columns if c.split("_")[-1] in ("mean", "low", "high") or c == "threshold"]
+    shown = req.assign(**{c: [_requirement_value(v, k) for v, k in zip(req[c], req["kind"], strict=True)]
+                          for c in values})
+    status_css = lambda name: lambda r: _STATUS_CSS.get(str(r.get(f"{name}_status", "")), "")  # noqa: E731
+    cols = [Column("requirement", "requirement", number=False), Column("threshold", "threshold")]
+    for name, label in (("start", "scenario"), ("plan", "plan"), ("bounds", "at the upper bounds")):
+        if f"{name}_mean" in req:
+            cols += [Column(label, f"{name}_mean", css=status_css(name)), Column("low", f"{name}_low"),
+                     Column("high", f"{name}_high"), Column("replications", f"{name}_n", fmt_count),
+                     Column("verdict", f"{name}_status", number=False)]
+    cols.append(Column("binds", "binding", lambda v: "binds" if v is True or str(v) == "True" else "", number=False))
+    legend = ('<p class="legend"><span style="background:#d8f0e6">met</span><span style="background:#f9ddd0">failed</span>'
+              '<span style="background:#fbf1c7">undecided (the bounds straddle the threshold)</span> '
+              "low and high are one-sided bounds at the plan's confidence.</p>")
+    out = [_section("Requirements", _figure(figures.to_svg(lambda: figures.plan_requirement_figure(req)),
+                                            "each requirement at the scenario and at the plan"),
+                    legend, table(shown, cols, name="plan_requirements.csv", key="requirement"))]
+    lever_cols = [Column("lever", "name", number=False), Column("path", "lever", number=False),
+                  Column("scenario", "start", fmt_count), Column("plan", "plan", fmt_count),
+                  Column("low", "low", fmt_count), Column("high", "high", fmt_count),
+                  Column("cost per unit and year", "cost_per_unit_year", lambda v: fmt_number(v, 0)),
+                  Column("warm start", "warm_start", fmt_count),
+                  Column("from", "warm_start_source", number=False)]
+    out.append(_section("The plan against the scenario", table(t["plan_levers.csv"], lever_cols, name="plan_levers.csv",
+                                                               key="lever")))
+    if "Marginal value" in data.omitted:
+        out.append(_omitted(data, "Marginal value"))
+    else:
+        marginal = t["marginal.csv"]
+        keys = [c.removesuffix(":change_points") for c in marginal.columns if c.endswith(":change_points")]
+        mcols = [Column("lever", "name", number=False), Column("one unit", "change", lambda v: "more" if int(v) > 0 else "fewer",
+                                                               number=False),
+                 Column("value", "value", fmt_count), Column("cost change per year", "cost_change_per_year",
+                                                             lambda v: fmt_signed(v, 0))]
+        for key in keys:
+            mcols += [Column(f"{key} (points)", f"{key}:change_points", fmt_signed),
+                      Column(f"{key} then", f"{key}:status", number=False,
+                             css=lambda r, k=key: _STATUS_CSS.get(str(r[f"{k}:status"]), ""))]
+        mcols.append(Column("searched as", "checked", lambda v: "" if v is None or pd.isna(v) else str(v), number=False))
+        marginal = marginal.assign(row=[f"{n}{c:+d}" for n, c in zip(marginal["name"], marginal["change"], strict=True)])
+        out.append(_section("Marginal value: one unit more or fewer of each lever", table(
+            marginal, mcols, name="marginal.csv", key="row",
+            caption="on the plan's replications; a requirement that is not met with one unit fewer binds")))
+    candidates = t["candidates.csv"]
+    if len(candidates):
+        out.append(_section("Candidates", _figure(figures.to_svg(lambda: figures.candidates_figure(candidates)),
+                                                  "candidates the search checked")))
+    return out
+
+
 def _kpi_value(value: object, unit: object) -> str:
     if value is None or pd.isna(value):
         return "–"
@@ -183,9 +260,10 @@ def _kpi_value(value: object, unit: object) -> str:
     return f"{fmt_number(value, 1)} {unit}"
 
 
-#: The layout of each report kind; a plan's joins here.
+#: The layout of each report kind.
 LAYOUTS: dict[str, Callable[[ReportData], list[str]]] = {
-    "run": _run, "replications": _replications, "compare": _compare, "sweep": _sweep, "check": _check}
+    "run": _run, "replications": _replications, "compare": _compare, "sweep": _sweep, "check": _check,
+    "plan": _plan}
 
 
 def render(data: ReportData) -> str:

@@ -1,7 +1,9 @@
 """The report of one judged log: a simulated run (:class:`~svcsim.Run`) or a live check (:class:`~svcsim.CheckResult`).
 
 A run's page: the headline, each target's attainment over the verdicts due
-by the horizon, staff busy over the horizon and by hour of day, stock on
+by the horizon, the mean number waiting in each queue (callers on hold,
+tickets waiting for dispatch, units at the administrators' desk and on the
+bench) per day and by hour of day (:mod:`svcsim.report.queues`), staff busy over the horizon and by hour of day, stock on
 hand and at the supplier per part (when the run has parts and a stock
 trace), the vendor ageing and the head of the escalation list. A live
 check's page: the headline, the attainment, the validation summary (rows
@@ -20,6 +22,13 @@ from svcsim import __version__
 from svcsim.report import attainment
 from svcsim.report.busy import busy_by_day, busy_by_hour, hourly_busy
 from svcsim.report.data import ReportData, builder
+from svcsim.report.queues import (
+    hourly_queues,
+    queue_peaks,
+    queues_by_day,
+    queues_by_hour,
+    waiting_intervals,
+)
 from svcsim.rules import CheckResult
 from svcsim.simulation import Run
 
@@ -83,16 +92,21 @@ def run_report_data(run: Run, *, require: dict[str, float], command: str | None,
     require = attainment.check_requirements(require, list(result.summary["rule_id"].astype(str)))
     zone = getattr(run.scenario, "timezone", "UTC")
     hourly = hourly_busy(run.busy, run.days)
+    start_hour = int(run.start.tz_convert(zone).hour)
+    waiting = hourly_queues(waiting_intervals(run.events, run.start, run.end, run.log.cases), run.days)
     stock = stock_results(run.log, as_of=run.end, result=result)
     tables = {
         "attainment.csv": attainment.from_single(result.summary, require),
         "utilisation.csv": run.utilisation.assign(utilisation_pct=(100 * run.utilisation["utilisation"]).round(1)),
         "busy_by_day.csv": busy_by_day(hourly),
-        "busy_by_hour.csv": busy_by_hour(hourly, int(run.start.tz_convert(zone).hour)),
+        "busy_by_hour.csv": busy_by_hour(hourly, start_hour),
+        "queues_by_day.csv": queues_by_day(waiting),
+        "queues_by_hour.csv": queues_by_hour(waiting, start_hour),
         "stock_levels.csv": stock_levels(run.stock_trace, run.days),
         "vendor_ageing.csv": vendor_ageing(stock),
         "top_escalations.csv": _escalations(result.escalations, zone),
     }
+    tables["queues.csv"] = queue_peaks(tables["queues_by_hour.csv"])
     omitted = {}
     if run.stock.empty or not run.stock["demands"].sum():
         omitted["Stock per part"] = "No job needed a spare part in this run, so there is no stock to show."
