@@ -164,8 +164,14 @@ def check_report_data(result: CheckResult, *, require: dict[str, float], command
         "Log": source or "(an event log given to svcsim.report)",
         "Period": (f"{first.tz_convert(zone):%Y-%m-%d} to {result.as_of.tz_convert(zone):%Y-%m-%d %H:%M} ({zone})"
                    if first is not None and pd.notna(first) else f"to {result.as_of.tz_convert(zone):%Y-%m-%d %H:%M}"),
-        "Judged as of": f"{result.as_of.tz_convert(zone):%Y-%m-%d %H:%M %Z}",
+        "Judged as of": _with_offset(result.as_of.tz_convert(zone)),
         "Verdicts": f"{len(results):,} (case, rule, cycle) rows",
         "Produced by": f"{command or 'svcsim.report()'} (svcsim {__version__})",
     }
     return ReportData("check", "Check of a live log", headline, tables, omitted)
+
+
+def _with_offset(stamp: pd.Timestamp) -> str:
+    """``YYYY-MM-DD HH:MM +HH:MM``: a numeric UTC offset, never an ambiguous zone name such as CST."""
+    offset = stamp.strftime("%z")
+    return f"{stamp:%Y-%m-%d %H:%M} {offset[:3]}:{offset[3:]}"
