@@ -11,7 +11,7 @@ import pandas as pd
 
 from svcsim.csvheader import numbered_names, read_header, repeated_names
 from svcsim.errors import InputError
-from svcsim.live.limits import (
+from svcsim.eventlog.limits import (
     DEFAULT_LIMITS,
     Limits,
     check_columns,
@@ -30,7 +30,7 @@ def read_source(path: Path, spec: SourceSpec, limits: Limits = DEFAULT_LIMITS) -
     """The file's table (cells as text, missing markers as empty) and a label naming it.
 
     A compressed file is expanded in memory, never on disk, and never past
-    ``limits`` (:mod:`svcsim.live.limits`).
+    ``limits`` (:mod:`svcsim.eventlog.limits`).
     """
     if not path.is_file():
         raise InputError("no such file", file=path, expected="an export (.csv, .csv.gz, .zip with a .csv, .parquet, .xlsx)")
