@@ -16,6 +16,7 @@ declares), the longest line and cell of a CSV, the number of columns.
 
 from __future__ import annotations
 
+import codecs
 import gzip
 import io
 import zipfile
@@ -39,7 +40,7 @@ from svcsim.eventlog.limits import (
 )
 from svcsim.eventlog.log import EventLog
 
-__all__ = ["read_log", "write_log"]
+__all__ = ["read_log", "undecodable", "write_log"]
 
 _OFFSET_AT_END = r"(?:Z|[+-]\d{2}:?\d{2})$"
 
@@ -121,14 +122,36 @@ def _read_table(path: Path, limits: Limits, *, timestamps: bool = True) -> pd.Da
     return frame
 
 
+def undecodable(source: Path | bytes, *, file: str | Path, encoding: str = "utf-8", expected: str) -> InputError:
+    """The error for a CSV that does not decode: its first bad byte by line and column (bytes from the line's start).
+
+    Called once the reader has failed, so the file is read again only then; a
+    CSV that decodes gives a generic error (the reader's failure was another).
+    """
+    data = source.read_bytes() if isinstance(source, Path) else source
+    codec = "utf-8-sig" if codecs.lookup(encoding).name == "utf-8" else encoding
+    try:
+        data.decode(codec)
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        return InputError(f"line {line:,}, column {column:,}: byte 0x{data[exc.start]:02x} is not valid {encoding}",
+                          file=file, expected=expected)
+    return InputError(f"cannot be decoded as {encoding}", file=file, expected=expected)
+
+
 def _csv(source: Path | bytes, label: str, limits: Limits) -> pd.DataFrame:
     """A canonical CSV as text columns, after the line, column and cell limits."""
     lines = check_lines(source, limits, file=label)
+    raw = source
     if isinstance(source, bytes):
         source = io.BytesIO(source)
     check_columns(read_header(source), limits, file=label)
     check_unique_header(source, file=label)
-    frame = pd.read_csv(source, dtype=str, keep_default_na=False, na_values=[""])
+    try:
+        frame = pd.read_csv(source, dtype=str, keep_default_na=False, na_values=[""])
+    except UnicodeDecodeError:
+        raise undecodable(raw, file=label, expected="a canonical log saved as UTF-8 (re-save it as UTF-8)") from None
     if not fields_bounded_by_lines(lines, len(frame), limits):
         check_fields(frame, limits, file=label)
     return frame

@@ -11,6 +11,7 @@ import pandas as pd
 
 from svcsim.csvheader import numbered_names, read_header, repeated_names
 from svcsim.errors import InputError
+from svcsim.eventlog.io import undecodable
 from svcsim.eventlog.limits import (
     DEFAULT_LIMITS,
     Limits,
@@ -73,15 +74,20 @@ def _only_csv(archive: zipfile.ZipFile, path: Path) -> str:
 
 def _csv(source: Path | bytes, spec: SourceSpec, label: str, limits: Limits) -> pd.DataFrame:
     lines = check_lines(source, limits, file=label)
+    raw = source
     if isinstance(source, bytes):
         source = io.BytesIO(source)
     header = read_header(source, delimiter=spec.delimiter, encoding=spec.encoding)
     check_columns(header, limits, file=label)
     names = numbered_names(header, file=label)
-    frame = pd.read_csv(
-        source, dtype=str, keep_default_na=False, na_values=spec.missing, sep=spec.delimiter,
-        encoding=spec.encoding, **({} if names is None else {"header": 0, "names": names}),
-    )
+    try:
+        frame = pd.read_csv(
+            source, dtype=str, keep_default_na=False, na_values=spec.missing, sep=spec.delimiter,
+            encoding=spec.encoding, **({} if names is None else {"header": 0, "names": names}),
+        )
+    except UnicodeDecodeError:
+        raise undecodable(raw, file=label, encoding=spec.encoding,
+                          expected=f"an export saved as {spec.encoding}, or the file's encoding in the mapping's source.encoding") from None
     if not fields_bounded_by_lines(lines, len(frame), limits):
         check_fields(frame, limits, file=label)
     frame.attrs["repeated_columns"] = repeated_names(header)
