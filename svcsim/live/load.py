@@ -381,8 +381,8 @@ def _invalid_cases(quarantine: np.ndarray, case_code: np.ndarray, case_ids: pd.I
     """Case id -> the codes of its quarantined rows (exact duplicates do not count)."""
     mask = ~pd.isna(quarantine) & (case_code >= 0)
     frame = pd.DataFrame({"case_id": np.asarray(case_ids, dtype=object)[case_code[mask]], "code": quarantine[mask]})
-    frame = frame[~frame["code"].isin(HARMLESS)]
-    return frame.groupby("case_id")["code"].agg(lambda s: ",".join(sorted(set(s)))).to_dict()
+    frame = frame[~frame["code"].isin(HARMLESS)].drop_duplicates().sort_values(["case_id", "code"], kind="stable")
+    return frame.groupby("case_id", sort=False)["code"].agg(",".join).to_dict()  # each case's codes once, sorted
 
 
 def _interval_events(events: pd.DataFrame, mapping: Mapping) -> list[pd.DataFrame]:
