@@ -19,7 +19,7 @@ built-in rules, then ``check``: what ``svcsim check EXPORT --mapping M``
 does) of both, interleaved, each in a fresh child (median of ``--repeat``),
 asserts that every row is accounted for (read = kept + quarantined, repaired
 among the kept) and exits 1 if not. It prints the ratio damaged / clean
-(goal <= 1.2) and a last line of JSON.
+(goal <= 1.2), the median of each repeat's own damaged / clean ratio, and a last line of JSON.
 
     python benchmarks/load_bench.py --damaged [--rows 1000000] [--repeat 3]
 
