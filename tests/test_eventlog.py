@@ -117,3 +117,14 @@ def test_vocabulary_reference_table_matches_the_code():
     text = (DOCS / "reference" / "eventlog.md").read_text()
     documented = re.findall(r"^\| `([a-z_]+)` \| (ticket|item) \|", text, flags=re.M)
     assert documented == [(a.name, a.case_type) for a in ACTIVITIES]
+
+
+def test_a_canonical_csv_with_an_undecodable_byte_names_its_line_and_column(tmp_path):
+    """A Latin-1 byte in a UTF-8 log: one line naming the file, the line, the column and the byte, not a codec traceback."""
+    path = tmp_path / "log.csv"
+    path.write_bytes(b"case_id,activity,timestamp\nT1,ticket_logged,2026-03-02T09:00:00+08:00\n"
+                     b"T\xe91,dispatched,2026-03-02T10:00:00+08:00\n")
+    with pytest.raises(InputError) as caught:
+        read_log(path)
+    assert str(caught.value) == (f"{path}: line 3, column 2: byte 0xe9 is not valid utf-8; "
+                                 "expected a canonical log saved as UTF-8 (re-save it as UTF-8)")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import svcsim.cli
-from svcsim import InputError
+from svcsim import InputError, read_log
 from svcsim.live import load_events
 from svcsim.live.limits import DEFAULT_LIMITS, GIB, Limits, check_lines
 
@@ -148,3 +148,109 @@ def test_the_defaults_are_those_of_the_errors_page():
     assert Limits(max_expanded_bytes=4 * GIB, max_line_bytes=1024**2, max_field_chars=1024**2, max_columns=2000) == DEFAULT_LIMITS
     for row in ("| `--max-expanded-gib` | 4 |", "| `--max-line-mib` | 1 |", "| `--max-field-mib` | 1 |", "| `--max-columns` | 2000 |"):
         assert row in page
+
+
+# A canonical log (svcsim.read_log, `svcsim check LOG` without --mapping) is held to the same limits.
+
+SAMPLE = ROOT / "svcsim/data/sample_log.csv"
+
+
+def read(path: Path, **limits: int):
+    return read_log(path, limits=Limits(**limits) if limits else None)
+
+
+def test_a_canonical_log_may_come_gzipped_or_zipped(tmp_path):
+    """A .csv.gz and a .zip holding one .csv give the same log as the plain CSV."""
+    plain = read(SAMPLE)
+    packed = tmp_path / "log.csv.gz"
+    packed.write_bytes(gzip.compress(SAMPLE.read_bytes()))
+    archive = tmp_path / "log.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as out:
+        out.write(SAMPLE, "log.csv")
+    assert read(packed).events.equals(plain.events)
+    assert read(archive).events.equals(plain.events)
+
+
+def test_a_gzipped_canonical_log_that_expands_past_the_limit(tmp_path):
+    packed = tmp_path / "log.csv.gz"
+    packed.write_bytes(gzip.compress(SAMPLE.read_bytes()))
+    with pytest.raises(InputError) as caught:
+        read(packed, max_expanded_bytes=10_000)
+    assert str(caught.value) == (f"{packed}: field '--max-expanded-gib': it expands beyond 9.76562 KiB (the limit is 9.76562 KiB); "
+                                 "expected a smaller file, or a higher limit: svcsim check --max-expanded-gib N")
+
+
+def test_a_zipped_canonical_log_declaring_more_than_the_limit(tmp_path):
+    """Refused by the member's declared size, before any byte is expanded."""
+    archive = tmp_path / "log.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as out:
+        out.write(SAMPLE, "log.csv")
+    with pytest.raises(InputError) as caught:
+        read(archive, max_expanded_bytes=10_000)
+    assert str(caught.value) == (f"{archive}:log.csv: field '--max-expanded-gib': it would expand to 240.672 KiB "
+                                 "(the limit is 9.76562 KiB); expected a smaller file, or a higher limit: svcsim check --max-expanded-gib N")
+
+
+def test_a_parquet_canonical_log_declaring_more_than_the_limit(tmp_path):
+    """A Parquet file is compressed too: the uncompressed size its metadata declares is checked first."""
+    path = tmp_path / "log.parquet"
+    read(SAMPLE).to_flat().to_parquet(path, index=False)
+    with pytest.raises(InputError, match=re.escape(f"{path}: field '--max-expanded-gib': it would expand to ")) as caught:
+        read(path, max_expanded_bytes=1_000)
+    assert "(the limit is 1000 bytes)" in str(caught.value)
+
+
+def test_a_canonical_line_longer_than_the_limit(tmp_path):
+    lines = SAMPLE.read_text().splitlines(keepends=True)
+    lines[5] = lines[5].rstrip("\n") + "x" * 3000 + "\n"
+    path = tmp_path / "log.csv"
+    path.write_text("".join(lines))
+    with pytest.raises(InputError) as caught:
+        read(path, max_line_bytes=2000)
+    assert str(caught.value) == (f"{path}: field '--max-line-mib': line 6 is 3.02734 KiB long (the limit is 1.95312 KiB); "
+                                 "expected a smaller file, or a higher limit: svcsim check --max-line-mib N")
+
+
+def test_a_canonical_cell_over_several_lines_longer_than_the_limit(tmp_path):
+    lines = SAMPLE.read_text().splitlines(keepends=True)
+    cells = lines[3].split(",")
+    cells[6] = '"' + "\n".join(["y" * 100] * 30) + '"'
+    lines[3] = ",".join(cells)
+    path = tmp_path / "log.csv"
+    path.write_text("".join(lines))
+    with pytest.raises(InputError) as caught:
+        read(path, max_field_chars=2000)
+    assert str(caught.value) == (f"{path}: field '--max-field-mib': row 3: a cell of column 'fault' is 3,029 characters long "
+                                 "(the limit is 2,000); expected a smaller file, or a higher limit: svcsim check --max-field-mib N")
+
+
+def test_a_canonical_log_with_more_columns_than_the_limit(tmp_path):
+    lines = SAMPLE.read_text().splitlines()
+    path = tmp_path / "wide.csv"
+    path.write_text("\n".join([lines[0] + "," + ",".join(f"c{k}" for k in range(20)), lines[1] + "," * 20]) + "\n")
+    with pytest.raises(InputError) as caught:
+        read(path, max_columns=30)
+    assert str(caught.value) == (f"{path}: field '--max-columns': the header has 31 columns (the limit is 30); "
+                                 "expected a smaller file, or a higher limit: svcsim check --max-columns N")
+    parquet = tmp_path / "wide.parquet"
+    read(SAMPLE).to_flat().to_parquet(parquet, index=False)
+    with pytest.raises(InputError, match=re.escape(f"{parquet}: field '--max-columns': the header has 11 columns (the limit is 5)")):
+        read(parquet, max_columns=5)
+
+
+def test_svcsim_check_applies_the_limits_to_a_canonical_log(tmp_path, capsys):
+    """The same --max-* options hold for `svcsim check LOG` without --mapping; a higher limit lets the file through."""
+    packed = tmp_path / "log.csv.gz"
+    packed.write_bytes(gzip.compress(SAMPLE.read_bytes()))
+    assert svcsim.cli.main(["check", str(packed), "--max-expanded-gib", "0.000001"]) == 2
+    assert capsys.readouterr().err.strip() == (
+        f"svcsim: error: {packed}: field '--max-expanded-gib': it expands beyond 1.04785 KiB (the limit is 1.04785 KiB); "
+        "expected a smaller file, or a higher limit: svcsim check --max-expanded-gib N")
+    assert svcsim.cli.main(["check", str(SAMPLE), "--max-columns", "5"]) == 2
+    assert "field '--max-columns': the header has 11 columns (the limit is 5)" in capsys.readouterr().err
+    assert svcsim.cli.main(["check", str(packed)]) == 0
+
+
+def test_read_log_refuses_limits_of_the_wrong_kind():
+    with pytest.raises(TypeError, match="limits"):
+        read_log(SAMPLE, limits=5)

@@ -353,3 +353,17 @@ def test_the_issue_code_table_in_the_docs_matches_the_code():
 
     text = (ROOT / "docs" / "reference" / "mapping.md").read_text()
     assert re.findall(r"^\| `([A-Z_]+)` \|", text, flags=re.M) == list(ISSUE_CODES)
+
+
+def test_an_export_with_an_undecodable_byte_names_its_line_and_column(tmp_path):
+    """A byte the mapping's encoding cannot decode stops the load with its line and column, and says where to state the encoding."""
+    path = tmp_path / "export.csv"
+    path.write_bytes(b"Ticket No,Status,Updated\nT1,Logged,2/3/2026 09:00\nT1,Assign\xe9d,2/3/2026 10:00\n")
+    mapping = tmp_path / "mapping.toml"
+    mapping.write_text('[columns]\ncase_id = "Ticket No"\nactivity = "Status"\ntimestamp = "Updated"\n'
+                       '[timestamps]\nformat = "%d/%m/%Y %H:%M"\ntimezone = "Asia/Shanghai"\n'
+                       '[activities.map]\n"Logged" = "ticket_logged"\n"Assigned" = "dispatched"\n')
+    with pytest.raises(InputError) as caught:
+        load_events(path, mapping, as_of="2026-03-31T00:00:00+08:00")
+    assert str(caught.value) == (f"{path}: line 3, column 10: byte 0xe9 is not valid utf-8; expected an export saved as utf-8, "
+                                 "or the file's encoding in the mapping's source.encoding")

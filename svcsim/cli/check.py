@@ -59,7 +59,7 @@ def check_command(args: argparse.Namespace) -> int:
         mapping = load_mapping(args.mapping)
         log, report = load_events(args.log, mapping, as_of=args.as_of, rules=rules, limits=limits)
     else:
-        log, report = screen_log(read_log(args.log), rules, source=str(args.log))
+        log, report = screen_log(read_log(args.log, limits=limits), rules, source=str(args.log))
     if args.mapping or len(report.issues) or report.warnings:
         print(report.summary(), end="\n\n")
     if args.strict and report.warnings:
@@ -99,9 +99,9 @@ def _display_zone(rules) -> str:  # noqa: ANN001 (RuleSet)
     return cal.timezone if cal is not None else "UTC"
 
 
-def _limits(args: argparse.Namespace):  # noqa: ANN202 (svcsim.live is imported late, for a fast --help)
-    """The ``--max-*`` options as :class:`svcsim.live.limits.Limits`, each refused unless > 0."""
-    from svcsim.live.limits import GIB, MIB, Limits
+def _limits(args: argparse.Namespace):  # noqa: ANN202 (svcsim.eventlog is imported late, for a fast --help)
+    """The ``--max-*`` options as :class:`svcsim.eventlog.limits.Limits` (for a canonical log and an export alike), each refused unless > 0."""
+    from svcsim.eventlog.limits import GIB, MIB, Limits
 
     for name in ("max_expanded_gib", "max_line_mib", "max_field_mib", "max_columns"):
         value = getattr(args, name)

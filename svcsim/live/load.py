@@ -21,11 +21,11 @@ import pyarrow.compute as pc
 
 from svcsim.arguments import of_kind, path_like
 from svcsim.errors import InputError
+from svcsim.eventlog.limits import DEFAULT_LIMITS, Limits
 from svcsim.eventlog.log import EventLog
 from svcsim.eventlog.time import NAT_NS as NAT
 from svcsim.eventlog.time import to_as_of_ns
 from svcsim.eventlog.vocabulary import ACTIVITY_NAMES
-from svcsim.live.limits import DEFAULT_LIMITS, Limits
 from svcsim.live.mapping import Mapping, canonical_mapping, load_mapping
 from svcsim.live.report import HARMLESS, ISSUE_COLUMNS, ValidationReport
 from svcsim.live.screen import (
@@ -73,7 +73,7 @@ def load_events(
     dated outside the years their calendars cover are quarantined
     (``TS_OUTSIDE_CALENDAR``) and rows whose activity no rule knows are
     counted and warned about (``ACTIVITY_NOT_JUDGED``). ``limits``, the most
-    the file may hold (:class:`svcsim.live.limits.Limits`; None: the defaults).
+    the file may hold (:class:`svcsim.eventlog.limits.Limits`; None: the defaults).
     """
     path_like(path, "path", function="load_events", what="an export file")
     if not isinstance(mapping, Mapping):
@@ -86,7 +86,7 @@ def load_events(
         mapping = load_mapping(mapping)
     spec = mapping.source if mapping is not None else canonical_mapping([], "").source
     if limits is not None:
-        of_kind(limits, "limits", (Limits,), function="load_events", expected="a svcsim.live.limits.Limits or None")
+        of_kind(limits, "limits", (Limits,), function="load_events", expected="a svcsim.eventlog.limits.Limits or None")
     raw, label = read_source(path, spec, DEFAULT_LIMITS if limits is None else limits)
     if mapping is None:
         mapping = canonical_mapping(list(map(str, raw.columns)), str(path))
@@ -381,8 +381,8 @@ def _invalid_cases(quarantine: np.ndarray, case_code: np.ndarray, case_ids: pd.I
     """Case id -> the codes of its quarantined rows (exact duplicates do not count)."""
     mask = ~pd.isna(quarantine) & (case_code >= 0)
     frame = pd.DataFrame({"case_id": np.asarray(case_ids, dtype=object)[case_code[mask]], "code": quarantine[mask]})
-    frame = frame[~frame["code"].isin(HARMLESS)]
-    return frame.groupby("case_id")["code"].agg(lambda s: ",".join(sorted(set(s)))).to_dict()
+    frame = frame[~frame["code"].isin(HARMLESS)].drop_duplicates().sort_values(["case_id", "code"], kind="stable")
+    return frame.groupby("case_id", sort=False)["code"].agg(",".join).to_dict()  # each case's codes once, sorted
 
 
 def _interval_events(events: pd.DataFrame, mapping: Mapping) -> list[pd.DataFrame]:

@@ -11,7 +11,8 @@ import pandas as pd
 
 from svcsim.csvheader import numbered_names, read_header, repeated_names
 from svcsim.errors import InputError
-from svcsim.live.limits import (
+from svcsim.eventlog.io import undecodable
+from svcsim.eventlog.limits import (
     DEFAULT_LIMITS,
     Limits,
     check_columns,
@@ -30,7 +31,7 @@ def read_source(path: Path, spec: SourceSpec, limits: Limits = DEFAULT_LIMITS) -
     """The file's table (cells as text, missing markers as empty) and a label naming it.
 
     A compressed file is expanded in memory, never on disk, and never past
-    ``limits`` (:mod:`svcsim.live.limits`).
+    ``limits`` (:mod:`svcsim.eventlog.limits`).
     """
     if not path.is_file():
         raise InputError("no such file", file=path, expected="an export (.csv, .csv.gz, .zip with a .csv, .parquet, .xlsx)")
@@ -73,15 +74,20 @@ def _only_csv(archive: zipfile.ZipFile, path: Path) -> str:
 
 def _csv(source: Path | bytes, spec: SourceSpec, label: str, limits: Limits) -> pd.DataFrame:
     lines = check_lines(source, limits, file=label)
+    raw = source
     if isinstance(source, bytes):
         source = io.BytesIO(source)
     header = read_header(source, delimiter=spec.delimiter, encoding=spec.encoding)
     check_columns(header, limits, file=label)
     names = numbered_names(header, file=label)
-    frame = pd.read_csv(
-        source, dtype=str, keep_default_na=False, na_values=spec.missing, sep=spec.delimiter,
-        encoding=spec.encoding, **({} if names is None else {"header": 0, "names": names}),
-    )
+    try:
+        frame = pd.read_csv(
+            source, dtype=str, keep_default_na=False, na_values=spec.missing, sep=spec.delimiter,
+            encoding=spec.encoding, **({} if names is None else {"header": 0, "names": names}),
+        )
+    except UnicodeDecodeError:
+        raise undecodable(raw, file=label, encoding=spec.encoding,
+                          expected=f"an export saved as {spec.encoding}, or the file's encoding in the mapping's source.encoding") from None
     if not fields_bounded_by_lines(lines, len(frame), limits):
         check_fields(frame, limits, file=label)
     frame.attrs["repeated_columns"] = repeated_names(header)
