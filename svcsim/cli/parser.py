@@ -52,7 +52,7 @@ def _add_check(sub: Any) -> None:
     command.add_argument("--top", type=int, default=10, help="escalations to print (default 10)")
     command.add_argument("--strict", action="store_true", help="a warning about the log or the mapping (an activity no rule knows, "
                          "an interval state the map never produces) is an error: exit status 2")
-    limits = command.add_argument_group("limits on an export read through --mapping (docs/reference/errors.md)")
+    limits = command.add_argument_group("limits on the log or the export read (docs/reference/errors.md)")
     limits.add_argument("--max-expanded-gib", dest="max_expanded_gib", type=float, default=4.0,
                         help="most a .zip member or .gz file may expand to, in GiB (default 4)")
     limits.add_argument("--max-line-mib", dest="max_line_mib", type=float, default=1.0, help="longest CSV line, in MiB (default 1)")
