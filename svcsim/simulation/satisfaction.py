@@ -63,18 +63,25 @@ def answers(log: EventLog, rules: RuleSet, p: Probabilities, *, seed: int, repli
     from svcsim.rules import check  # the engine judges the full story once, at the end of the run
 
     verdicts = check(log, target_rules(rules), as_of=as_of).results
-    breached = verdicts[verdicts["status"].astype(str) == "breached"]
-    missed = breached.groupby(breached["case_id"].astype(str), observed=True)["rule_id"].agg(
-        lambda ids: ", ".join(sorted(map(str, ids))))
+    breached = verdicts["status"].astype(str).to_numpy() == "breached"
+    missed_case = verdicts["case_id"].astype(str).to_numpy()[breached]
+    missed_rule = verdicts["rule_id"].astype(str).to_numpy()[breached]
     case_ids = cases["case_id"].astype(str)
-    n_missed = breached.groupby(breached["case_id"].astype(str), observed=True).size()
+    n_missed = pd.Series(missed_case).value_counts().reindex(case_ids).fillna(0).to_numpy()
     repeat = cases["parent_id"].notna().to_numpy() & (cases["case_type"].astype(str) == "ticket").to_numpy()
-    chance = np.minimum(1.0, p.dissatisfied + p.dissatisfied_per_missed_target
-                        * n_missed.reindex(case_ids).fillna(0).to_numpy() + p.dissatisfied_repeat_fault * repeat)
+    chance = np.minimum(1.0, p.dissatisfied + p.dissatisfied_per_missed_target * n_missed
+                        + p.dissatisfied_repeat_fault * repeat)
     draws = rng("satisfaction", seed, replication).random(len(cases))
     unhappy = draws < chance
-    why = missed.reindex(case_ids).to_numpy(dtype=object)
-    text = np.where(unhappy, [_dissatisfied(w, r) for w, r in zip(why, repeat, strict=True)], "satisfied")
+    named: dict[str, list[str]] = {}
+    wanted = set(case_ids[unhappy])
+    for case, rule in zip(missed_case.tolist(), missed_rule.tolist(), strict=True):
+        if case in wanted:  # the reasons are written for the unhappy only
+            named.setdefault(case, []).append(rule)
+    text = np.full(len(cases), "satisfied", dtype=object)
+    for row in np.flatnonzero(unhappy):
+        rules_missed = named.get(case_ids.iat[row])
+        text[row] = _dissatisfied(", ".join(sorted(rules_missed)) if rules_missed else None, bool(repeat[row]))
     by_case = pd.Series(text, index=case_ids)
     callback_cases = events.loc[called, "case_id"].astype(str)
     reason = events["reason"].astype(object).to_numpy(copy=True)
