@@ -21,6 +21,7 @@ from svcsim.scenario.distribution import freeze
 from svcsim.scenario.load import load_scenario
 from svcsim.scenario.model import Scenario, SinglePart
 from svcsim.simulation.clock import SimClock
+from svcsim.simulation.draws import in_minutes
 from svcsim.simulation.judged import (
     judged_busy,
     judged_duty,
@@ -32,7 +33,7 @@ from svcsim.simulation.results import busy_table, event_log, stock_table
 from svcsim.simulation.results import stock_trace as trace_table
 from svcsim.simulation.satisfaction import answers
 from svcsim.simulation.utilisation import DutyGroups, role_utilisation
-from svcsim.simulation.world import _in_minutes, build_world
+from svcsim.simulation.world import build_world
 from svcsim.streams import Streams
 
 __all__ = ["Run", "simulate"]
@@ -242,7 +243,7 @@ def _simulate_single_part(part: SinglePart, seed: int, replication: int, days: i
     recorder = Recorder()
     streams = Streams(seed, replication)
     gap = streams.sampler("part_demand", freeze("expon", scale=1440.0 / part.demand_rate))
-    resupply = streams.sampler("vendor_turnaround", _in_minutes(part.resupply))
+    resupply = streams.sampler("vendor_turnaround", in_minutes(part.resupply))
     store = SparesStore(env, recorder, skus=[part.sku], base_stock=[part.stock], trace=trace)
     book = CaseBook()
     env.process(palm_demand(env, store, recorder, book, gap=gap, resupply=resupply))
