@@ -12,8 +12,8 @@ import pytest
 
 import svcsim.cli
 from svcsim import InputError, read_log
+from svcsim.eventlog.limits import DEFAULT_LIMITS, GIB, Limits, check_lines
 from svcsim.live import load_events
-from svcsim.live.limits import DEFAULT_LIMITS, GIB, Limits, check_lines
 
 ROOT = Path(__file__).resolve().parents[1]
 EXPORT = ROOT / "tests/fixtures/uci/incident_event_log_excerpt.csv"
