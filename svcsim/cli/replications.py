@@ -154,8 +154,7 @@ def _known_metrics(names: list[str]) -> None:
     from svcsim.replications.summary import METRIC_RANGES
     from svcsim.rules import load_rules
 
-    ids = {r.id for r in load_rules(None).rules} | {m.id for r in load_rules(None).rules
-                                                     for m in getattr(r, "milestones", [])}
+    ids = set(load_rules(None).ids())
     for name in names:
         if name not in ids and name not in METRIC_RANGES and not name.startswith("stock."):
             raise InputError(f"--metric {name!r} is neither a target's rule id nor a metric kind",
