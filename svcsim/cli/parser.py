@@ -95,7 +95,7 @@ def _add_run(sub: Any) -> None:
     command.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     command.add_argument("--replication", type=int, default=0, help="replication number (default 0)")
     command.add_argument("--out", help="write events.parquet, cases.parquet, results.parquet, summary.csv and kpis.csv here "
-                         "(with --replications: the replication table and its summary)")
+                         "(with --replications N > 1: replications.csv, one row per replication and metric, and summary.csv)")
     command.add_argument("--quiet", action="store_true", help="no progress bar")
     _replication_options(command, replications_default=1)  # --replications 1 keeps the single run
     add_report_options(command)
@@ -133,7 +133,8 @@ def _add_compare(sub: Any) -> None:
     command.add_argument("--metric", dest="metrics", action="append", default=[], metavar="NAME",
                          help="a target's rule id (e.g. arrive-20min) or a metric kind (e.g. utilisation_pct) to "
                          "print first (repeatable); the others follow")
-    _many_run_options(command)
+    _many_run_options(command, out_help="write comparison.csv (each metric's B - A with its interval) and "
+                      "replications.csv (every replication of A and of B) here")
     command.set_defaults(handler=replications.compare_command)
 
 
@@ -151,7 +152,8 @@ def _add_sweep(sub: Any) -> None:
                          "answer_wait_p90_h, calls, due_count or stock.<column> such as stock.fill_rate; --out "
                          "writes results.csv, summary.csv, points.csv and KIND.png (attainment.png for attainment_pct)")
     command.add_argument("--plot", help="targets to draw in attainment.png, comma-separated rule ids (default: every target with an attainment)")
-    _many_run_options(command)
+    _many_run_options(command, out_help="write results.csv (every replication at every point), summary.csv, points.csv "
+                      "and the figure (attainment.png, or KIND.png with --metric KIND) here")
     command.set_defaults(handler=replications.sweep_command)
 
 
@@ -205,11 +207,11 @@ def _replication_options(parser: argparse.ArgumentParser, *, replications_defaul
     parser.add_argument("--no-cache", dest="no_cache", action="store_true", help="do not read or write the cache")
 
 
-def _many_run_options(parser: argparse.ArgumentParser) -> None:
-    """The options of compare and sweep."""
+def _many_run_options(parser: argparse.ArgumentParser, *, out_help: str) -> None:
+    """The options of compare and sweep; ``out_help`` names the files ``--out`` writes."""
     _replication_options(parser, replications_default=30)
     parser.add_argument("--days", type=int, help="simulate this many days instead of the scenario's horizon")
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    parser.add_argument("--out", help="write the tidy results, the summary (CSV) and figures here")
+    parser.add_argument("--out", help=out_help)
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     add_report_options(parser)
