@@ -71,9 +71,10 @@ def run_command(args: argparse.Namespace) -> int:
     print(f"{_warmup_line(run.warmup_days, scenario.run.warmup_days)}\n")
     print(format_summary(result.summary))
     print()
-    print(format_utilisation(run.utilisation))
+    window = f"over the {run.days} judged day{'' if run.days == 1 else 's'}" + (" after the warm-up" if run.warmup_days else "")
+    print(format_utilisation(run.utilisation, window))
     print()
-    print(format_stock_results(stock_results(run.log, as_of=run.end, result=result)))
+    print(format_stock_results(stock_results(run.log, as_of=run.end, result=result), window))
     written: list[str] = []
     if out is not None:
         base = getattr(run.scenario, "installed_base", None)

@@ -105,8 +105,8 @@ def _human(delta: pd.Timedelta) -> str:
     return f"{days}d {hours:02d}h{minutes:02d}" if days else f"{hours}h{minutes:02d}"
 
 
-def format_utilisation(table: pd.DataFrame) -> str:
-    """Each role's staff, busy hours, on-duty hours and utilisation, as a readable table."""
+def format_utilisation(table: pd.DataFrame, window: str = "") -> str:
+    """Each role's staff, busy hours, on-duty hours and utilisation, as a readable table; ``window`` says over when."""
     shown = pd.DataFrame({
         "role": table["role"],
         "staff": table["staff"],
@@ -114,7 +114,7 @@ def format_utilisation(table: pd.DataFrame) -> str:
         "on duty h": (table["on_duty_minutes"] / 60).round(1),
         "utilisation": table["utilisation"].map(lambda v: "-" if pd.isna(v) else f"{100 * v:.1f}%"),
     })
-    return "Utilisation (busy time over on-duty time)\n" + shown.to_string(index=False)
+    return f"Utilisation (busy time over on-duty time{', ' + window if window else ''})\n" + shown.to_string(index=False)
 
 
 # -- metrics: monthly KPIs and stock results ----------------------------------
@@ -191,10 +191,16 @@ def format_monthly_kpis(frame: pd.DataFrame, *, top: int = 10) -> str:
     return "\n".join(lines)
 
 
-def format_stock_results(frame: pd.DataFrame) -> str:
-    """Per part: requests, fill rate, jobs that waited for parts, items at the vendor and past each milestone."""
+def format_stock_results(frame: pd.DataFrame, window: str = "") -> str:
+    """Per part: requests, fill rate, jobs that waited for parts, items at the vendor and past each milestone.
+
+    ``window`` says what the counts of requests and jobs cover; the items at
+    the vendor are those out at the end of it.
+    """
     skipped: dict[str, str] = frame.attrs.get("skipped", {})
-    lines = ["Stock (fill rate = requests served without waiting for parts; items at the vendor past each follow-up)"]
+    counted = f"requests and jobs {window}; " if window else ""
+    lines = [f"Stock ({counted}fill rate = requests served without waiting for parts; "
+             "at vendor: items out at the end, and how many are past each follow-up)"]
     if frame.empty:
         lines.append("  none: the log records no parts")
     else:

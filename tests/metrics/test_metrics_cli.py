@@ -44,7 +44,8 @@ def test_check_on_the_uci_export_says_what_it_skipped_and_why(capsys):
 def test_run_prints_the_stock_results_after_utilisation(tmp_path, capsys):
     assert main(["run", "tiny", "--days", "3", "--seed", "4", "--quiet", "--out", str(tmp_path)]) == 0
     text = capsys.readouterr().out
-    assert text.index("Utilisation") < text.index("Stock (fill rate")
+    assert text.index("Utilisation (busy time over on-duty time, over the 3 judged days)") < text.index(
+        "Stock (requests and jobs over the 3 judged days;")  # every count says its window (issue 23)
     assert "past 30d" in text and "jobs waited" in text
     kpis = pd.read_csv(tmp_path / "kpis.csv")
     assert "returns" in set(kpis["kpi"])
