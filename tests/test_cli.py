@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -187,5 +188,20 @@ def test_an_interval_clipped_to_its_range_is_marked(capsys):
     assert main(["run", "tiny", "--replications", "3", "--days", "3", "--quiet", "--no-cache"]) == 0
     out = capsys.readouterr().out
     clipped = [line for line in out.splitlines() if line.rstrip().endswith("]^") or "]^ " in line]
-    assert clipped and all("100.00]^" in line or "[0.00," in line for line in clipped)
+    assert clipped and all("100.00]^" in line or re.search(r"\[0\.0+,", line) for line in clipped)  # at a bound, at the unit's precision
     assert "^: clipped to the metric's range" in out
+
+
+def test_one_precision_per_unit(capsys):
+    """Issue 23: percentages with 2 decimals, hours with 3, mean counts with 1, the fill rate as a percentage."""
+    from svcsim.cli.tables import _number
+
+    assert [_number(71.0166, "attainment_pct"), _number(0.60833, "clock_mean_h"), _number(86.0, "calls"),
+            _number(0.9123, "stock.fill_rate"), _number(1234.56, "stock.demands")] == \
+        ["71.02", "0.608", "86.0", "91.23", "1,234.6"]
+    assert main(["compare", "tiny", "tiny", "--replications", "2", "--days", "2", "--quiet", "--no-cache"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    hours = next(line for line in lines if "clock mean h dispatch-4h" in line)
+    assert re.search(r"dispatch-4h\s+\d+\.\d{3}\s", hours)
+    fill = next(line for line in lines if "fill rate % generic" in line)
+    assert re.search(r"generic\s+100\.00\s", fill)

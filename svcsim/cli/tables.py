@@ -9,7 +9,7 @@ this one only inside their handlers (``--help`` stays light).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -223,15 +223,39 @@ def format_stock_results(frame: pd.DataFrame, window: str = "") -> str:
 
 
 # -- replications: run --replications, compare, sweep -------------------------
+#: Kinds held as shares from 0 to 1 and shown as percentages.
+SHARE_KINDS: tuple[str, ...] = ("stock.fill_rate",)
+
+
 def _metric_names(kinds: Sequence[str], subjects: Sequence[str]) -> list[str]:
-    return [f"{KIND_LABELS.get(k, k)} {s}".strip() for k, s in zip(kinds, subjects, strict=True)]
+    return [f"{KIND_LABELS.get(k, _stock_label(k))} {s}".strip() for k, s in zip(kinds, subjects, strict=True)]
 
 
-def _number(value: float) -> str:
+def _stock_label(kind: str) -> str:
+    """``stock.fill_rate`` reads ``fill rate %`` (shown as a percentage, like attainment); other kinds as they are."""
+    return "fill rate %" if kind == SHARE_KINDS[0] else kind
+
+
+def _decimals(kind: str) -> int:
+    """One precision per unit: percentages and percentage points 2 decimals, hours 3, mean counts 1."""
+    if kind.endswith("_pct") or kind in SHARE_KINDS:
+        return 2
+    if kind.endswith("_h"):
+        return 3
+    return 1  # calls, verdicts due, stock counts: means of counts
+
+
+def _number(value: float, kind: str = "") -> str:
+    """``value`` of a metric of ``kind`` at its unit's precision (a share as a percentage)."""
     if pd.isna(value):
         return "-"
-    magnitude = abs(value)
-    return f"{value:.0f}" if magnitude >= 1000 else f"{value:.2f}" if magnitude >= 1 or magnitude == 0 else f"{value:.4f}"
+    if kind in SHARE_KINDS:
+        value = 100 * value
+    return f"{value:,.{_decimals(kind)}f}"
+
+
+def _numbers(values: Iterable[float], kinds: Iterable[str]) -> list[str]:
+    return [_number(v, k) for v, k in zip(values, kinds, strict=True)]
 
 
 def format_confidence_table(summary: pd.DataFrame, confidence: float = 0.95) -> str:
@@ -240,10 +264,11 @@ def format_confidence_table(summary: pd.DataFrame, confidence: float = 0.95) -> 
     summary, none_due = _due_split(summary, "mean")
     table = pd.DataFrame({
         "metric": _metric_names(summary["kind"], summary["subject"]),
-        "mean": [NOT_YET_DUE if late else _number(v) for v, late in zip(summary["mean"], none_due, strict=True)],
-        level: [f"[{_number(lo)}, {_number(hi)}]" + ("^" if clip else "") for lo, hi, clip in
-                zip(summary["ci_low"], summary["ci_high"], _clipped(summary), strict=True)],
-        "+-": summary["half_width"].map(_number),
+        "mean": [NOT_YET_DUE if late else _number(v, k)
+                 for v, k, late in zip(summary["mean"], summary["kind"], none_due, strict=True)],
+        level: [f"[{_number(lo, k)}, {_number(hi, k)}]" + ("^" if clip else "") for lo, hi, k, clip in
+                zip(summary["ci_low"], summary["ci_high"], summary["kind"], _clipped(summary), strict=True)],
+        "+-": _numbers(summary["half_width"], summary["kind"]),
         "n": summary["n"],
     })
     note = "\n^: clipped to the metric's range (the t interval went past it)" if any(_clipped(summary)) else ""
@@ -282,12 +307,13 @@ def format_comparison(table: pd.DataFrame, first: Sequence[str] = ()) -> str:
     table, none_a = _due_split(table, "mean_a")
     shown = pd.DataFrame({
         "metric": _metric_names(table["kind"], table["subject"]),
-        "A": [NOT_YET_DUE if late else _number(v) for v, late in zip(table["mean_a"], none_a, strict=True)],
-        "B": [NOT_YET_DUE if late else _number(v) for v, late in zip(table["mean_b"], none_b, strict=True)],
-        "B - A": table["difference"].map(_number),
-        "95% CI": [f"[{_number(lo)}, {_number(hi)}]" for lo, hi in zip(table["ci_low"], table["ci_high"], strict=True)],
+        "A": [NOT_YET_DUE if late else _number(v, k) for v, k, late in zip(table["mean_a"], table["kind"], none_a, strict=True)],
+        "B": [NOT_YET_DUE if late else _number(v, k) for v, k, late in zip(table["mean_b"], table["kind"], none_b, strict=True)],
+        "B - A": _numbers(table["difference"], table["kind"]),
+        "95% CI": [f"[{_number(lo, k)}, {_number(hi, k)}]"
+                   for lo, hi, k in zip(table["ci_low"], table["ci_high"], table["kind"], strict=True)],
         "": ["*" if (lo > 0 or hi < 0) else "" for lo, hi in zip(table["ci_low"], table["ci_high"], strict=True)],
-        "+- unpaired": table["independent_half_width"].map(_number),
+        "+- unpaired": _numbers(table["independent_half_width"], table["kind"]),
         "var. reduction": table["variance_reduction_pct"].map(lambda v: "-" if pd.isna(v) else f"{v:.0f}%".replace("-0%", "0%")),
     })
     legend = ("\n\n*: the interval excludes zero; +- unpaired: the half-width independent runs would give; "
@@ -307,8 +333,8 @@ def format_sweep(summary: pd.DataFrame, fields: Sequence[str], metric: str) -> s
     due = summary[summary["kind"] == "due_count"]
     none_due = {tuple(row) for row in due.loc[due["mean"] == 0, keys].itertuples(index=False)}
     late = [metric == "attainment_pct" and tuple(row) in none_due for row in part[keys].itertuples(index=False)]
-    cells = part.assign(cell=[NOT_YET_DUE if n else f"{_number(m)} +- {_number(h)}"
+    cells = part.assign(cell=[NOT_YET_DUE if n else f"{_number(m, metric)} +- {_number(h, metric)}"
                               for m, h, n in zip(part["mean"], part["half_width"], late, strict=True)])
     table = cells.pivot(index=list(fields), columns="subject", values="cell")
     table = table[[s for s in dict.fromkeys(part["subject"]) if s in table.columns]]
-    return f"{KIND_LABELS.get(metric, metric)}, mean +- 95% CI half-width\n" + table.reset_index().to_string(index=False)
+    return f"{KIND_LABELS.get(metric, _stock_label(metric))}, mean +- 95% CI half-width\n" + table.reset_index().to_string(index=False)
