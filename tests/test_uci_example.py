@@ -108,6 +108,16 @@ def test_the_service_desk_template_loads_and_runs_as_a_desk():
     assert summary.loc["resolve-96h", "met"] > 0
 
 
+def test_the_template_survives_the_fitted_scenario_s_toml(tmp_path):
+    """What `svcsim fit --out` writes (Fitted.toml) reads back as the template: shift groups, holidays and all."""
+    from svcsim.fitting import Fitted
+
+    scenario = load_scenario(TEMPLATE)
+    written = tmp_path / "fitted.toml"
+    written.write_text(Fitted(scenario).toml())
+    assert load_scenario(written).model_dump(exclude={"name"}) == scenario.model_dump(exclude={"name"})
+
+
 def test_to_simod_converts_the_excerpt_with_a_chronological_split(tmp_path):
     assert to_simod.main([str(EXCERPT), "--out", str(tmp_path)]) == 0
     train, test = (pd.read_csv(tmp_path / f"{p}.csv", dtype=str, keep_default_na=False) for p in ("train", "test"))
