@@ -69,15 +69,15 @@ def _body(keys: list[str], table: dict, lines: list[str]) -> None:
     for key, value in table.items():
         if value is None:
             continue
-        if _is_table(value) or _is_table_array(value):
+        if _is_table_array(value) and any(_is_table_array(v) or _is_table(v) for item in value for v in item.values()):
+            lines.append(f"{_key(key)} = {_value(value)}")  # an array of tables with tables inside: inline
+        elif _is_table(value) or _is_table_array(value):
             nested.append((key, value))
         else:
             lines.append(f"{_key(key)} = {_value(value)}")
+    # sub-tables last: a key written after a [sub.table] header would belong to it
     for key, value in nested:
-        if _is_table_array(value) and any(_is_table_array(v) or _is_table(v) for item in value for v in item.values()):
-            lines.append(f"{_key(key)} = {_value(value)}")  # an array of tables with tables inside: inline
-        else:
-            _table([*keys, key], value, lines)
+        _table([*keys, key], value, lines)
 
 
 def _key(key: Any) -> str:

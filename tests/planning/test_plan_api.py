@@ -82,6 +82,16 @@ def test_plan_toml_reads_back_as_the_scenario():
     assert back.model_dump(exclude={"spares"}) == baseline.model_dump(exclude={"spares"})
 
 
+def test_plan_toml_writes_shift_groups_before_the_role_s_shift_table():
+    """A role staffed in shift groups (an inline array of tables) reads back with its groups, not inside its shift."""
+    groups = [{"name": "day", "count": 3, "shift": {"hours": ["08:00-18:00"], "days": "service"}},
+              {"name": "weekend", "count": 1, "shift": {"hours": ["09:00-13:00"], "days": "every"}}]
+    scenario = with_changes(svcsim.load_scenario("tiny"), {"staffing.operators": {"groups": groups}})
+    back = svcsim.Scenario.model_validate(tomllib.loads(scenario_toml(scenario)))
+    assert [g.name for g in back.staffing.operators.groups] == ["day", "weekend"]
+    assert back.model_dump() == scenario.model_dump()
+
+
 def test_bad_confidence_and_budget_are_refused():
     part = single_part(1.0, 3.0, 4)
     with pytest.raises(InputError, match="confidence"):
