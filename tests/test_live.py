@@ -367,3 +367,27 @@ def test_an_export_with_an_undecodable_byte_names_its_line_and_column(tmp_path):
         load_events(path, mapping, as_of="2026-03-31T00:00:00+08:00")
     assert str(caught.value) == (f"{path}: line 3, column 10: byte 0xe9 is not valid utf-8; expected an export saved as utf-8, "
                                  "or the file's encoding in the mapping's source.encoding")
+
+
+def test_a_case_event_that_opens_its_case_comes_first_at_its_instant(tmp_path):
+    """An incident opened and resolved in the same minute: opened_at (a case event) must come before the update."""
+    from svcsim.live import load_events
+    from svcsim.rules import check, parse_rules
+
+    export = tmp_path / "export.csv"
+    export.write_text("number,state,updated,opened,n\n"
+                      "INC1,Resolved,01/03/2016 09:00,01/03/2016 09:00,1\n"
+                      "INC2,Active,01/03/2016 09:00,01/03/2016 08:00,1\n"
+                      "INC2,Resolved,01/03/2016 10:00,01/03/2016 08:00,2\n")
+    for seq in ('seq = "n"', ""):
+        mapping = tmp_path / "mapping.toml"
+        mapping.write_text(f'[columns]\ncase_id = "number"\nactivity = "state"\ntimestamp = "updated"\n{seq}\n'
+                           '[timestamps]\nformat = "%d/%m/%Y %H:%M"\ntimezone = "UTC"\n'
+                           '[activities.map]\n"Active" = "dispatched"\n"Resolved" = "completed"\n'
+                           '[case_constants]\ncase_type = "ticket"\n[case_events]\nticket_logged = "opened"\n')
+        log, report = load_events(export, mapping)
+        assert report.events_derived == 2
+        rules = parse_rules('version = 1\n[[rules]]\nid = "r"\nkind = "duration"\nstart = "ticket_logged"\n'
+                            'stop = "completed"\nbasis = "wall"\ntarget = "4h"\n', source="rules.toml")
+        summary = check(log, rules, as_of="2016-03-02T00:00:00+00:00").summary.set_index("rule_id")
+        assert summary.loc["r", "met"] == 2, (seq, summary)

@@ -26,6 +26,7 @@ from svcsim.eventlog.log import EventLog
 from svcsim.eventlog.time import NAT_NS as NAT
 from svcsim.eventlog.time import to_as_of_ns
 from svcsim.eventlog.vocabulary import ACTIVITY_NAMES
+from svcsim.live.case_events import case_events
 from svcsim.live.mapping import Mapping, canonical_mapping, load_mapping
 from svcsim.live.report import HARMLESS, ISSUE_COLUMNS, ValidationReport
 from svcsim.live.screen import (
@@ -226,10 +227,11 @@ def _validate(raw: pd.DataFrame, mapping: Mapping, label: str, as_of_ns: int, ru
             for value, target in mapping.activities.map.items():
                 mapped_from.setdefault(target, []).append(value)
             warnings.append(unknown_activity_warning(counts, mapped_from))
-    derived = _interval_events(events, mapping) + _case_events(raw, mapping, kept, case_code, case_ids, issues, rows, calendars)
-    n_derived = sum(len(d) for d in derived)
-    if derived:
-        events = pd.concat([events, *derived], ignore_index=True)
+    openings, closings = case_events(raw, mapping, kept, case_code, case_ids, issues, rows, calendars, events)
+    derived = _interval_events(events, mapping) + closings
+    n_derived = sum(len(d) for d in [*derived, *openings])
+    if derived or openings:
+        events = pd.concat([*openings, events, *derived], ignore_index=True)
     # invalid cases with no kept row still get a cases row, so the rules can report them
     lost = pd.DataFrame({"case_id": sorted(set(invalid) - set(cases["case_id"]))})
     if len(lost):
@@ -414,32 +416,4 @@ def _interval_warnings(mapping: Mapping, rules: RuleSet | None) -> list[str]:
             if state not in produced and mapping.activities.unknown == "quarantine":
                 out.append(f"{mapping.path}: field 'activities.intervals.{k}.states': {state!r} is not an activity "
                            "the map produces, so no row can enter that interval (map a status to it)")
-    return out
-
-
-def _case_events(raw, mapping: Mapping, kept, case_code, case_ids, issues: _Issues, rows, calendars) -> list[pd.DataFrame]:  # noqa: ANN001
-    """One event per case from a column holding its time, read on the case's last kept row."""
-    out = []
-    if not mapping.case_events or not len(kept):
-        return out
-    last = pd.DataFrame({"case_id": case_code[kept], "pos": kept}).groupby("case_id")["pos"].last()
-    last.index = pd.Index(np.asarray(case_ids, dtype=object)[last.index.to_numpy()])
-    for activity, column in mapping.case_events.items():
-        values = raw[column].iloc[last.to_numpy()].reset_index(drop=True)
-        times = parse_times(values, mapping.timestamps)
-        usable = times.code == None  # noqa: E711 (object array of None / codes)
-        bad = ~usable & (times.code != "TS_NULL")
-        for outside, why in outside_calendars(np.where(usable, times.ns, NAT), calendars):
-            idx = np.flatnonzero(outside)
-            issues.add(rows[last.to_numpy()[idx]], last.index.to_numpy()[idx], column, "TS_OUTSIDE_CALENDAR",
-                       np.array([f"{v!r} is {why}" for v in values.astype(str).to_numpy()[idx]], dtype=object), "kept; no event made")
-            usable &= ~outside
-        if bad.any():
-            idx = np.flatnonzero(bad)
-            issues.add(rows[last.to_numpy()[idx]], last.index.to_numpy()[idx], column, "CASE_EVENT_UNPARSEABLE",
-                       values.astype(str).to_numpy()[idx], "kept; no event made")
-        out.append(pd.DataFrame({
-            "case_id": last.index.to_numpy()[usable], "activity": activity,
-            "timestamp": pd.to_datetime(times.ns[usable], unit="ns", utc=True), "source_row": rows[last.to_numpy()[usable]],
-        }))
     return out
