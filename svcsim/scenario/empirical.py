@@ -61,7 +61,7 @@ class Empirical:
         self.kwds = {"quantiles": tuple(q.tolist()), "loc": float(loc), "scale": float(scale)}
         self.args: tuple[()] = ()
         self._q = loc + scale * q
-        self._p = np.linspace(0.0, 1.0, len(q))
+        self._p = np.arange(len(q)) / (len(q) - 1.0)  # j / k exactly (linspace rounds 3/5 up)
 
     def ppf(self, u: Any) -> Any:
         """The value at probability ``u`` (linear between the quantiles)."""

@@ -246,3 +246,18 @@ def test_everything_censored_beyond_the_largest_event_gives_a_finite_answer_or_a
         return
     assert math.isfinite(fitted.median) and fitted.median > 0
     assert all(math.isfinite(v) for v in np.ravel(list(fitted.params.values())))
+
+
+def test_the_examples_of_the_fit_reference_run():
+    """Every pycon example of docs/reference/fit.md runs and prints what the page says."""
+    import doctest
+    import re
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / "docs/reference/fit.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```pycon\n(.*?)```", text, flags=re.DOTALL)
+    assert blocks
+    test = doctest.DocTestParser().get_doctest("\n".join(blocks), {}, "fit.md", "fit.md", 0)
+    runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
+    runner.run(test)
+    assert runner.summarize(verbose=False).failed == 0
