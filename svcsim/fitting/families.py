@@ -137,7 +137,8 @@ def fit_duration(values: Any, censored: Any = None, *, families: tuple[str, ...]
       When a resample holds ``m < n`` values the deviations from the
       estimate are scaled by ``sqrt(m / n)`` (an m-out-of-n bootstrap), so
       the interval is the one of ``n`` values. For the empirical fallback,
-      the interval of the Kaplan-Meier median.
+      the interval of the Kaplan-Meier median (None if resamples do not
+      reach 1/2). ``bootstrap`` below 2: no intervals.
 
     Raises :class:`NotEnoughData` with fewer than :data:`MIN_OBSERVED`
     observed values, :class:`~svcsim.errors.InputError` for negative or

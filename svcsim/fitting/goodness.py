@@ -31,9 +31,24 @@ class KaplanMeier:
         return float(self.cdf[-1])
 
     def median(self) -> float | None:
-        """The first time the estimate reaches 1/2, or None if it never does."""
-        i = int(np.searchsorted(self.cdf, 0.5, side="left"))
-        return float(self.times[i]) if i < len(self.times) else None
+        """The value at probability 1/2, interpolated as in :func:`km_quantiles`; None if never reached."""
+        if self.reached < 0.5:
+            return None
+        points_p, points_t = self._curve()
+        return float(np.interp(0.5, points_p, points_t))
+
+    def _curve(self) -> tuple[np.ndarray, np.ndarray]:
+        """Points (probability, time) to interpolate: each step's time at the middle of its rise, from its ends.
+
+        Without censoring this is the sample's quantiles at ``(i - 1/2) / n``
+        (Hazen's), so the median of an even count is the midpoint of the
+        middle two values.
+        """
+        rises = np.concatenate(([True], np.diff(self.cdf) > 0)) & (self.cdf > 0)
+        times, cdf = self.times[rises], self.cdf[rises]
+        middles = (np.concatenate(([0.0], cdf[:-1])) + cdf) / 2.0
+        return (np.concatenate(([0.0], middles, [cdf[-1]])),
+                np.concatenate(([times[0]], times, [times[-1]])))
 
 
 def kaplan_meier(obs: np.ndarray, cens: np.ndarray) -> KaplanMeier:
@@ -52,7 +67,7 @@ def ks_distance(cdf: Any, km: KaplanMeier) -> float:
 
 
 def km_quantiles(km: KaplanMeier, largest: float, intervals: int) -> list[float]:
-    """The values at probabilities ``0, 1/k, ..., 1`` of ``km`` (k = ``intervals``), linear between its steps.
+    """The values at probabilities ``0, 1/k, ..., 1`` of ``km`` (k = ``intervals``), linear between its steps' middles.
 
     Probabilities beyond what the estimate reaches (the mass of the items
     still out after its last event) are given ``largest``, the largest value
@@ -60,11 +75,8 @@ def km_quantiles(km: KaplanMeier, largest: float, intervals: int) -> list[float]
     tail is cut short and the mean biased low, the more so the more the
     estimate falls short of 1.
     """
-    jumps = np.concatenate(([True], np.diff(km.cdf) > 0)) & (km.cdf > 0)
-    times, cdf = km.times[jumps], km.cdf[jumps]
-    levels = np.linspace(0.0, 1.0, intervals + 1)
-    points_p = np.concatenate(([0.0], cdf))
-    points_t = np.concatenate(([times[0]], times))
+    levels = np.arange(intervals + 1) / intervals
+    points_p, points_t = km._curve()
     values = np.interp(levels, points_p, points_t)
     values[levels > km.reached + 1e-12] = largest
     return np.maximum.accumulate(values).tolist()
