@@ -131,9 +131,8 @@ def fit_duration(values: Any, censored: Any = None, *, families: tuple[str, ...]
       at that size, not at ``n``. None with censoring: a parametric
       bootstrap would need the censoring times of the observed items, which
       a log does not give.
-    - **Intervals**: ``bootstrap`` resamples with replacement (observed
-      and censored values in their proportion), the chosen family refit on
-      each; 95 % percentile intervals of the median and of each parameter.
+    - **Intervals**: ``bootstrap`` resamples of (value, censored) pairs
+      with replacement, the chosen family refit on each (:func:`_resample`); 95 % percentile intervals of the median and of each parameter.
       When a resample holds ``m < n`` values the deviations from the
       estimate are scaled by ``sqrt(m / n)`` (an m-out-of-n bootstrap), so
       the interval is the one of ``n`` values. For the empirical fallback,
@@ -151,7 +150,7 @@ def fit_duration(values: Any, censored: Any = None, *, families: tuple[str, ...]
                             expected=f"at least {MIN_OBSERVED} observed values to fit a duration")
     rng = np.random.default_rng(seed)
     obs_at, cens_at = np.flatnonzero(~c), np.flatnonzero(c)
-    sample = _subsample(rng, x, obs_at, cens_at, fit_size, replace=False)
+    sample = _subsample(rng, x, obs_at, cens_at, fit_size)
     n_fit = len(sample.obs) + len(sample.cens)
     if n_fit < n:
         notes.append(f"family chosen on a random subsample of {n_fit} of {n} values")
@@ -173,7 +172,7 @@ def fit_duration(values: Any, censored: Any = None, *, families: tuple[str, ...]
         notes.append(f"{order[0]} has the least AIC but does not fit ({distances[order[0]]:.3f} > {threshold:.3f})")
     params, n_refit = _refit(chosen, fits[chosen], rng, x, obs_at, cens_at, refit_size, n_fit, notes)
     median = median_of(chosen, params)
-    boot = _bootstrap(chosen, params, rng, x, obs_at, cens_at, bootstrap, bootstrap_size)
+    boot = _bootstrap(chosen, params, rng, x, c, bootstrap, bootstrap_size)
     p_value = (_p_value(chosen, x[obs_at], rng, p_value_resamples) if not len(cens_at) and p_value_resamples
                else None)
     return FittedDuration(chosen, params, n_obs, n - n_obs, aics[chosen], distances[chosen], p_value, median,
@@ -201,19 +200,35 @@ def _checked(values: Any, censored: Any) -> tuple[np.ndarray, np.ndarray, list[s
     return x, c, notes
 
 
-def _subsample(rng: np.random.Generator, x: np.ndarray, obs_at: np.ndarray, cens_at: np.ndarray, size: int,
-               replace: bool) -> Sample:
-    """At most ``size`` values (more if needed to keep 200 observed ones), observed and censored in proportion."""
+def _subsample(rng: np.random.Generator, x: np.ndarray, obs_at: np.ndarray, cens_at: np.ndarray,
+               size: int) -> Sample:
+    """At most ``size`` values drawn without replacement (more if needed to keep 200 observed), observed and censored in proportion."""
     n = len(obs_at) + len(cens_at)
     share = min(1.0, max(size / n, min(1.0, _SUBSAMPLE_OBSERVED / len(obs_at))))
-    if share >= 1.0 and not replace:
+    if share >= 1.0:
         return Sample(x[obs_at], x[cens_at])
 
     def pick(at: np.ndarray) -> np.ndarray:
-        k = int(round(share * len(at)))
-        return x[at[rng.integers(0, len(at), k)]] if replace else x[rng.choice(at, k, replace=False)]
+        return x[rng.choice(at, int(round(share * len(at))), replace=False)]
 
     return Sample(pick(obs_at), pick(cens_at))
+
+
+def _resample(rng: np.random.Generator, x: np.ndarray, c: np.ndarray, size: int) -> Sample:
+    """A bootstrap resample: ``m`` (value, censored) pairs drawn with replacement, ``m`` at most ``size``.
+
+    Pairs, not observed and censored values apart: how many are censored
+    varies between resamples as it does between logs, and that variation is
+    part of the estimate's (fixing it shrank the median's interval by a
+    quarter against the observed information, measured on 20,000 censored
+    lognormal values). ``m`` grows past ``size`` to hold about 200 observed
+    values when the data are mostly censored.
+    """
+    n, n_obs = len(x), int((~c).sum())
+    m = min(n, max(size, math.ceil(_SUBSAMPLE_OBSERVED * n / max(n_obs, 1))))
+    at = rng.integers(0, n, m)
+    values, flags = x[at], c[at]
+    return Sample(values[~flags], values[flags])
 
 
 def _candidates(families: tuple[str, ...], sample: Sample, km: KaplanMeier
@@ -244,7 +259,7 @@ def _refit(family: str, params: dict[str, float], rng: np.random.Generator, x: n
     if n_fit >= n:
         return params, n
     sample = (Sample(x[obs_at], x[cens_at]) if closed
-              else _subsample(rng, x, obs_at, cens_at, refit_size, replace=False))
+              else _subsample(rng, x, obs_at, cens_at, refit_size))
     size = len(sample.obs) + len(sample.cens)
     if size < n:
         notes.append(f"{family} parameters refit on a random subsample of {size} of {n} values")
@@ -252,9 +267,8 @@ def _refit(family: str, params: dict[str, float], rng: np.random.Generator, x: n
         return mle(family, sample, start=params), size
 
 
-def _bootstrap(family: str, params: dict[str, float], rng: np.random.Generator, x: np.ndarray,
-               obs_at: np.ndarray, cens_at: np.ndarray, resamples: int, size: int
-               ) -> dict[str, tuple[float, float]]:
+def _bootstrap(family: str, params: dict[str, float], rng: np.random.Generator, x: np.ndarray, c: np.ndarray,
+               resamples: int, size: int) -> dict[str, tuple[float, float]]:
     """95 % intervals of the median and of each parameter (see :func:`fit_duration`)."""
     if resamples < 2:
         return {}
@@ -262,11 +276,14 @@ def _bootstrap(family: str, params: dict[str, float], rng: np.random.Generator, 
     draws: dict[str, list[float]] = {key: [] for key in estimate}
     m = 0
     for _ in range(resamples):
-        sample = _subsample(rng, x, obs_at, cens_at, size, replace=True)
+        sample = _resample(rng, x, c, size)
         m = len(sample.obs) + len(sample.cens)
-        with np.errstate(all="ignore"):
-            refit = mle(family, sample, start=params)
-        for key, value in {"median": median_of(family, refit), **refit}.items():
+        refit = {key: math.nan for key in params}
+        if len(np.unique(sample.obs)) >= 2:  # a fit needs two different observed values
+            with np.errstate(all="ignore"):
+                refit = mle(family, sample, start=params)
+        median = median_of(family, refit) if all(math.isfinite(v) for v in refit.values()) else math.nan
+        for key, value in {"median": median, **refit}.items():
             draws[key].append(value)
     return {key: _interval(estimate[key], np.asarray(draws[key]), m, len(x)) for key in estimate}
 
@@ -311,12 +328,11 @@ def _empirical(x: np.ndarray, c: np.ndarray, km: KaplanMeier, sample: Sample, rn
                      f"({x.max():g}), which biases the tail low")
     interval = None
     if resamples >= 2:
-        obs_at, cens_at = np.flatnonzero(~c), np.flatnonzero(c)
         medians, m = [], 0
         for _ in range(resamples):
-            resample = _subsample(rng, x, obs_at, cens_at, size, replace=True)
+            resample = _resample(rng, x, c, size)
             m = len(resample.obs) + len(resample.cens)
-            median = kaplan_meier(resample.obs, resample.cens).median()
+            median = kaplan_meier(resample.obs, resample.cens).median() if len(resample.obs) else None
             medians.append(math.nan if median is None else median)
         interval = _interval(frozen.median(), np.asarray(medians), m, len(x))
         interval = None if math.isnan(interval[0]) else interval

@@ -248,6 +248,22 @@ def test_everything_censored_beyond_the_largest_event_gives_a_finite_answer_or_a
     assert all(math.isfinite(v) for v in np.ravel(list(fitted.params.values())))
 
 
+@pytest.mark.slow
+def test_the_median_interval_holds_the_truth_at_about_its_rate():
+    """40 logs of 500 supplier turnarounds, about 40 % still out: the 95 % interval's coverage is consistent with 95 %.
+
+    Consistent means the Clopper-Pearson 95 % interval of the hit rate holds
+    0.95 (measured: 36 of 40; a one-off run of 100 logs of 2,000 values: 92).
+    """
+    hits = 0
+    for seed in range(40):
+        x, c = durations("lognorm", 500, seed=1000 + seed, window=40.0, params={"s": 0.7, "scale": 14.0})
+        low, high = fit_duration(x, c, families=("lognorm",), seed=seed, p_value_resamples=0).median_interval
+        hits += low <= 14.0 <= high
+    interval = scipy.stats.binomtest(hits, 40).proportion_ci(0.95)
+    assert interval.low <= 0.95 <= interval.high, hits
+
+
 def test_the_examples_of_the_fit_reference_run():
     """Every pycon example of docs/reference/fit.md runs and prints what the page says."""
     import doctest
