@@ -214,7 +214,7 @@ def _subsample(rng: np.random.Generator, x: np.ndarray, obs_at: np.ndarray, cens
     return Sample(pick(obs_at), pick(cens_at))
 
 
-def _resample(rng: np.random.Generator, x: np.ndarray, c: np.ndarray, size: int) -> Sample:
+def _resample(rng: np.random.Generator, x: np.ndarray, c: np.ndarray, n_obs: int, size: int) -> Sample:
     """A bootstrap resample: ``m`` (value, censored) pairs drawn with replacement, ``m`` at most ``size``.
 
     Pairs, not observed and censored values apart: how many are censored
@@ -224,7 +224,7 @@ def _resample(rng: np.random.Generator, x: np.ndarray, c: np.ndarray, size: int)
     lognormal values). ``m`` grows past ``size`` to hold about 200 observed
     values when the data are mostly censored.
     """
-    n, n_obs = len(x), int((~c).sum())
+    n = len(x)
     m = min(n, max(size, math.ceil(_SUBSAMPLE_OBSERVED * n / max(n_obs, 1))))
     at = rng.integers(0, n, m)
     values, flags = x[at], c[at]
@@ -274,12 +274,12 @@ def _bootstrap(family: str, params: dict[str, float], rng: np.random.Generator, 
         return {}
     estimate = {"median": median_of(family, params), **params}
     draws: dict[str, list[float]] = {key: [] for key in estimate}
-    m = 0
+    m, n_obs = 0, int((~c).sum())
     for _ in range(resamples):
-        sample = _resample(rng, x, c, size)
+        sample = _resample(rng, x, c, n_obs, size)
         m = len(sample.obs) + len(sample.cens)
         refit = {key: math.nan for key in params}
-        if len(np.unique(sample.obs)) >= 2:  # a fit needs two different observed values
+        if len(sample.obs) >= 2 and np.ptp(sample.obs) > 0:  # a fit needs two different observed values
             with np.errstate(all="ignore"):
                 refit = mle(family, sample, start=params)
         median = median_of(family, refit) if all(math.isfinite(v) for v in refit.values()) else math.nan
@@ -328,9 +328,9 @@ def _empirical(x: np.ndarray, c: np.ndarray, km: KaplanMeier, sample: Sample, rn
                      f"({x.max():g}), which biases the tail low")
     interval = None
     if resamples >= 2:
-        medians, m = [], 0
+        medians, m, n_obs = [], 0, int((~c).sum())
         for _ in range(resamples):
-            resample = _resample(rng, x, c, size)
+            resample = _resample(rng, x, c, n_obs, size)
             m = len(resample.obs) + len(resample.cens)
             median = kaplan_meier(resample.obs, resample.cens).median() if len(resample.obs) else None
             medians.append(math.nan if median is None else median)
