@@ -14,6 +14,11 @@ family, then ``* scale + loc``), so the values are bit for bit scipy's
 (tests/test_distributions.py holds them equal). Any other family,
 any other method (``ppf``, ``cdf``...) and any doubtful parameters go to
 scipy.stats itself, imported then.
+
+One family is not scipy's: ``{ dist = "empirical", quantiles = [...] }``,
+the values at equally spaced probabilities with a piecewise-linear inverse
+CDF (:mod:`svcsim.scenario.empirical`), what a fit falls back to when no
+family fits a duration.
 """
 
 from __future__ import annotations
@@ -24,6 +29,8 @@ from typing import Any
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, model_validator
+
+from svcsim.scenario.empirical import Empirical, check_quantiles
 
 __all__ = ["Dist", "Frozen", "expon_minutes", "freeze"]
 
@@ -110,7 +117,12 @@ class Frozen:
 
 
 def freeze(name: str, **params: Any) -> Any:
-    """``scipy.stats.<name>(**params)``, or a :class:`Frozen` standing in for it when numpy can draw the family."""
+    """``scipy.stats.<name>(**params)``, or a :class:`Frozen` standing in for it when numpy can draw the family.
+
+    ``empirical`` is an :class:`~svcsim.scenario.empirical.Empirical`.
+    """
+    if name == "empirical":
+        return Empirical(**params)
     if _numpy_ready(name, params):
         return Frozen(name, params)
     import scipy.stats
@@ -130,15 +142,38 @@ class Dist(BaseModel):
 
     dist: str = "expon"
 
+    @model_validator(mode="before")
+    @classmethod
+    def _quantiles_as_floats(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("dist") == "empirical" and "quantiles" in data:
+            data = {**data, "quantiles": check_quantiles(data["quantiles"])}
+        return data
+
     @model_validator(mode="after")
     def _freezes(self) -> Dist:
         params = self.params
+        if self.dist == "empirical":
+            self._freezes_empirical(params)
+            return self
         if _numpy_ready(self.dist, params):
             frozen = Frozen(self.dist, params)  # support starts at loc; scipy would accept exactly when these hold
             if params.get("loc", 0.0) >= 0 and math.isfinite(float(frozen.mean())):
                 return self
         self._freezes_with_scipy()
         return self
+
+    @staticmethod
+    def _freezes_empirical(params: dict[str, Any]) -> None:
+        unknown = sorted(set(params) - {"quantiles", "loc", "scale"})
+        if "quantiles" not in params or unknown:
+            given = ", ".join(sorted(params)) or "no parameters"
+            raise ValueError(f"empirical takes quantiles (and optionally loc, scale), given: {given}; "
+                             "expected { dist = \"empirical\", quantiles = [q0, ..., qk] }")
+        for key in ("loc", "scale"):
+            value = params.get(key, 0.0 if key == "loc" else 1.0)
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise ValueError(f"parameter {key!r} of empirical is {value!r}; expected a finite number")
+        Empirical(**params)
 
     def _freezes_with_scipy(self) -> None:
         import scipy.stats
@@ -147,7 +182,7 @@ class Dist(BaseModel):
         if not isinstance(family, scipy.stats.rv_continuous):
             raise ValueError(
                 f"unknown distribution {self.dist!r}; expected the name of a continuous "
-                "scipy.stats family such as expon, lognorm, gamma, uniform, triang"
+                "scipy.stats family such as expon, lognorm, gamma, uniform, triang, or empirical"
             )
         for key, value in self.params.items():
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
