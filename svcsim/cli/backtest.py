@@ -72,7 +72,8 @@ def backtest_command(args: argparse.Namespace) -> int:
                       warmup_days=args.warmup_days, progress=None if args.quiet else progress_bar("replications"))
     s = result.split
     print(f"Backtest of {args.log}: fitted on the {s.train_cases:,} cases that started before "
-          f"{local_stamp(s.until, s.zone)} (template {result.template}); {s.held_out_cases:,} cases started in the "
+          f"{local_stamp(s.until, s.zone)} (template {result.template}); {s.held_out_cases:,} "
+          f"case{'s' if s.held_out_cases != 1 else ''} started in the "
           f"{s.days} held-out day{'s' if s.days != 1 else ''} to {local_stamp(s.end, s.zone)}. "
           f"{result.replications} replications (seed {result.seed}), each after a {result.warmup_days}-day warm-up.\n")
     print(format_backtest_distances(result.distances, result.replications))
