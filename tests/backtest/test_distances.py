@@ -107,7 +107,9 @@ def test_the_distances_are_the_packages(seed, n_a, n_b):
     """On random small logs, each distance equals log-distance-measures' (Wasserstein variant, hour bins)."""
     _package()
     from log_distance_measures.case_arrival_distribution import case_arrival_distribution_distance
-    from log_distance_measures.circadian_event_distribution import circadian_event_distribution_distance
+    from log_distance_measures.circadian_event_distribution import (
+        circadian_event_distribution_distance,
+    )
     from log_distance_measures.config import EventLogIDs
     from log_distance_measures.cycle_time_distribution import cycle_time_distribution_distance
 
@@ -125,7 +127,9 @@ def test_the_distances_are_the_packages_on_a_simulated_log():
     """Two replications of the tiny center, a week each: the package agrees on all three."""
     _package()
     from log_distance_measures.case_arrival_distribution import case_arrival_distribution_distance
-    from log_distance_measures.circadian_event_distribution import circadian_event_distribution_distance
+    from log_distance_measures.circadian_event_distribution import (
+        circadian_event_distribution_distance,
+    )
     from log_distance_measures.config import EventLogIDs
     from log_distance_measures.cycle_time_distribution import cycle_time_distribution_distance
 
