@@ -27,3 +27,26 @@ def test_the_page_names_every_option_and_every_file_out_writes():
     assert options <= set(re.findall(r"--[a-z-]+", text)), options - set(re.findall(r"--[a-z-]+", text))
     for name in re.findall(r"[a-z]+\.(?:json|csv)", OUT_FILES):
         assert f"`{name}`" in text, name
+
+
+def test_the_command_line_examples_say_what_the_page_says(tmp_path, monkeypatch, capsys):
+    """Each ``$ svcsim ...`` line of the page, run in a folder holding ``log`` (21 days of tiny, seed 4)."""
+    import shlex
+
+    import svcsim
+    from svcsim.cli import main
+
+    svcsim.write_log(svcsim.simulate(svcsim.with_changes("tiny", {"horizon_days": 21}), seed=4).log, tmp_path / "log")
+    monkeypatch.chdir(tmp_path)
+    blocks = re.findall(r"```console\n(.*?)```", PAGE.read_text(encoding="utf-8"), flags=re.DOTALL)
+    lines = "".join(blocks).rstrip("\n").split("\n")
+    starts = [i for i, line in enumerate(lines) if line.startswith("$ svcsim ")]
+    assert len(starts) == 2
+    checker = doctest.OutputChecker()
+    for i, j in zip(starts, [*starts[1:], len(lines)], strict=True):
+        command, *shown, status = lines[i:j]
+        code = main(shlex.split(command.removeprefix("$ svcsim ")))
+        captured = capsys.readouterr()
+        want = "\n".join(shown) + "\n"
+        assert checker.check_output(want, captured.out + captured.err, doctest.ELLIPSIS), command
+        assert status == f"(exit status {code})", command

@@ -144,3 +144,13 @@ def test_the_distances_are_the_packages_on_a_simulated_log():
         circadian_event_distribution_distance(pa, ids, pb, ids), abs=1e-9)
     assert case_arrival_distance(a, b) == pytest.approx(case_arrival_distribution_distance(pa, ids, pb, ids), abs=1e-9)
     assert cycle_time_distance(a, b) > 0
+
+
+@settings(max_examples=20, deadline=None)
+@given(seed=st.integers(0, 2**31), n_a=st.integers(1, 30), n_b=st.integers(1, 30))
+def test_each_distance_is_zero_to_itself_symmetric_and_not_negative(seed, n_a, n_b):
+    a, b = _random_log(seed, n_a, "a"), _random_log(seed + 1, n_b, "b")
+    for distance in (cycle_time_distance, case_arrival_distance,
+                     lambda x, y: circadian_event_distance(x, y, zone=ZONE)):
+        assert distance(a, a) == 0.0
+        assert distance(a, b) == pytest.approx(distance(b, a)) and distance(a, b) >= 0
