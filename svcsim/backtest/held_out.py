@@ -25,6 +25,8 @@ ones loaded the real center).
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from functools import partial
 
 from svcsim.backtest.split import Split
 from svcsim.eventlog import EventLog
@@ -54,11 +56,29 @@ def held_out_scenario(scenario: Scenario, split: Split, *, warmup_days: int | No
 
 
 def simulate_held_out(scenario: Scenario, replications: int, seed: int,
-                      progress: Callable[[int, int], None] | None = None) -> list[EventLog]:
-    """The held-out period's simulated log of each replication 0..n-1 (cases that start in it, as judged)."""
-    logs = []
-    for replication in range(replications):
-        logs.append(simulate(scenario, seed=seed, replication=replication).log)
-        if progress is not None:
-            progress(replication + 1, replications)
-    return logs
+                      progress: Callable[[int, int], None] | None = None, *, jobs: int = 1) -> list[EventLog]:
+    """The held-out period's simulated log of each replication 0..n-1 (cases that start in it, as judged).
+
+    ``jobs > 1`` runs them in a local process pool; the logs are the same,
+    in the same order, whatever ``jobs`` is (each replication has its seeds).
+    """
+    runs = [partial(_one, scenario, seed, r) for r in range(replications)]
+    if jobs <= 1 or replications == 1:
+        logs = []
+        for done, run in enumerate(runs, start=1):
+            logs.append(run())
+            if progress is not None:
+                progress(done, replications)
+        return logs
+    results: dict[int, EventLog] = {}
+    with ProcessPoolExecutor(max_workers=min(jobs, replications)) as pool:
+        futures = {pool.submit(_one, scenario, seed, r): r for r in range(replications)}
+        for done, future in enumerate(as_completed(futures), start=1):
+            results[futures[future]] = future.result()
+            if progress is not None:
+                progress(done, replications)
+    return [results[r] for r in range(replications)]
+
+
+def _one(scenario: Scenario, seed: int, replication: int) -> EventLog:
+    return simulate(scenario, seed=seed, replication=replication).log

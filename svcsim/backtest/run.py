@@ -35,7 +35,7 @@ __all__ = ["backtest", "read_backtest_log"]
 def backtest(log: EventLog | str | Path, train_until: dt.date | str | None = None, *,
              train_share: float | None = None, template: Scenario | str | Path = "baseline",
              mapping: str | Path | None = None, rules: RuleSet | str | Path | None = None,
-             replications: int = 20, seed: int = 0, warmup_days: int | None = None,
+             replications: int = 20, seed: int = 0, warmup_days: int | None = None, jobs: int = 1,
              progress: Callable[[int, int], None] | None = None) -> Backtest:
     """Backtest the model fitted on ``log`` before ``train_until`` (or the first ``train_share`` of its cases).
 
@@ -46,13 +46,15 @@ def backtest(log: EventLog | str | Path, train_until: dt.date | str | None = Non
     comes from); ``mapping`` reads ``log`` as an export. ``rules`` (default:
     the built-in rules on the fitted scenario's calendar) judge the real and
     the simulated held-out logs alike. ``replications`` runs 0..n-1 with
-    ``seed``; ``warmup_days`` overrides the scenario's warm-up.
+    ``seed``; ``warmup_days`` overrides the scenario's warm-up; ``jobs > 1``
+    simulates them in a local process pool (the same result).
     """
     from svcsim.fitting import fit
     from svcsim.scenario.judging import scenario_rules
 
     whole_number(replications, "replications", function="backtest", minimum=1)
     whole_number(seed, "seed", function="backtest")
+    whole_number(jobs, "jobs", function="backtest", minimum=1)
     if warmup_days is not None:
         whole_number(warmup_days, "warmup_days", function="backtest")
     base = load_scenario(template)
@@ -66,7 +68,7 @@ def backtest(log: EventLog | str | Path, train_until: dt.date | str | None = Non
     ruleset = given if given is not None else scenario_rules(
         scenario, (split.first_start.year, split.end.tz_convert(split.zone).year))
     train, real = cut(log, None, split.until), cut(log, split.until, split.end)
-    simulated = simulate_held_out(scenario, replications, seed, progress)
+    simulated = simulate_held_out(scenario, replications, seed, progress, jobs=jobs)
     replay = replay_last_weeks(train, split)
     per_rep = _per_replication(real, simulated, train, split, seed)
     table = _distance_table(per_rep, None if replay is None else distances(real, replay, zone=split.zone))

@@ -47,6 +47,7 @@ def add_command(sub: Any) -> None:
     command.add_argument("--rules", help="rules file judging the real and simulated logs (default: the built-in "
                          "rules on the fitted scenario's calendar)")
     command.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    command.add_argument("--jobs", type=int, default=1, help="local worker processes for the replications (default 1)")
     command.add_argument("--warmup-days", "--warmup", dest="warmup_days", type=int, metavar="DAYS",
                          help="days simulated before the split and not judged (default: the scenario's run.warmup_days)")
     command.add_argument("--out", help=f"write {OUT_FILES} here")
@@ -56,7 +57,7 @@ def add_command(sub: Any) -> None:
 
 def backtest_command(args: argparse.Namespace) -> int:
     """``svcsim backtest``."""
-    check_at_least_one(args, "replications")
+    check_at_least_one(args, "replications", "jobs")
     check_non_negative(args, "seed", "warmup_days")
     out = check_out_folder(args.out)
 
@@ -69,7 +70,7 @@ def backtest_command(args: argparse.Namespace) -> int:
     template = load_scenario(args.template)  # a template that does not exist is refused before the log is read
     result = backtest(args.log, args.train_until, train_share=args.train_share, template=template,
                       mapping=args.mapping, rules=args.rules, replications=args.replications, seed=args.seed,
-                      warmup_days=args.warmup_days, progress=None if args.quiet else progress_bar("replications"))
+                      warmup_days=args.warmup_days, jobs=args.jobs, progress=None if args.quiet else progress_bar("replications"))
     s = result.split
     print(f"Backtest of {args.log}: fitted on the {s.train_cases:,} cases that started before "
           f"{local_stamp(s.until, s.zone)} (template {result.template}); {s.held_out_cases:,} "

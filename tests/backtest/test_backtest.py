@@ -88,10 +88,11 @@ def test_the_summary_is_json_and_carries_where_it_came_from(true_model):
     assert data["distances"][1]["draw"] is None  # NaN is written as null
 
 
-def test_the_same_seed_gives_the_same_backtest(real):
+def test_the_same_seed_gives_the_same_backtest_on_any_number_of_processes(real):
     template = svcsim.with_changes("tiny", {"run.warmup_days": 3})
-    a, b = (backtest(real, SPLIT, template=template, replications=2, seed=5) for _ in range(2))
+    a, b = (backtest(real, SPLIT, template=template, replications=2, seed=5, jobs=jobs) for jobs in (1, 2))
     assert a.distances.equals(b.distances) and a.weeks.equals(b.weeks)
+    assert a.per_replication.equals(b.per_replication)
 
 
 def test_a_share_split_backtests_the_last_thirty_percent(real):
