@@ -132,8 +132,10 @@ def _notes(split: Split, scenario: Scenario, train: EventLog) -> tuple[str, ...]
     weeks = replay_weeks(train, split)
     return (
         f"carried over from the log: {'; '.join(CARRIED)}",
-        f"not carried over (the simulation's own {scenario.run.warmup_days}-day warm-up gives them): "
-        f"{'; '.join(NOT_CARRIED)}",
+        (f"not carried over (the simulation's own {scenario.run.warmup_days}-day warm-up gives them): "
+         if scenario.run.warmup_days else
+         "not carried over (warm-up 0: the simulation starts cold at the split, an empty center with full "
+         "shelves; --warmup-days gives it a steady state): ") + "; ".join(NOT_CARRIED),
         f"{split.straddling} case(s) straddle the split (started before, events after): cut at the split "
         "for the fit, left out of the comparison; only cases that start in the held-out period are compared, "
         "in the real and the simulated logs alike",
