@@ -4,7 +4,7 @@ Both use only what was known at the split (the events before it), like the model
 
 * :func:`replay_last_weeks`: the last whole weeks of training, every event
   moved forward by those weeks (so each keeps its weekday and hour of day),
-  as the held-out period's log. ``weeks = ceil(held-out days / 7)`` when
+  as the held-out period's log. ``weeks = ceil(held-out arrival days / 7)`` when
   training has that many whole weeks; when it has fewer, the weeks it has
   are repeated end to end. The cases replayed are cut at the split (events
   after it were not known then); within a repeated block the last ones are
@@ -42,7 +42,7 @@ def replay_weeks(train: EventLog, split: Split) -> int:
     """
     first_day = split.first_start.tz_convert(split.zone).normalize()
     had = int((split.until - first_day) // _WEEK)
-    return min(math.ceil(split.days / 7), had)
+    return min(math.ceil(split.arrival_days / 7), had)
 
 
 def replay_last_weeks(train: EventLog, split: Split) -> EventLog | None:
@@ -57,7 +57,7 @@ def replay_last_weeks(train: EventLog, split: Split) -> EventLog | None:
     source = cut(train, split.until - block, split.until)
     starts = case_starts(source)
     parts, case_parts = [], []
-    repeats = math.ceil((split.end - split.until) / block)
+    repeats = math.ceil((split.arrivals_end - split.until) / block)
     for k in range(1, repeats + 1):
         shift = k * block
         events = source.events.copy()
@@ -68,7 +68,7 @@ def replay_last_weeks(train: EventLog, split: Split) -> EventLog | None:
         if "parent_id" in cases:  # a replayed repeat or item points at its replayed parent
             parent = cases["parent_id"].astype(object)
             cases["parent_id"] = parent.where(parent.isna(), f"r{k}:" + parent.astype(str))
-        keep = ((starts + shift) < split.end).reindex(source.events["case_id"]).to_numpy()
+        keep = ((starts + shift) < split.arrivals_end).reindex(source.events["case_id"]).to_numpy()
         parts.append(events.loc[keep & (events["timestamp"] < split.end).to_numpy()])
         case_parts.append(cases)
     events = pd.concat(parts, ignore_index=True)

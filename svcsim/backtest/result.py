@@ -57,6 +57,8 @@ class Backtest:
             "train_until": s.until.tz_convert(s.zone).isoformat(),
             "held_out_end": s.end.tz_convert(s.zone).isoformat(),
             "held_out_days": s.days,
+            "arrivals_end": s.arrivals_end.tz_convert(s.zone).isoformat(),
+            "arrival_days": s.arrival_days,
             "zone": s.zone,
             "train_cases": s.train_cases,
             "held_out_cases": s.held_out_cases,

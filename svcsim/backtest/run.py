@@ -67,8 +67,8 @@ def backtest(log: EventLog | str | Path, train_until: dt.date | str | None = Non
     scenario = held_out_scenario(fitted.scenario, split, warmup_days=warmup_days)
     ruleset = given if given is not None else scenario_rules(
         scenario, (split.first_start.year, split.end.tz_convert(split.zone).year))
-    train, real = cut(log, None, split.until), cut(log, split.until, split.end)
-    simulated = simulate_held_out(scenario, replications, seed, progress, jobs=jobs)
+    train, real = cut(log, None, split.until), _held_out(log, split)
+    simulated = [_held_out(run, split) for run in simulate_held_out(scenario, replications, seed, progress, jobs=jobs)]
     replay = replay_last_weeks(train, split)
     per_rep = _per_replication(real, simulated, train, split, seed)
     table = _distance_table(per_rep, None if replay is None else distances(real, replay, zone=split.zone))
@@ -88,6 +88,11 @@ def read_backtest_log(path: str | Path, mapping: str | Path | None, rules: RuleS
         return read_log(path)
     log, _ = load_events(path, load_mapping(mapping), rules=rules if rules is not None else load_rules(None))
     return log
+
+
+def _held_out(log: EventLog, split: Split) -> EventLog:
+    """The cases that start in the held-out arrivals window, observed to the held-out end."""
+    return cut(log, split.until, split.arrivals_end, observed_until=split.end)
 
 
 def _split(log: EventLog, train_until: dt.date | str | None, train_share: float | None, zone: str) -> Split:
@@ -140,7 +145,7 @@ def _notes(split: Split, scenario: Scenario, train: EventLog) -> tuple[str, ...]
         "for the fit, left out of the comparison; only cases that start in the held-out period are compared, "
         "in the real and the simulated logs alike",
         (f"replay baseline: the last {weeks} week(s) of training moved forward {weeks} week(s)"
-         + (", repeated" if 7 * weeks < split.days else "")) if weeks else
+         + (", repeated" if 7 * weeks < split.arrival_days else "")) if weeks else
         "replay baseline: none (training has no whole week)",
         "draw baseline: the held-out log's real arrivals with training cycle times drawn at random "
         "(its arrival distance is 0 by construction; no circadian distance or rule attainment)",

@@ -2,10 +2,19 @@
 
 A case belongs to the part in which it **started** (its first event). The
 split is a local midnight in the center's zone, so the simulated held-out
-period can start there (a scenario starts at a local midnight). The held-out
-period is every whole day from the split up to the last midnight at or
-before the log's last event; the real and the simulated logs are both cut
-there, so both are judged as of the same moment.
+period can start there (a scenario starts at a local midnight). Two moments
+close the held-out period:
+
+* ``end``, the last midnight at or before the log's last event: the real
+  and the simulated logs are both observed (and judged) up to it;
+* ``arrivals_end``: cases are compared when they start before it. It is
+  ``end``, unless no case started in the log's last :data:`QUIET_DAYS`
+  days: then the export stopped taking new cases (the UCI incident log:
+  incidents opened over four months, their updates for ten more), and it is
+  the midnight after the day the last case started. The simulation goes on
+  generating calls, so comparing arrivals past the export's last one would
+  compare nothing with something; a shorter quiet end (a weekend, a
+  holiday) is the center's own, and the model is held to it.
 
 Cases that *straddle* the split (started before it, with events after it)
 are training cases cut at the split: the fitter sees their events before it
@@ -26,20 +35,27 @@ import pandas as pd
 from svcsim.errors import InputError
 from svcsim.eventlog import EventLog
 
-__all__ = ["Split", "case_starts", "cut", "share_split", "split_at"]
+__all__ = ["QUIET_DAYS", "Split", "case_starts", "cut", "share_split", "split_at"]
+
+#: A log whose last case started more than this many days before its last midnight stopped taking new cases there.
+QUIET_DAYS = 7
 
 
 @dataclass(frozen=True)
 class Split:
-    """A backtest's cut of a log: ``until`` (the split, UTC) and ``end`` (the held-out end, UTC), ``days`` apart.
+    """A backtest's cut of a log: ``until`` (the split, UTC), ``end`` (observed up to, UTC), ``days`` apart.
 
-    ``zone`` is the center's zone the split is a midnight of; ``straddling``
-    counts the cases that started before ``until`` and have events at or after it.
+    Held-out cases start in ``[until, arrivals_end)``, ``arrival_days`` whole
+    days. ``zone`` is the center's zone the split is a midnight of;
+    ``straddling`` counts the cases that started before ``until`` and have
+    events at or after it.
     """
 
     until: pd.Timestamp
     end: pd.Timestamp
     days: int
+    arrivals_end: pd.Timestamp
+    arrival_days: int
     zone: str
     first_start: pd.Timestamp
     last_event: pd.Timestamp
@@ -59,8 +75,9 @@ def case_starts(log: EventLog) -> pd.Series:
     return events.groupby("case_id", observed=True, sort=False)["timestamp"].min()
 
 
-def cut(log: EventLog, start: pd.Timestamp | None, end: pd.Timestamp | None) -> EventLog:
-    """The cases of ``log`` that started in ``[start, end)``, with their events before ``end`` (None: unbounded)."""
+def cut(log: EventLog, start: pd.Timestamp | None, end: pd.Timestamp | None, *,
+        observed_until: pd.Timestamp | None = None) -> EventLog:
+    """The cases of ``log`` that started in ``[start, end)``, with their events before ``observed_until`` (default ``end``; None: unbounded)."""
     starts = case_starts(log)
     keep = np.ones(len(starts), dtype=bool)
     if start is not None:
@@ -70,8 +87,9 @@ def cut(log: EventLog, start: pd.Timestamp | None, end: pd.Timestamp | None) -> 
     kept = starts.index[keep]
     events = log.events
     mask = events["case_id"].isin(kept).to_numpy().copy()
-    if end is not None:
-        mask &= (events["timestamp"] < end).to_numpy()
+    last = end if observed_until is None else observed_until
+    if last is not None:
+        mask &= (events["timestamp"] < last).to_numpy()
     kept_events = events.loc[mask].reset_index(drop=True)
     if isinstance(kept_events["case_id"].dtype, pd.CategoricalDtype):
         kept_events["case_id"] = kept_events["case_id"].cat.remove_unused_categories()
@@ -96,9 +114,13 @@ def split_at(log: EventLog, date: dt.date | str, zone: str, *, option: str = "--
     if days < 1:
         raise InputError(f"{option} {day} leaves no whole day after it: {span}", field=option,
                          expected="a date at least one whole day before the last event")
-    end = (pd.Timestamp(day).tz_localize(zone) + pd.DateOffset(days=days)).tz_convert("UTC")
+    end = _midnight_after(day, days, zone)
+    arrival_days = min(days, (starts.max().tz_convert(zone).date() - day).days + 1)
+    if days - arrival_days <= QUIET_DAYS:
+        arrival_days = days
+    arrivals_end = _midnight_after(day, max(arrival_days, 0), zone)
     train = int((starts < until).sum())
-    held = int(((starts >= until) & (starts < end)).sum())
+    held = int(((starts >= until) & (starts < arrivals_end)).sum())
     if held == 0:
         raise InputError(f"no case starts between {option} {day} and {_local(end, zone)}: {span}", field=option,
                          expected="a date with cases starting after it")
@@ -106,7 +128,8 @@ def split_at(log: EventLog, date: dt.date | str, zone: str, *, option: str = "--
     late = events.loc[(events["timestamp"] >= until).to_numpy(), "case_id"].unique()
     straddling = int(np.isin(np.asarray(starts.index[(starts < until).to_numpy()], dtype=object),
                              np.asarray(late, dtype=object)).sum())
-    return Split(until=until, end=end, days=days, zone=zone, first_start=first, last_event=last,
+    return Split(until=until, end=end, days=days, arrivals_end=arrivals_end, arrival_days=arrival_days,
+                 zone=zone, first_start=first, last_event=last,
                  train_cases=train, held_out_cases=held, straddling=straddling)
 
 
@@ -121,6 +144,11 @@ def share_split(log: EventLog, share: float, zone: str) -> Split:
     moment = starts.iloc[k - 1].tz_convert(zone)
     midnight = moment.normalize() + pd.DateOffset(days=1)
     return split_at(log, midnight.date(), zone, option="--train-share")
+
+
+def _midnight_after(day: dt.date, days: int, zone: str) -> pd.Timestamp:
+    """The local midnight ``days`` days after ``day``'s, in UTC."""
+    return (pd.Timestamp(day).tz_localize(zone) + pd.DateOffset(days=days)).tz_convert("UTC")
 
 
 def _whole_days(until: pd.Timestamp, last: pd.Timestamp, zone: str) -> int:

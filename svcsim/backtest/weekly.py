@@ -34,7 +34,7 @@ VERDICTS: tuple[str, ...] = ("inside", "above", "below", "no verdict")
 
 def weekly_attainment(log: EventLog, rules: RuleSet, split: Split) -> pd.DataFrame:
     """Per rule id (rows) and held-out week 1.. (columns): attainment %, NaN where nothing was due; and decided counts."""
-    weeks = math.ceil(split.days / 7)
+    weeks = math.ceil(split.arrival_days / 7)
     ids = list(rules.ids())
     result = check(log, rules, as_of=split.end)
     rows = result.results
@@ -72,7 +72,7 @@ def rule_week_table(real: EventLog, simulated: list[EventLog], rules: RuleSet, s
               for w in base["week"]]
     table = pd.DataFrame({
         "rule_id": base["rule_id"], "week": base["week"], "week_start": starts,
-        "week_days": [min(7, split.days - 7 * (w - 1)) for w in base["week"]],
+        "week_days": [min(7, split.arrival_days - 7 * (w - 1)) for w in base["week"]],
         "real_pct": real_pct, "real_decided": base["decided"].to_numpy(np.int64),
         "sim_low_pct": low, "sim_median_pct": mid, "sim_high_pct": high,
         "sim_replications": np.isfinite(sims).sum(axis=1), "verdict": verdict,

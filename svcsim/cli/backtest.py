@@ -72,10 +72,11 @@ def backtest_command(args: argparse.Namespace) -> int:
                       mapping=args.mapping, rules=args.rules, replications=args.replications, seed=args.seed,
                       warmup_days=args.warmup_days, jobs=args.jobs, progress=None if args.quiet else progress_bar("replications"))
     s = result.split
+    observed = f", observed to {local_stamp(s.end, s.zone)}" if s.end != s.arrivals_end else ""
     print(f"Backtest of {args.log}: fitted on the {s.train_cases:,} cases that started before "
           f"{local_stamp(s.until, s.zone)} (template {result.template}); {s.held_out_cases:,} "
-          f"case{'s' if s.held_out_cases != 1 else ''} started in the "
-          f"{s.days} held-out day{'s' if s.days != 1 else ''} to {local_stamp(s.end, s.zone)}. "
+          f"case{'s' if s.held_out_cases != 1 else ''} started in the {s.arrival_days} held-out "
+          f"day{'s' if s.arrival_days != 1 else ''} to {local_stamp(s.arrivals_end, s.zone)}{observed}. "
           f"{result.replications} replications (seed {result.seed}), each after a {result.warmup_days}-day warm-up.\n")
     print(format_backtest_distances(result.distances, result.replications))
     print()

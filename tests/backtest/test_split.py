@@ -27,6 +27,16 @@ def test_the_split_is_a_local_midnight_and_the_held_out_days_are_whole():
     assert s.days == 6 and s.end == pd.Timestamp("2025-03-14", tz=ZONE)
     assert (s.train_cases, s.held_out_cases) == (5, 5)  # c5..c9 start 03-08..03-12
     assert s.straddling == 2  # c3 and c4 close on 03-08 and 03-09
+    assert (s.arrival_days, s.arrivals_end) == (6, s.end)  # a quiet last day is the center's own
+
+
+def test_an_export_that_stopped_taking_cases_is_compared_on_its_arrival_days_only():
+    """The last case starts 03-12 but updates run to 03-30: arrivals are compared to 03-13, observed to 03-30."""
+    log = log_of({**_daily(), "slow": ["2025-03-05 10:00", "2025-03-30 09:00"]})
+    s = split_at(log, "2025-03-08", ZONE)
+    assert s.days == 22 and s.end == pd.Timestamp("2025-03-30", tz=ZONE)
+    assert s.arrival_days == 5 and s.arrivals_end == pd.Timestamp("2025-03-13", tz=ZONE)
+    assert s.held_out_cases == 5
 
 
 def test_a_straddling_case_is_cut_at_the_split_for_training_and_left_out_of_the_held_out_part():
