@@ -64,6 +64,7 @@ STREAM_IDS: dict[str, int] = {
     "purchasing": 44,       # purchasing's time on an overdue DOA unit, and exchange or refund
     "cancellations": 45,    # whether a paid repair's customer asks to cancel, and when
     "satisfaction": 46,     # each case's answer at the satisfaction callback (by case number)
+    "backtest_cycle_times": 47,  # the backtest's naive baseline: training cycle times drawn for held-out cases
 }
 
 #: Values drawn per refill of a :class:`Sampler`.

@@ -42,7 +42,7 @@ def test_user_mistakes_are_one_line_and_exit_2(tmp_path):
 
 HEAVY = ("pandas", "scipy", "numba", "simpy", "svcsim.simulation")
 COMMANDS = ([], ["check"], ["run"], ["scenario"], ["scenario", "list"], ["scenario", "show"], ["scenario", "schema"],
-            ["compare"], ["sweep"], ["batches"])
+            ["compare"], ["sweep"], ["batches"], ["backtest"])
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c) or "svcsim")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from svcsim.cli import batches, check, plan, replications, run
+from svcsim.cli import backtest, batches, check, plan, replications, run
 from svcsim.cli.reporting import add_report_options
 
 __all__ = ["build_parser"]
@@ -34,6 +34,7 @@ def build_parser(version: str) -> argparse.ArgumentParser:
     _add_sweep(sub)
     _add_batches(sub)
     _add_plan(sub)
+    backtest.add_command(sub)
     return parser
 
 

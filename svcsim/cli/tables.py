@@ -19,6 +19,8 @@ from svcsim.rules.horizon import NOT_YET_DUE
 
 __all__ = [
     "KIND_LABELS",
+    "format_backtest_distances",
+    "format_backtest_verdicts",
     "format_comparison",
     "format_confidence_table",
     "format_escalations",
@@ -338,3 +340,31 @@ def format_sweep(summary: pd.DataFrame, fields: Sequence[str], metric: str) -> s
     table = cells.pivot(index=list(fields), columns="subject", values="cell")
     table = table[[s for s in dict.fromkeys(part["subject"]) if s in table.columns]]
     return f"{KIND_LABELS.get(metric, _stock_label(metric))}, mean +- 95% CI half-width\n" + table.reset_index().to_string(index=False)
+
+
+# -- svcsim backtest ------------------------------------------------------------
+def _hours(value: float) -> str:
+    return "-" if pd.isna(value) else f"{value:.2f}"
+
+
+def format_backtest_distances(table: pd.DataFrame, replications: int) -> str:
+    """The model's distances (mean and range over replications) beside the two naive baselines'."""
+    shown = pd.DataFrame({
+        "measure": table["title"],
+        "model mean": table["model_mean"].map(_hours),
+        "[min, max]": [f"[{_hours(a)}, {_hours(b)}]" for a, b in zip(table["model_min"], table["model_max"], strict=True)],
+        "replay last weeks": table["replay"].map(_hours),
+        "draw cycle times": [("0 (real arrivals)" if m == "case_arrivals_h" else _hours(v))
+                             for m, v in zip(table["measure"], table["draw"], strict=True)],
+    })
+    return (f"Distances from the real held-out log (earth mover's distance in hours; lower is closer; "
+            f"model over {replications} replication{'s' if replications != 1 else ''})\n"
+            + shown.to_string(index=False))
+
+
+def format_backtest_verdicts(verdicts: pd.DataFrame, weeks: int) -> str:
+    """Per rule: held-out weeks whose real attainment fell inside, above or below the simulated 95 % interval."""
+    shown = verdicts.rename(columns={"rule_id": "rule"})
+    return (f"Rule attainment in {weeks} held-out week{'s' if weeks != 1 else ''}: real against the simulated "
+            "95% interval (weeks inside, above, below; no verdict: nothing due that week)\n"
+            + shown.to_string(index=False))
