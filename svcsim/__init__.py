@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from svcsim.errors import InputError
 
 if TYPE_CHECKING:
-    from svcsim.backtest import backtest
+    from svcsim.backtesting import backtest
     from svcsim.calendar import ServiceCalendar
     from svcsim.eventlog import EventLog, read_log, write_log
     from svcsim.live import ValidationReport, load_events
@@ -65,7 +65,7 @@ __version__ = "0.1.0"
 
 #: Where each public name lives; it is imported from there on first use.
 _HOMES = {
-    "backtest": "svcsim.backtest",
+    "backtest": "svcsim.backtesting",
     "ServiceCalendar": "svcsim.calendar",
     "EventLog": "svcsim.eventlog", "read_log": "svcsim.eventlog", "write_log": "svcsim.eventlog",
     "ValidationReport": "svcsim.live", "load_events": "svcsim.live",

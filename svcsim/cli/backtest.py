@@ -3,7 +3,7 @@
 Fits on the log before the split, simulates the held-out period from it and
 prints the model's distances beside the two naive baselines' and, per rule,
 how many held-out weeks the real attainment fell inside the simulated 95 %
-interval (:func:`svcsim.backtest.backtest`; ``docs/reference/backtest.md``).
+interval (:func:`svcsim.backtesting.backtest`; ``docs/reference/backtest.md``).
 The parser part (:func:`add_command`) is standard library only; the work
 is imported inside the handler.
 """
@@ -61,7 +61,7 @@ def backtest_command(args: argparse.Namespace) -> int:
     check_non_negative(args, "seed", "warmup_days")
     out = check_out_folder(args.out)
 
-    from svcsim.backtest import backtest
+    from svcsim.backtesting import backtest
     from svcsim.cli.output import write_tables
     from svcsim.cli.tables import format_backtest_distances, format_backtest_verdicts, local_stamp
     from svcsim.progress import progress_bar

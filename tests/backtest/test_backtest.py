@@ -15,8 +15,8 @@ import math
 import pytest
 
 import svcsim
-from svcsim.backtest import backtest
-from svcsim.backtest.distances import DISTANCES
+from svcsim.backtesting import backtest
+from svcsim.backtesting.distances import DISTANCES
 
 SPLIT = "2025-03-24"  # three weeks of training, 13 held-out days (the last day has no midnight after it)
 WARMUP = 14
@@ -103,6 +103,6 @@ def test_a_share_split_backtests_the_last_thirty_percent(real):
 
 
 def test_svcsim_backtest_is_the_function_in_any_import_order():
-    import svcsim.backtest.split  # noqa: F401 (importing the subpackage sets svcsim.backtest to it)
+    import svcsim.backtesting.split  # noqa: F401 (the package is backtesting, so svcsim.backtest stays the function)
 
-    assert callable(svcsim.backtest) and "backtest" in svcsim.__all__
+    assert svcsim.backtest is svcsim.backtesting.backtest and "backtest" in svcsim.__all__

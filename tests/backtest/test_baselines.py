@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 from bthelpers import ZONE, log_of
 
-from svcsim.backtest.baselines import draw_cycle_times, replay_last_weeks, replay_weeks
-from svcsim.backtest.distances import case_arrival_distance, cycle_times_hours
-from svcsim.backtest.split import case_starts, cut, split_at
+from svcsim.backtesting.baselines import draw_cycle_times, replay_last_weeks, replay_weeks
+from svcsim.backtesting.distances import case_arrival_distance, cycle_times_hours
+from svcsim.backtesting.split import case_starts, cut, split_at
 
 
 def _days(first: str, n: int, hours: int = 3) -> dict[str, list[str]]:

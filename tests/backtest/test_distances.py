@@ -18,7 +18,7 @@ from bthelpers import ZONE, log_of, package_frame
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from svcsim.backtest.distances import (
+from svcsim.backtesting.distances import (
     case_arrival_distance,
     circadian_event_distance,
     cycle_time_distance,

@@ -8,7 +8,7 @@ from bthelpers import ZONE, log_of
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from svcsim.backtest.split import case_starts, cut, share_split, split_at
+from svcsim.backtesting.split import case_starts, cut, share_split, split_at
 from svcsim.errors import InputError
 
 

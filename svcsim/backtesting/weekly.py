@@ -21,7 +21,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from svcsim.backtest.split import Split
+from svcsim.backtesting.split import Split
 from svcsim.eventlog import EventLog
 from svcsim.rules import RuleSet, check
 from svcsim.rules.horizon import due_by

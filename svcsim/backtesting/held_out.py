@@ -28,7 +28,7 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from functools import partial
 
-from svcsim.backtest.split import Split
+from svcsim.backtesting.split import Split
 from svcsim.eventlog import EventLog
 from svcsim.scenario import Scenario, with_changes
 from svcsim.simulation import simulate

@@ -13,8 +13,8 @@ from typing import Any
 
 import pandas as pd
 
-from svcsim.backtest.distances import DISTANCES
-from svcsim.backtest.split import Split
+from svcsim.backtesting.distances import DISTANCES
+from svcsim.backtesting.split import Split
 
 __all__ = ["Backtest"]
 
@@ -28,7 +28,7 @@ class Backtest:
     its range (``model_min``, ``model_max``), the replay baseline's value and
     the drawn-cycle-time baseline's mean (NaN where a baseline has nothing to
     say). ``per_replication``: each replication's distances (``source`` model
-    or draw). ``weeks``: :func:`svcsim.backtest.weekly.rule_week_table`;
+    or draw). ``weeks``: :func:`svcsim.backtesting.weekly.rule_week_table`;
     ``verdicts``: weeks inside, above and below per rule. ``notes``: what was
     carried over from the log at the split, what was not, and how cases that
     straddle the split were treated. ``fit_report``: the fitter's report.
@@ -78,7 +78,7 @@ class Backtest:
                 "replications.csv": self.per_replication, "weeks.csv": self.weeks}
 
     def distance(self, measure: str, column: str = "model_mean") -> float:
-        """One cell of :attr:`distances`: ``measure`` a key of :data:`~svcsim.backtest.distances.DISTANCES`."""
+        """One cell of :attr:`distances`: ``measure`` a key of :data:`~svcsim.backtesting.distances.DISTANCES`."""
         if measure not in DISTANCES:
             raise KeyError(f"no distance {measure!r}; expected one of {list(DISTANCES)}")
         return float(self.distances.set_index("measure").loc[measure, column])

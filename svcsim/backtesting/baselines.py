@@ -25,8 +25,8 @@ import math
 import numpy as np
 import pandas as pd
 
-from svcsim.backtest.distances import cycle_times_hours
-from svcsim.backtest.split import Split, case_starts, cut
+from svcsim.backtesting.distances import cycle_times_hours
+from svcsim.backtesting.split import Split, case_starts, cut
 from svcsim.eventlog import EventLog
 from svcsim.streams import rng
 

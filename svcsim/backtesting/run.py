@@ -1,11 +1,11 @@
 """``backtest``: fit on the part of a log before a date, simulate the rest, and say how close it came.
 
-The steps, each owned by its module: the split (:mod:`~svcsim.backtest.split`),
+The steps, each owned by its module: the split (:mod:`~svcsim.backtesting.split`),
 the fit (:func:`svcsim.fitting.fit`, on the events before the split), the
-held-out simulation from the split (:mod:`~svcsim.backtest.held_out`), the
-distances (:mod:`~svcsim.backtest.distances`), the naive baselines
-(:mod:`~svcsim.backtest.baselines`) and the rule-week verdicts
-(:mod:`~svcsim.backtest.weekly`). Reference: ``docs/reference/backtest.md``.
+held-out simulation from the split (:mod:`~svcsim.backtesting.held_out`), the
+distances (:mod:`~svcsim.backtesting.distances`), the naive baselines
+(:mod:`~svcsim.backtesting.baselines`) and the rule-week verdicts
+(:mod:`~svcsim.backtesting.weekly`). Reference: ``docs/reference/backtest.md``.
 """
 
 from __future__ import annotations
@@ -18,12 +18,12 @@ import numpy as np
 import pandas as pd
 
 from svcsim.arguments import whole_number
-from svcsim.backtest.baselines import draw_cycle_times, replay_last_weeks, replay_weeks
-from svcsim.backtest.distances import DISTANCES, distances
-from svcsim.backtest.held_out import CARRIED, NOT_CARRIED, held_out_scenario, simulate_held_out
-from svcsim.backtest.result import Backtest
-from svcsim.backtest.split import Split, cut, share_split, split_at
-from svcsim.backtest.weekly import rule_week_table, verdict_counts
+from svcsim.backtesting.baselines import draw_cycle_times, replay_last_weeks, replay_weeks
+from svcsim.backtesting.distances import DISTANCES, distances
+from svcsim.backtesting.held_out import CARRIED, NOT_CARRIED, held_out_scenario, simulate_held_out
+from svcsim.backtesting.result import Backtest
+from svcsim.backtesting.split import Split, cut, share_split, split_at
+from svcsim.backtesting.weekly import rule_week_table, verdict_counts
 from svcsim.errors import InputError
 from svcsim.eventlog import EventLog
 from svcsim.rules import RuleSet, load_rules
