@@ -28,6 +28,7 @@ from svcsim.errors import InputError
 if TYPE_CHECKING:
     from svcsim.calendar import ServiceCalendar
     from svcsim.eventlog import EventLog, read_log, write_log
+    from svcsim.fitting import fit
     from svcsim.live import ValidationReport, load_events
     from svcsim.planning import PlanResult, plan
     from svcsim.replications import compare, replicate, sweep
@@ -47,6 +48,7 @@ __all__ = [
     "ValidationReport",
     "check",
     "compare",
+    "fit",
     "load_events",
     "load_rules",
     "load_scenario",
@@ -65,6 +67,7 @@ __version__ = "0.1.0"
 _HOMES = {
     "ServiceCalendar": "svcsim.calendar",
     "EventLog": "svcsim.eventlog", "read_log": "svcsim.eventlog", "write_log": "svcsim.eventlog",
+    "fit": "svcsim.fitting",
     "ValidationReport": "svcsim.live", "load_events": "svcsim.live",
     "PlanResult": "svcsim.planning", "plan": "svcsim.planning",
     "compare": "svcsim.replications", "replicate": "svcsim.replications", "sweep": "svcsim.replications",
