@@ -148,14 +148,15 @@ def measure(obs: Observed, pair: Pair, *, only: set[str] | None = None, start_of
     begin = matched["s_ts"] + offset
     if pair.queue and len(matched):
         previous = _previous_of_resource(obs.events)
-        prev = previous.reindex(matched["pos"].to_numpy()).to_numpy()
-        prev = pd.to_datetime(pd.Series(prev, index=matched.index), utc=True)
-        begin = begin.where(~(prev > begin), prev)
+        prev = pd.Series(previous.reindex(matched["pos"].to_numpy()).to_numpy(), index=matched.index)
+        begin_ns = _ns(begin)
+        later = prev.to_numpy() > begin_ns
+        begin = pd.Series(pd.to_datetime(np.where(later, prev.to_numpy(), begin_ns), utc=True), index=matched.index)
         zone = obs.timezone
         same_day = (begin.dt.tz_convert(zone).dt.date == matched["timestamp"].dt.tz_convert(zone).dt.date).to_numpy()
         matched, begin = matched[same_day], begin[same_day]   # across a night the resource was off shift
     if pair.pure and len(matched):
-        inside = _events_inside(obs.events, matched["case_id"], matched["s_ts"], matched["timestamp"])
+        inside = _events_inside(obs.events, matched["case_id"], _ns(matched["s_ts"]), _ns(matched["timestamp"]))
         keep = inside == 0
         matched, begin = matched[keep], begin[keep]
     ns = _NS_PER[pair.unit]
@@ -172,25 +173,31 @@ def measure(obs: Observed, pair: Pair, *, only: set[str] | None = None, start_of
     return Sample(values[keep], censored[keep], n_cases, 2 * len(matched) + len(open_))
 
 
+def _ns(stamps: pd.Series) -> np.ndarray:
+    """UTC nanoseconds of a tz-aware timestamp column."""
+    return stamps.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy().astype("datetime64[ns]").astype(np.int64)
+
+
 def _previous_of_resource(events: pd.DataFrame) -> pd.Series:
-    """For each event (by ``pos``), the timestamp of its resource's previous event (NaT: none)."""
+    """For each event (by ``pos``), the UTC nanoseconds of its resource's previous event (int64 min: none)."""
     by = events[events["resource"].notna()].sort_values(["resource", "timestamp", "pos"], kind="stable")
-    prev = by.groupby("resource", sort=False)["timestamp"].shift(1)
-    return pd.Series(prev.to_numpy(), index=by["pos"].to_numpy())
+    t = _ns(by["timestamp"])
+    same = np.r_[False, by["resource"].to_numpy()[1:] == by["resource"].to_numpy()[:-1]]
+    prev = np.where(same, np.r_[np.iinfo(np.int64).min, t[:-1]], np.iinfo(np.int64).min)
+    return pd.Series(prev, index=by["pos"].to_numpy())
 
 
-def _events_inside(events: pd.DataFrame, case_id: pd.Series, since: pd.Series, until: pd.Series) -> np.ndarray:
-    """How many events of each case fall strictly between ``since`` and ``until``."""
+def _events_inside(events: pd.DataFrame, case_id: pd.Series, since_ns: np.ndarray, until_ns: np.ndarray) -> np.ndarray:
+    """How many events of each case fall strictly between ``since_ns`` and ``until_ns``."""
     code, uniques = pd.factorize(events["case_id"], sort=False)
-    rank = events["timestamp"].rank(method="dense").to_numpy().astype(np.int64)
-    n = int(rank.max()) + 2
-    keys = code.astype(np.int64) * n + rank   # events are sorted by case then time: keys ascend
-    lookup = pd.Series(np.arange(len(uniques)), index=uniques)
-    stamps = np.sort(events["timestamp"].unique())
-    def key(case: pd.Series, ts: pd.Series) -> np.ndarray:
-        r = np.searchsorted(stamps, ts.to_numpy(), side="left") + 1
-        return lookup.reindex(case.to_numpy()).to_numpy().astype(np.int64) * n + r
-    return np.searchsorted(keys, key(case_id, until), side="left") - np.searchsorted(keys, key(case_id, since), side="right")
+    t = _ns(events["timestamp"])
+    stamps = np.unique(t)
+    n = len(stamps) + 2
+    keys = code.astype(np.int64) * n + np.searchsorted(stamps, t) + 1   # events are sorted by case then time: keys ascend
+    case_code = pd.Series(np.arange(len(uniques)), index=uniques).reindex(case_id.to_numpy()).to_numpy().astype(np.int64)
+    def key(ts: np.ndarray) -> np.ndarray:
+        return case_code * n + np.searchsorted(stamps, ts) + 1
+    return np.searchsorted(keys, key(until_ns), side="left") - np.searchsorted(keys, key(since_ns), side="right")
 
 
 def patience_sample(obs: Observed) -> Sample:

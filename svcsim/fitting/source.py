@@ -25,10 +25,8 @@ def read_any(log: Any, mapping: str | Path | None = None) -> Any:
             from svcsim.live import load_events
 
             log, report = load_events(path, mapping)
-            untimed = _untimed_activities(report)
-            if untimed:
-                raise InputError(f"activity {untimed[0]!r} has no timestamps in the export", field="timestamp",
-                                 expected="a timestamp on every event the fit reads").located(path)
+            if "TS_NULL" in set(report.issues["code"].astype(str)):
+                _untimed_activity(path, mapping)
         else:
             from svcsim.eventlog import read_log
 
@@ -46,13 +44,19 @@ def read_any(log: Any, mapping: str | Path | None = None) -> Any:
     return log
 
 
-def _untimed_activities(report: Any) -> list[str]:
-    """Activities whose every row the loader quarantined for a missing or bad timestamp."""
-    issues = getattr(report, "issues", None)
-    if issues is None or not len(issues) or "activity" not in getattr(issues, "columns", ()):
-        return []
-    code = issues["code"].astype(str) if "code" in issues else None
-    if code is None:
-        return []
-    timed = issues[code.str.startswith("TS")]
-    return sorted(set(timed["activity"].dropna().astype(str))) if len(timed) else []
+def _untimed_activity(path: Path, mapping: str | Path | Any) -> None:
+    """Refuse an export in which one activity (a raw value of the mapping's activity column) never has a timestamp."""
+    from svcsim.live.mapping import Mapping, load_mapping
+    from svcsim.live.source import read_source
+
+    spec = mapping if isinstance(mapping, Mapping) else load_mapping(mapping)
+    frame, _ = read_source(path, spec.source)
+    activity, stamp = spec.columns.activity, spec.columns.timestamp
+    if activity not in frame or stamp not in frame:
+        return
+    timed = frame[stamp].astype(str).str.strip().replace({"": None, "nan": None, "None": None}).notna()
+    has_time = timed.groupby(frame[activity].astype(str)).any()
+    if not has_time.all():
+        name = has_time.index[~has_time.to_numpy()][0]
+        raise InputError(f"activity {name!r} has no timestamps in column {stamp!r}", field=stamp,
+                         expected="a timestamp on the events of every activity the fit reads").located(path)
