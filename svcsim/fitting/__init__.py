@@ -9,6 +9,6 @@ families. Issue 19; docs/howto/fit-and-backtest.md.
 from __future__ import annotations
 
 from svcsim.fitting.families import FittedDuration, fit_duration
-from svcsim.fitting.fit import Fitted, FitReport, ParameterFit, fit
+from svcsim.fitting.fit import FitReport, Fitted, ParameterFit, fit
 
 __all__ = ["FitReport", "Fitted", "FittedDuration", "ParameterFit", "fit", "fit_duration"]

@@ -20,7 +20,16 @@ import numpy as np
 
 from svcsim.fitting.families import FittedDuration, fit_duration
 from svcsim.fitting.observe import Observed
-from svcsim.fitting.pairs import PAIRS, PART_TURNAROUND, Pair, Sample, case_filter, measure, patience_sample, repeat_sample
+from svcsim.fitting.pairs import (
+    PAIRS,
+    PART_TURNAROUND,
+    Pair,
+    Sample,
+    case_filter,
+    measure,
+    patience_sample,
+    repeat_sample,
+)
 from svcsim.fitting.report import ParameterFit
 
 __all__ = ["DurationFits", "fit_durations", "MIN_OBSERVED"]
@@ -61,7 +70,7 @@ def fit_durations(obs: Observed, template: Any, *, bootstrap: int = 200, seed: i
                                                  note="parent's last repair -> the repeat's call (parent_id)"),
          template, bootstrap=bootstrap, seed=seed)
     items = case_filter(obs, PART_TURNAROUND.cases) or set()
-    parts = obs.cases["part"] if "part" in obs.cases else None
+    parts = obs.cases.get("part", None)
     for part in template.spares.parts:
         path = PART_TURNAROUND.path.format(sku=part.sku)
         only = items if parts is None else {c for c in items if str(parts.get(c)) == part.sku}
