@@ -77,8 +77,12 @@ def fit(log: Any, template: Any = "baseline", *, mapping: str | Path | None = No
     changes = {**durations.changes, **arrival_changes, **_normalised(share_changes), **staff_changes}
     if "patience" in changes and base.patience is None:
         changes.pop("patience")
-    scenario = with_changes(base, changes)
     rows = [*arrival_rows, *share_rows, *durations.rows, *staff_rows]
+    if changes.get("demand.mix.sale", None) == 0 and base.probabilities.doa_unit > 0:
+        changes["probabilities.doa_unit"] = 0.0   # no products sold: none can be dead at first use
+        rows.append(ParameterFit("probabilities.doa_unit", 0.0, source="log",
+                                 note="the log has no sale calls, so no DOA units (the scenario requires it)"))
+    scenario = with_changes(base, changes)
     rows += _template_rows(base, {r.path for r in rows})
     report = FitReport(tuple(rows), tuple([*durations.warnings, *arrival_warnings, *share_warnings, *staff_warnings]),
                        obs.start.isoformat(), obs.end.isoformat(), template=base.name,

@@ -78,17 +78,22 @@ def observe(log: Any, until: Any = None, timezone: str = "UTC") -> Observed:
         events = events[events["timestamp"] < end]
     columns = [c for c in ("case_id", "activity", "timestamp", "resource", "seq", "reason", "part") if c in events]
     frame = events[columns].copy()
-    frame["case_id"] = frame["case_id"].astype(str)
-    frame["activity"] = frame["activity"].astype(str)
+    # case ids as a categorical of plain Python strings: isin / merges on arrow strings loop in Python
+    frame["case_id"] = pd.Categorical(frame["case_id"].astype(str).astype(object))
+    frame["activity"] = frame["activity"].astype(str).astype(object)
     for column in ("resource", "reason", "part"):
         frame[column] = frame[column].astype(object).where(frame[column].notna(), None) if column in frame else None
-    order = ["case_id", "timestamp", "seq"] if "seq" in frame else ["case_id", "timestamp"]
-    frame = frame.sort_values(order, kind="stable").reset_index(drop=True)
+    frame["_case"] = frame["case_id"].cat.codes
+    order = ["_case", "timestamp", "seq"] if "seq" in frame else ["_case", "timestamp"]
+    frame = frame.sort_values(order, kind="stable").drop(columns="_case").reset_index(drop=True)
     frame["pos"] = np.arange(len(frame), dtype=np.int64)
     frame["role"] = _roles(frame)
     cases = log.cases.copy()
-    cases["case_id"] = cases["case_id"].astype(str)
+    cases["case_id"] = cases["case_id"].astype(str).astype(object)
     cases = cases.drop_duplicates("case_id").set_index("case_id")
+    for column in cases.columns:   # arrow-backed text is slow to compare element by element
+        if pd.api.types.is_string_dtype(cases[column]) and not isinstance(cases[column].dtype, pd.CategoricalDtype):
+            cases[column] = cases[column].astype(object)
     return Observed(frame, cases, first, end, timezone)
 
 
