@@ -80,14 +80,14 @@ def observe(log: Any, until: Any = None, timezone: str = "UTC") -> Observed:
     frame = events[columns].copy()
     # case ids as a categorical of plain Python strings: isin / merges on arrow strings loop in Python
     frame["case_id"] = pd.Categorical(frame["case_id"].astype(str).astype(object))
-    frame["activity"] = frame["activity"].astype(str).astype(object)
+    frame["activity"] = pd.Categorical(frame["activity"].astype(str).astype(object))
     for column in ("resource", "reason", "part"):
         frame[column] = frame[column].astype(object).where(frame[column].notna(), None) if column in frame else None
     frame["_case"] = frame["case_id"].cat.codes
     order = ["_case", "timestamp", "seq"] if "seq" in frame else ["_case", "timestamp"]
     frame = frame.sort_values(order, kind="stable").drop(columns="_case").reset_index(drop=True)
     frame["pos"] = np.arange(len(frame), dtype=np.int64)
-    frame["role"] = _roles(frame)
+    frame["role"] = pd.Categorical(_roles(frame))
     cases = log.cases.copy()
     cases["case_id"] = cases["case_id"].astype(str).astype(object)
     cases = cases.drop_duplicates("case_id").set_index("case_id")
