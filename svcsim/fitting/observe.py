@@ -88,6 +88,10 @@ def observe(log: Any, until: Any = None, timezone: str = "UTC") -> Observed:
     frame = frame.sort_values(order, kind="stable").drop(columns="_case").reset_index(drop=True)
     frame["pos"] = np.arange(len(frame), dtype=np.int64)
     frame["role"] = pd.Categorical(_roles(frame))
+    frame["t"] = _ns(frame["timestamp"])
+    code = frame["case_id"].cat.codes.to_numpy()
+    frame["last"] = np.r_[code[1:] != code[:-1], True]   # the case's last event (rows are sorted by case)
+    frame["prev_t"] = _previous_of_resource(frame)
     cases = log.cases.copy()
     cases["case_id"] = cases["case_id"].astype(str).astype(object)
     cases = cases.drop_duplicates("case_id").set_index("case_id")
@@ -95,6 +99,27 @@ def observe(log: Any, until: Any = None, timezone: str = "UTC") -> Observed:
         if pd.api.types.is_string_dtype(cases[column]) and not isinstance(cases[column].dtype, pd.CategoricalDtype):
             cases[column] = cases[column].astype(object)
     return Observed(frame, cases, first, end, timezone)
+
+
+def _ns(stamps: pd.Series) -> np.ndarray:
+    """UTC nanoseconds of a tz-aware timestamp column."""
+    return stamps.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy().astype("datetime64[ns]").astype(np.int64)
+
+
+def _previous_of_resource(frame: pd.DataFrame) -> np.ndarray:
+    """Each event's resource's previous event, in UTC ns (int64 min: none, or no resource)."""
+    none = np.iinfo(np.int64).min
+    out = np.full(len(frame), none, dtype=np.int64)
+    has = frame["resource"].notna().to_numpy()
+    if not has.any():
+        return out
+    codes, _ = pd.factorize(frame["resource"].to_numpy()[has])
+    t, pos = frame["t"].to_numpy()[has], np.flatnonzero(has)
+    order = np.lexsort((pos, t, codes))
+    same = np.r_[False, codes[order][1:] == codes[order][:-1]]
+    prev = np.where(same, np.r_[none, t[order][:-1]], none)
+    out[pos[order]] = prev
+    return out
 
 
 def _timestamp(value: Any) -> pd.Timestamp:

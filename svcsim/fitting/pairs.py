@@ -147,11 +147,9 @@ def measure(obs: Observed, pair: Pair, *, only: set[str] | None = None, start_of
     offset = pd.Timedelta(minutes=start_offset_minutes)
     begin = matched["s_ts"] + offset
     if pair.queue and len(matched):
-        previous = _previous_of_resource(obs.events)
-        prev = pd.Series(previous.reindex(matched["pos"].to_numpy()).to_numpy(), index=matched.index)
+        prev = obs.events["prev_t"].to_numpy()[matched["pos"].to_numpy()]
         begin_ns = _ns(begin)
-        later = prev.to_numpy() > begin_ns
-        begin = pd.Series(pd.to_datetime(np.where(later, prev.to_numpy(), begin_ns), utc=True), index=matched.index)
+        begin = pd.Series(pd.to_datetime(np.maximum(prev, begin_ns), utc=True), index=matched.index)
         zone = obs.timezone
         same_day = (begin.dt.tz_convert(zone).dt.date == matched["timestamp"].dt.tz_convert(zone).dt.date).to_numpy()
         matched, begin = matched[same_day], begin[same_day]   # across a night the resource was off shift
@@ -162,9 +160,8 @@ def measure(obs: Observed, pair: Pair, *, only: set[str] | None = None, start_of
     ns = _NS_PER[pair.unit]
     observed = ((matched["timestamp"] - begin).dt.total_seconds().to_numpy() * 1e9) / ns
     # open at the end: a start that is its case's last event, never stopped
-    last_pos = obs.events.groupby("case_id", observed=True, sort=False)["pos"].max()
     unstopped = starts[~starts["pos"].isin(stopped)]
-    open_ = unstopped[unstopped["pos"].to_numpy() == last_pos.reindex(unstopped["case_id"]).to_numpy()]
+    open_ = unstopped[obs.events["last"].to_numpy()[unstopped["pos"].to_numpy()]]
     censored_values = ((obs.end - (open_["timestamp"] + offset)).dt.total_seconds().to_numpy() * 1e9) / ns
     values = np.concatenate([observed, censored_values])
     censored = np.concatenate([np.zeros(len(observed), bool), np.ones(len(censored_values), bool)])
@@ -178,19 +175,10 @@ def _ns(stamps: pd.Series) -> np.ndarray:
     return stamps.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy().astype("datetime64[ns]").astype(np.int64)
 
 
-def _previous_of_resource(events: pd.DataFrame) -> pd.Series:
-    """For each event (by ``pos``), the UTC nanoseconds of its resource's previous event (int64 min: none)."""
-    by = events[events["resource"].notna()].sort_values(["resource", "timestamp", "pos"], kind="stable")
-    t = _ns(by["timestamp"])
-    same = np.r_[False, by["resource"].to_numpy()[1:] == by["resource"].to_numpy()[:-1]]
-    prev = np.where(same, np.r_[np.iinfo(np.int64).min, t[:-1]], np.iinfo(np.int64).min)
-    return pd.Series(prev, index=by["pos"].to_numpy())
-
-
 def _events_inside(events: pd.DataFrame, case_id: pd.Series, since_ns: np.ndarray, until_ns: np.ndarray) -> np.ndarray:
     """How many events of each case fall strictly between ``since_ns`` and ``until_ns``."""
     code, uniques = pd.factorize(events["case_id"], sort=False)
-    t = _ns(events["timestamp"])
+    t = events["t"].to_numpy()
     stamps = np.unique(t)
     n = len(stamps) + 2
     keys = code.astype(np.int64) * n + np.searchsorted(stamps, t) + 1   # events are sorted by case then time: keys ascend
@@ -221,7 +209,7 @@ def repeat_sample(obs: Observed) -> tuple[Sample, pd.DataFrame]:
     Returns the sample and a table of repairs: case_id, fault, repaired (timestamp), repeated (bool).
     """
     ev, cases = obs.events, obs.cases
-    done = ev[ev["activity"].isin(["completed", "repaired"])].groupby("case_id", sort=False)["timestamp"].max()
+    done = ev[ev["activity"].isin(["completed", "repaired"])].groupby("case_id", observed=True, sort=False)["timestamp"].max()
     parent = cases["parent_id"].dropna().astype(str) if "parent_id" in cases else pd.Series(dtype=str)
     tickets = cases.index[cases["case_type"].astype(str) == "ticket"] if "case_type" in cases else cases.index
     parent = parent[parent.index.isin(tickets) & parent.isin(done.index)]
