@@ -69,6 +69,15 @@ def fit_durations(obs: Observed, template: Any, *, bootstrap: int = 200, seed: i
     _one(out, "times.repeat_delay", repeat, Pair("times.repeat_delay", ("completed", "repaired"), ("call_received",),
                                                  note="parent's last repair -> the repeat's call (parent_id)"),
          template, bootstrap=bootstrap, seed=seed)
+    from svcsim.fitting.travel import center_drives
+
+    drive = Pair("times.travel_between.center.{zone}", ("dispatched",), ("arrived_on_site",), end_role="field_engineers",
+                 note="the engineer's first visit of the day: from max(dispatched, shift start) at the center")
+    for zone, sample in center_drives(obs, template).items():
+        path = drive.path.format(zone=zone)
+        if _template_value(template, "times.travel_between").get("center", {}).get(zone) is None:
+            continue   # the template drives from the center by times.travel: not a field to write
+        _one(out, path, sample, drive, template, bootstrap=bootstrap, seed=seed)
     items = case_filter(obs, PART_TURNAROUND.cases) or set()
     parts = obs.cases.get("part", None)
     for part in template.spares.parts:
@@ -82,7 +91,9 @@ def fit_durations(obs: Observed, template: Any, *, bootstrap: int = 200, seed: i
 def _template_value(template: Any, path: str) -> Any:
     node: Any = template
     for key in path.split("."):
-        if isinstance(node, list):
+        if isinstance(node, dict):
+            node = node.get(key, {})
+        elif isinstance(node, list):
             node = next(p for p in node if getattr(p, "sku", None) == key)
         else:
             node = getattr(node, key)

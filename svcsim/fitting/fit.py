@@ -19,7 +19,8 @@ __all__ = ["Fitted", "FitReport", "ParameterFit", "fit"]
 
 #: Why a parameter the log does not tell stays the template's (the default: no narrated pair or branch measures it).
 TEMPLATE_REASONS: dict[str, str] = {
-    "times.travel_between": "a drive's start (leaving the last site after the paperwork, or the center) is not narrated",
+    "times.travel_between": "a drive from a site starts after the paperwork, which is not narrated "
+                            "(from the center: fitted on each engineer's first visit of a day, when enough)",
     "times.travel": "not used when travel_between is given; a drive's start is not narrated",
     "times.paperwork": "paperwork after completed is not narrated (it ends at the engineer's next drive)",
     "times.packing": "packing ends at the courier's pickup, not at a narrated event of its own",
@@ -78,7 +79,7 @@ def fit(log: Any, template: Any = "baseline", *, mapping: str | Path | None = No
     if "patience" in changes and base.patience is None:
         changes.pop("patience")
     rows = [*arrival_rows, *share_rows, *durations.rows, *staff_rows]
-    if changes.get("demand.mix.sale", None) == 0 and base.probabilities.doa_unit > 0:
+    if changes.get("demand.mix.sale") == 0 and base.probabilities.doa_unit > 0:
         changes["probabilities.doa_unit"] = 0.0   # no products sold: none can be dead at first use
         rows.append(ParameterFit("probabilities.doa_unit", 0.0, source="log",
                                  note="the log has no sale calls, so no DOA units (the scenario requires it)"))
@@ -111,6 +112,10 @@ def _template_rows(template: Any, done: set[str]) -> list[ParameterFit]:
     for prefix in _OTHER_PREFIXES:
         for key, value in data[prefix].items():
             path = f"{prefix}.{key}"
+            if path == "times.travel_between" and any(d.startswith(path + ".") for d in done):
+                rows += [ParameterFit(f"{path}.{a}.{b}", dist, source="template", note=TEMPLATE_REASONS[path])
+                         for a, row in value.items() for b, dist in row.items() if f"{path}.{a}.{b}" not in done]
+                continue
             if path in done or any(d.startswith(path + ".") for d in done):
                 continue
             why = TEMPLATE_REASONS.get(path, "no narrated pair of events or branch in the log measures it")

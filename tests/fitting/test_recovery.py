@@ -97,6 +97,12 @@ def test_time_medians_within_10_percent(fitted):
         want = getattr(truth.times, name).frozen().ppf(0.5)
         got = getattr(fit.scenario.times, name).frozen().ppf(0.5)
         assert abs(got / want - 1) < 0.10, (path, got, want)
+    for row in fit.report.parameters:  # the drives from the center, on 60+ first visits (median's error ~5 % or less)
+        if row.path.startswith("times.travel_between.center.") and row.source == "log" and row.cases >= 60:
+            zone = row.path.rsplit(".", 1)[1]
+            want = truth.times.travel_between["center"][zone].frozen().ppf(0.5)
+            got = fit.scenario.times.travel_between["center"][zone].frozen().ppf(0.5)
+            assert abs(got / want - 1) < 0.10, (row.path, got, want)
 
 
 def test_staffing_counts_are_the_scenario_s(fitted):
