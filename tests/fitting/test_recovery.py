@@ -12,7 +12,10 @@ interval instead.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
+import pandas as pd
 import pytest
 
 import svcsim
@@ -113,13 +116,17 @@ def test_staffing_counts_are_the_scenario_s(fitted):
 
 
 def test_open_cases_are_censored_not_dropped():
-    """A case still open at the end enters its time's fit as censored: the report counts them."""
+    """Cut at 10:00 on a working day: calls in hand then are censored handle times, and nothing later is read."""
     run = simulated("tiny", RUNS["tiny"])
-    end = run.log.events["timestamp"].max() - np.timedelta64(3, "D")
-    fit = svcsim.fit(run.log, "tiny", until=end, bootstrap=0)
-    assert fit.report.log_end == end.isoformat()
-    handle = next(p for p in fit.report.parameters if p.path == "times.handle")
-    assert handle.source == "log" and "censored" in handle.note
+    until = pd.Timestamp("2025-03-19T10:00:00+08:00")   # a Wednesday, the center open
+    fit = svcsim.fit(run.log, "tiny", until=until, bootstrap=0)
+    assert fit.report.log_end == until.tz_convert("UTC").isoformat()
+    assert fit.report.events == int((run.log.events["timestamp"] < until).sum())
+    rows = {p.path: p for p in fit.report.parameters}
+    counts = {path: re.search(r"(\d+) censored", row.note) for path, row in rows.items() if row.source == "log"}
+    censored = {path: int(found.group(1)) for path, found in counts.items() if found}
+    assert censored["times.handle"] >= 1 or censored["times.repair"] + censored["times.diagnosis"] >= 1, censored
+    assert sum(censored.values()) >= 5, censored
 
 
 def test_censored_times_recovered():
