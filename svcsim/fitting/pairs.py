@@ -26,6 +26,7 @@ gap between them becomes one observation of the time the model draws.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -188,6 +189,12 @@ def _events_inside(events: pd.DataFrame, case_id: pd.Series, since_ns: np.ndarra
     return np.searchsorted(keys, key(until_ns), side="left") - np.searchsorted(keys, key(since_ns), side="right")
 
 
+def _member(values: np.ndarray, pool: Any) -> np.ndarray:
+    """Whether each value is in ``pool``, by a Python set (pandas' text isin loops element by element)."""
+    inside = set(pool)
+    return np.fromiter((v in inside for v in values), dtype=bool, count=len(values))
+
+
 def patience_sample(obs: Observed) -> Sample:
     """A caller's patience: ``call_received`` -> ``call_abandoned`` observed; answered (or on hold at the end): censored."""
     ev = obs.events
@@ -210,17 +217,19 @@ def repeat_sample(obs: Observed) -> tuple[Sample, pd.DataFrame]:
     """
     ev, cases = obs.events, obs.cases
     done = ev[ev["activity"].isin(["completed", "repaired"])].groupby("case_id", observed=True, sort=False)["timestamp"].max()
-    parent = cases["parent_id"].dropna().astype(str) if "parent_id" in cases else pd.Series(dtype=str)
-    tickets = cases.index[cases["case_type"].astype(str) == "ticket"] if "case_type" in cases else cases.index
-    parent = parent[parent.index.isin(tickets) & parent.isin(done.index)]
+    done.index = pd.Index(done.index.astype(str).to_numpy(dtype=object))   # plain strings: fast isin / reindex
+    parent = cases["parent_id"].dropna().astype(object).map(str) if "parent_id" in cases else pd.Series(dtype=object)
+    tickets = cases.index[cases["case_type"].astype(object) == "ticket"] if "case_type" in cases else cases.index
     received = ev[ev["activity"] == "call_received"].drop_duplicates("case_id").set_index("case_id")["timestamp"]
-    parent = parent[parent.index.isin(received.index)]
+    received.index = pd.Index(received.index.astype(str).to_numpy(dtype=object))
+    parent = parent[parent.index.isin(tickets) & _member(parent.to_numpy(), done.index)
+                    & _member(parent.index.to_numpy(), received.index)]
     delay = (received.reindex(parent.index).to_numpy() - done.reindex(parent.to_numpy()).to_numpy())
     values = pd.to_timedelta(delay).total_seconds().to_numpy() / 60.0
     keep = values > 0
     repairs = pd.DataFrame({"case_id": done.index, "repaired": done.to_numpy()})
     repairs["fault"] = cases["fault"].reindex(done.index).astype(str).to_numpy() if "fault" in cases else "nan"
-    repairs["repeated"] = repairs["case_id"].isin(set(parent.to_numpy()))
+    repairs["repeated"] = _member(done.index.to_numpy(), parent.to_numpy())
     sample = Sample(values[keep], np.zeros(int(keep.sum()), bool), int(keep.sum()) * 2, int(keep.sum()) * 2)
     return sample, repairs
 
