@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from svcsim.backtesting import backtest
     from svcsim.calendar import ServiceCalendar
     from svcsim.eventlog import EventLog, read_log, write_log
+    from svcsim.fitting import fit
     from svcsim.live import ValidationReport, load_events
     from svcsim.planning import PlanResult, plan
     from svcsim.replications import compare, replicate, sweep
@@ -49,6 +50,7 @@ __all__ = [
     "backtest",
     "check",
     "compare",
+    "fit",
     "load_events",
     "load_rules",
     "load_scenario",
@@ -68,6 +70,7 @@ _HOMES = {
     "backtest": "svcsim.backtesting",
     "ServiceCalendar": "svcsim.calendar",
     "EventLog": "svcsim.eventlog", "read_log": "svcsim.eventlog", "write_log": "svcsim.eventlog",
+    "fit": "svcsim.fitting",
     "ValidationReport": "svcsim.live", "load_events": "svcsim.live",
     "PlanResult": "svcsim.planning", "plan": "svcsim.planning",
     "compare": "svcsim.replications", "replicate": "svcsim.replications", "sweep": "svcsim.replications",

@@ -11,6 +11,7 @@ import argparse
 from typing import Any
 
 from svcsim.cli import backtest, batches, check, plan, replications, run
+from svcsim.cli.fit import add_fit
 from svcsim.cli.reporting import add_report_options
 
 __all__ = ["build_parser"]
@@ -34,6 +35,7 @@ def build_parser(version: str) -> argparse.ArgumentParser:
     _add_sweep(sub)
     _add_batches(sub)
     _add_plan(sub)
+    add_fit(sub)
     backtest.add_command(sub)
     return parser
 

@@ -1,0 +1,192 @@
+"""What a fit reads from a log: its events in case order, each resource's role, and where the log ends.
+
+:class:`Observed` is the log as the fitters see it: events before
+``until`` (all of them without it), sorted by case, time and narration
+order, with a ``role`` per event (the scenario's staffing role of its
+resource) and a ``pos`` (the row's place in that order), and the cases
+table. Its ``end`` is the moment observation stops: ``until``, else the
+last event. A case still open then is right-censored, never dropped.
+
+A resource's role is read from its name (``operator 4``, ``field
+engineer 2``: the simulator's names, and most exports') and else from the
+activities it narrates most (``call_answered`` -> operators,
+``arrived_on_site`` -> field engineers...). Live logs have no ``kind``
+column on cases; :func:`ticket_kinds` infers the call kind from the path
+the case took and uses ``kind`` only when it is there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from svcsim.errors import InputError
+
+__all__ = ["Observed", "observe", "ticket_kinds", "ROLE_PATHS"]
+
+#: Role -> the scenario field of its head count.
+ROLE_PATHS: dict[str, str] = {
+    "operators": "staffing.operators", "tech_support": "staffing.tech_support",
+    "dispatchers": "staffing.dispatchers", "field_engineers": "staffing.field_engineers",
+    "bench_engineers": "staffing.bench_engineers", "administrators": "spares.administrators",
+}
+
+#: Words in a resource's name that say its role (first match wins; checked in this order).
+_NAME_WORDS: tuple[tuple[str, str], ...] = (
+    ("tech", "tech_support"), ("support", "tech_support"), ("operator", "operators"), ("dispatch", "dispatchers"),
+    ("field", "field_engineers"), ("bench", "bench_engineers"), ("admin", "administrators"),
+)
+
+#: Activities that say the role of the resource narrating them (when its name does not).
+_ROLE_ACTIVITIES: dict[str, str] = {
+    "call_answered": "operators", "dispatched": "dispatchers", "callback_made": "dispatchers",
+    "arrived_on_site": "field_engineers", "repaired": "bench_engineers",
+    "sent_to_vendor": "administrators", "warranty_checked": "administrators", "item_received": "administrators",
+}
+
+
+@dataclass(frozen=True)
+class Observed:
+    """A log cut at ``end``, sorted, with roles: what every fitter reads."""
+
+    events: pd.DataFrame     # case_id, activity (str), timestamp, resource (str or None), role, pos, reason, part
+    cases: pd.DataFrame      # indexed by case_id
+    start: pd.Timestamp
+    end: pd.Timestamp
+    timezone: str = "UTC"    # the zone of local days (the template's)
+
+    def has(self, column: str) -> bool:
+        """Whether the cases table has ``column`` with at least one value."""
+        return column in self.cases.columns and bool(self.cases[column].notna().any())
+
+
+def observe(log: Any, until: Any = None, timezone: str = "UTC") -> Observed:
+    """The log as the fitters read it; ``until`` (UTC-aware) keeps the events before it."""
+    events = log.events
+    if len(events) == 0:
+        raise InputError("the log has no events", field="events", expected="a log with events to fit")
+    first, last = events["timestamp"].min(), events["timestamp"].max()
+    end = last
+    if until is not None:
+        end = _timestamp(until)
+        if not first < end <= last:
+            raise InputError(f"--until {end.isoformat()} is outside the log, which runs from {first.isoformat()} "
+                             f"to {last.isoformat()}", field="until", expected="a moment inside the log")
+        events = events[events["timestamp"] < end]
+    columns = [c for c in ("case_id", "activity", "timestamp", "resource", "seq", "reason", "part") if c in events]
+    frame = events[columns].copy()
+    # case ids as a categorical of plain Python strings: isin / merges on arrow strings loop in Python
+    frame["case_id"] = pd.Categorical(frame["case_id"].astype(str).astype(object))
+    frame["activity"] = pd.Categorical(frame["activity"].astype(str).astype(object))
+    for column in ("resource", "reason", "part"):
+        frame[column] = frame[column].astype(object).where(frame[column].notna(), None) if column in frame else None
+    frame["_case"] = frame["case_id"].cat.codes
+    order = ["_case", "timestamp", "seq"] if "seq" in frame else ["_case", "timestamp"]
+    frame = frame.sort_values(order, kind="stable").drop(columns="_case").reset_index(drop=True)
+    frame["pos"] = np.arange(len(frame), dtype=np.int64)
+    frame["role"] = pd.Categorical(_roles(frame))
+    frame["t"] = _ns(frame["timestamp"])
+    code = frame["case_id"].cat.codes.to_numpy()
+    frame["last"] = np.r_[code[1:] != code[:-1], True]   # the case's last event (rows are sorted by case)
+    frame["prev_t"] = _previous_of_resource(frame)
+    cases = log.cases.copy()
+    cases["case_id"] = cases["case_id"].astype(str).astype(object)
+    cases = cases.drop_duplicates("case_id").set_index("case_id")
+    for column in cases.columns:   # arrow-backed text is slow to compare element by element
+        if pd.api.types.is_string_dtype(cases[column]) and not isinstance(cases[column].dtype, pd.CategoricalDtype):
+            cases[column] = cases[column].astype(object)
+    return Observed(frame, cases, first, end, timezone)
+
+
+def _ns(stamps: pd.Series) -> np.ndarray:
+    """UTC nanoseconds of a tz-aware timestamp column."""
+    return stamps.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy().astype("datetime64[ns]").astype(np.int64)
+
+
+def _previous_of_resource(frame: pd.DataFrame) -> np.ndarray:
+    """Each event's resource's previous event, in UTC ns (int64 min: none, or no resource)."""
+    none = np.iinfo(np.int64).min
+    out = np.full(len(frame), none, dtype=np.int64)
+    has = frame["resource"].notna().to_numpy()
+    if not has.any():
+        return out
+    codes, _ = pd.factorize(frame["resource"].to_numpy()[has])
+    t, pos = frame["t"].to_numpy()[has], np.flatnonzero(has)
+    order = np.lexsort((pos, t, codes))
+    same = np.r_[False, codes[order][1:] == codes[order][:-1]]
+    prev = np.where(same, np.r_[none, t[order][:-1]], none)
+    out[pos[order]] = prev
+    return out
+
+
+def _timestamp(value: Any) -> pd.Timestamp:
+    try:
+        stamp = pd.Timestamp(value)
+    except (ValueError, TypeError):
+        raise InputError(f"--until {value!r} is not a date", field="until",
+                         expected="a moment with its offset, e.g. 2025-03-24T00:00:00+08:00") from None
+    if stamp.tzinfo is None:
+        raise InputError(f"--until {value!r} has no time zone", field="until",
+                         expected="a moment with its offset, e.g. 2025-03-24T00:00:00+08:00 (no zone is assumed)")
+    return stamp.tz_convert("UTC")
+
+
+def _roles(frame: pd.DataFrame) -> pd.Series:
+    """Each event's role: its resource's, by name, else by the activities that resource narrates."""
+    resource = frame["resource"]
+    names = pd.Series(resource.dropna().unique(), dtype=object)
+    role: dict[str, str | None] = {}
+    for name in names:
+        lower = str(name).lower()
+        role[name] = next((r for word, r in _NAME_WORDS if word in lower), None)
+    unknown = [n for n, r in role.items() if r is None]
+    if unknown:
+        said = frame[frame["resource"].isin(unknown) & frame["activity"].isin(list(_ROLE_ACTIVITIES))]
+        if len(said):
+            top = said.groupby(["resource", "activity"]).size().reset_index(name="n").sort_values("n")
+            for row in top.itertuples():  # the most frequent telling activity wins (last written)
+                role[row.resource] = _ROLE_ACTIVITIES[row.activity]
+    return resource.map(role).astype(object)
+
+
+def ticket_kinds(obs: Observed) -> pd.Series:
+    """The call kind of each ticket case (question, field, carry_in, mail_in, complaint, sale), or None when the log cannot tell.
+
+    ``kind`` on the cases table is used when present. Else, from the path:
+    a ``unit_received``, or a carry-in / mail-in ``channel`` -> that
+    channel; ``reason`` "sale" -> sale; a complaint reason, or a
+    ``dispatched`` with no ``ticket_logged`` (a major complaint's meeting)
+    -> complaint; an operator's ``resolved_by_phone``, or any event by
+    technical support -> question; an operator's ``ticket_logged`` or
+    ``quote declined`` -> field. A call abandoned or still with the
+    operator at the end tells nothing.
+    """
+    cases = obs.cases
+    tickets = cases.index[cases["case_type"].astype(str) == "ticket"] if "case_type" in cases else cases.index
+    if "kind" in cases.columns and cases["kind"].notna().any():
+        return cases.loc[tickets, "kind"].astype(object).where(cases.loc[tickets, "kind"].notna(), None)
+    ev = obs.events
+    def having(mask: pd.Series) -> set[str]:
+        return set(ev.loc[mask, "case_id"])
+    reason = ev["reason"].astype(str).str.lower()
+    by_operator = ev["role"] == "operators"
+    sale = having(reason.str.contains("sale"))
+    complaint = having(reason.str.contains("complaint")) | (having(ev["activity"] == "dispatched")
+                                                            - having(ev["activity"] == "ticket_logged"))
+    question = having((ev["activity"] == "resolved_by_phone") & by_operator & ~reason.str.contains("sale|complaint"))
+    question |= having(ev["role"] == "tech_support")
+    field = having(((ev["activity"] == "ticket_logged") | reason.str.contains("quote declined")) & by_operator)
+    units = having(ev["activity"] == "unit_received")
+    channel = cases.loc[tickets, "channel"].astype(str) if "channel" in cases else pd.Series("", index=tickets)
+    kinds = pd.Series(None, index=tickets, dtype=object)
+    for name, members in (("field", field), ("question", question), ("complaint", complaint), ("sale", sale)):
+        kinds[kinds.index.isin(list(members))] = name
+    logged = kinds.index.isin(list(having(ev["activity"] == "ticket_logged") | units))
+    for name in ("carry_in", "mail_in"):  # a channel counts once the call got past the operator (else an abandoned call would)
+        kinds[(channel == name).to_numpy() & logged] = name
+    walk = kinds.index.isin(list(units)) & ~channel.isin(["carry_in", "mail_in"]).to_numpy()
+    kinds[walk] = "carry_in"
+    return kinds

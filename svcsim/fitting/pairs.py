@@ -1,0 +1,235 @@
+"""Which pair of narrated events measures which scenario time, and the measuring.
+
+Each :class:`Pair` is one row of the table in docs/reference/fit-log.md:
+the scenario field, the events that start and stop its clock, and how the
+gap between them becomes one observation of the time the model draws.
+
+* Each stop event is paired with the **latest start event before it** in
+  the same case, and each start with at most one stop (the first).
+* ``end_role``: the stop must be narrated by that role (a question's
+  ``resolved_by_phone`` by an operator measures the handle time, by
+  technical support not).
+* ``same_resource``: start and stop by the same resource.
+* ``queue``: the gap includes a wait in a queue, so the service is taken to
+  start at ``max(start event, the stop's resource's previous event)``: the
+  resource was busy with its previous piece of work until then. A service
+  so measured that starts and stops on different local days is left out:
+  the resource was off shift in between.
+* ``pure``: pairs with another event of the case strictly between them are
+  left out (a part fetched from the center, a wait for parts).
+* A start with no stop, in a case with no later event at all, is a case
+  still open at the end of the log: a right-censored observation of
+  ``end - start``. A start followed by other events but no stop took
+  another path and tells nothing about this time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from svcsim.fitting.observe import Observed
+
+__all__ = ["Pair", "PAIRS", "Sample", "measure", "patience_sample", "repeat_sample", "case_filter"]
+
+_NS_PER = {"minutes": 60e9, "days": 86_400e9}
+
+
+@dataclass(frozen=True)
+class Pair:
+    """One scenario time and the events that measure it."""
+
+    path: str
+    start: tuple[str, ...]
+    stop: tuple[str, ...]
+    unit: str = "minutes"
+    end_role: str | None = None
+    same_resource: bool = False
+    queue: bool = False
+    pure: bool = False
+    cases: str | None = None        # a filter of case_filter() by name
+    note: str = ""
+
+
+#: The table: scenario time <- (start events, stop events). Order is the report's.
+PAIRS: tuple[Pair, ...] = (
+    Pair("times.handle", ("call_answered",), ("ticket_logged", "resolved_by_phone", "closed"), end_role="operators",
+         same_resource=True, note="the operator's answer to how the call ended (an escalated question's end is not narrated)"),
+    Pair("times.tech_support", ("call_answered",), ("resolved_by_phone", "ticket_logged"), end_role="tech_support",
+         queue=True, note="escalation = answer + the fitted median handle time; queue: after technical support's previous event"),
+    Pair("times.dispatch", ("ticket_logged", "parts_received"), ("dispatched",), end_role="dispatchers", queue=True,
+         note="queue: after the dispatcher's previous event"),
+    Pair("times.customer_delay", ("customer_delay",), ("customer_ready",), end_role="field_engineers"),
+    Pair("times.diagnosis", ("arrived_on_site", "customer_ready"), ("repair_started",), end_role="field_engineers",
+         pure=True),
+    Pair("times.software_fix", ("repair_started",), ("completed",), end_role="field_engineers", pure=True,
+         cases="software"),
+    Pair("times.repair", ("repair_started", "arrived_on_site", "customer_ready"), ("completed",),
+         end_role="field_engineers", pure=True, cases="hardware",
+         note="a part from the van is issued at repair_started; a part fetched from the center puts events inside: left out"),
+    Pair("times.callback", ("completed", "unit_shipped"), ("callback_made",), end_role="dispatchers", queue=True,
+         note="queue: after the dispatcher's previous event"),
+    Pair("times.bench_test", ("warranty_checked",), ("repair_started",), end_role="bench_engineers", queue=True,
+         note="queue: after the bench engineer's previous event"),
+    Pair("times.bench_repair", ("repair_started",), ("repaired",), end_role="bench_engineers", pure=True,
+         note="repair + post-repair test: the fitted bench_test is subtracted by moments (mean and variance)"),
+    Pair("times.warranty_check", ("unit_received",), ("warranty_checked",), end_role="administrators", queue=True,
+         note="queue: after the administrator's previous event"),
+    Pair("times.carry_in_delay", ("ticket_logged",), ("unit_received",), cases="carry_in",
+         note="includes the wait for the center to open: units are received in service hours"),
+    Pair("times.mail_transit", ("ticket_logged",), ("unit_received",), cases="mail_in",
+         note="includes the wait for the center to open"),
+    Pair("spares.unit_turnaround", ("sent_to_vendor",), ("returned_from_vendor", "scrapped"), unit="days",
+         cases="unit_items"),
+)
+
+#: Per part (``{sku}``): the supplier's turnaround of the store's defective parts.
+PART_TURNAROUND = Pair("spares.parts.{sku}.turnaround", ("sent_to_vendor",), ("returned_from_vendor", "scrapped"),
+                       unit="days", cases="part_items")
+
+
+@dataclass(frozen=True)
+class Sample:
+    """Observations of one time (in its unit), which are censored, and what they rest on."""
+
+    values: np.ndarray
+    censored: np.ndarray
+    cases: int
+    events: int
+
+    @property
+    def n_observed(self) -> int:
+        return int((~self.censored).sum())
+
+
+def case_filter(obs: Observed, name: str | None) -> set[str] | None:
+    """The case ids a pair is measured on (None: all)."""
+    if name is None:
+        return None
+    cases = obs.cases
+    col = lambda c: cases[c].astype(str).str.lower() if c in cases else pd.Series("", index=cases.index)  # noqa: E731
+    if name in ("software", "hardware"):
+        return set(cases.index[col("fault") == name])
+    if name in ("carry_in", "mail_in"):
+        kind = col("kind") if "kind" in cases else col("channel")
+        return set(cases.index[(kind == name) | ((col("channel") == name) & (col("case_type") == "ticket"))])
+    items = cases.index[col("case_type") == "item"]
+    unit = col("item_kind").isin(["customer_unit", "doa_unit"]) if "item_kind" in cases else pd.Series(False, index=cases.index)
+    no_part = ~cases["part"].notna() if "part" in cases else pd.Series(True, index=cases.index)
+    is_unit = unit | ("item_kind" not in cases and no_part)
+    if name == "unit_items":
+        return set(items[is_unit.loc[items].to_numpy()])
+    return set(items[~is_unit.loc[items].to_numpy()])
+
+
+def measure(obs: Observed, pair: Pair, *, only: set[str] | None = None, start_offset_minutes: float = 0.0) -> Sample:
+    """The observations of ``pair`` in ``obs`` (``only``: these cases; ``start_offset_minutes`` added to each start)."""
+    ev = obs.events
+    if only is not None:
+        ev = ev[ev["case_id"].isin(only)]
+    starts = ev[ev["activity"].isin(pair.start)]
+    stops = ev[ev["activity"].isin(pair.stop)]
+    if pair.end_role is not None:
+        stops = stops[stops["role"] == pair.end_role]
+    if len(starts) == 0:
+        return Sample(np.empty(0), np.empty(0, bool), 0, 0)
+    left = stops[["case_id", "pos", "timestamp", "resource"]]
+    right = starts[["case_id", "pos", "timestamp", "resource"]].rename(
+        columns={"timestamp": "s_ts", "resource": "s_res"}).assign(s_pos=starts["pos"].to_numpy())
+    raw = pd.merge_asof(left.sort_values("pos"), right.sort_values("pos"), on="pos", by="case_id",
+                        direction="backward", allow_exact_matches=False)
+    stopped = raw["s_pos"].dropna()
+    matched = raw[raw["s_pos"].notna()].drop_duplicates("s_pos", keep="first")
+    if pair.same_resource:
+        matched = matched[matched["resource"].astype(object) == matched["s_res"].astype(object)]
+    offset = pd.Timedelta(minutes=start_offset_minutes)
+    begin = matched["s_ts"] + offset
+    if pair.queue and len(matched):
+        prev = obs.events["prev_t"].to_numpy()[matched["pos"].to_numpy()]
+        begin_ns = _ns(begin)
+        begin = pd.Series(pd.to_datetime(np.maximum(prev, begin_ns), utc=True), index=matched.index)
+        zone = obs.timezone
+        same_day = (begin.dt.tz_convert(zone).dt.date == matched["timestamp"].dt.tz_convert(zone).dt.date).to_numpy()
+        matched, begin = matched[same_day], begin[same_day]   # across a night the resource was off shift
+    if pair.pure and len(matched):
+        inside = _events_inside(obs.events, matched["case_id"], _ns(matched["s_ts"]), _ns(matched["timestamp"]))
+        keep = inside == 0
+        matched, begin = matched[keep], begin[keep]
+    ns = _NS_PER[pair.unit]
+    observed = ((matched["timestamp"] - begin).dt.total_seconds().to_numpy() * 1e9) / ns
+    # open at the end: a start that is its case's last event, never stopped
+    unstopped = starts[~starts["pos"].isin(stopped)]
+    open_ = unstopped[obs.events["last"].to_numpy()[unstopped["pos"].to_numpy()]]
+    censored_values = ((obs.end - (open_["timestamp"] + offset)).dt.total_seconds().to_numpy() * 1e9) / ns
+    values = np.concatenate([observed, censored_values])
+    censored = np.concatenate([np.zeros(len(observed), bool), np.ones(len(censored_values), bool)])
+    keep = values > 0
+    n_cases = len(set(matched["case_id"]) | set(open_["case_id"]))
+    return Sample(values[keep], censored[keep], n_cases, 2 * len(matched) + len(open_))
+
+
+def _ns(stamps: pd.Series) -> np.ndarray:
+    """UTC nanoseconds of a tz-aware timestamp column."""
+    return stamps.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy().astype("datetime64[ns]").astype(np.int64)
+
+
+def _events_inside(events: pd.DataFrame, case_id: pd.Series, since_ns: np.ndarray, until_ns: np.ndarray) -> np.ndarray:
+    """How many events of each case fall strictly between ``since_ns`` and ``until_ns``."""
+    code, uniques = pd.factorize(events["case_id"], sort=False)
+    t = events["t"].to_numpy()
+    stamps = np.unique(t)
+    n = len(stamps) + 2
+    keys = code.astype(np.int64) * n + np.searchsorted(stamps, t) + 1   # events are sorted by case then time: keys ascend
+    case_code = pd.Series(np.arange(len(uniques)), index=uniques).reindex(case_id.to_numpy()).to_numpy().astype(np.int64)
+    def key(ts: np.ndarray) -> np.ndarray:
+        return case_code * n + np.searchsorted(stamps, ts) + 1
+    return np.searchsorted(keys, key(until_ns), side="left") - np.searchsorted(keys, key(since_ns), side="right")
+
+
+def _member(values: np.ndarray, pool: Any) -> np.ndarray:
+    """Whether each value is in ``pool``, by a Python set (pandas' text isin loops element by element)."""
+    inside = set(pool)
+    return np.fromiter((v in inside for v in values), dtype=bool, count=len(values))
+
+
+def patience_sample(obs: Observed) -> Sample:
+    """A caller's patience: ``call_received`` -> ``call_abandoned`` observed; answered (or on hold at the end): censored."""
+    ev = obs.events
+    received = ev[ev["activity"] == "call_received"].drop_duplicates("case_id").set_index("case_id")["timestamp"]
+    abandoned = ev[ev["activity"] == "call_abandoned"].drop_duplicates("case_id").set_index("case_id")["timestamp"]
+    answered = ev[ev["activity"] == "call_answered"].drop_duplicates("case_id").set_index("case_id")["timestamp"]
+    stop = abandoned.reindex(received.index)
+    censored = stop.isna()
+    stop = stop.fillna(answered.reindex(received.index)).fillna(obs.end)
+    values = (stop - received).dt.total_seconds().to_numpy() / 60.0
+    c = censored.to_numpy()
+    keep = values > 0   # answered at once: tells only that patience > 0
+    return Sample(values[keep], c[keep], int(keep.sum()), int(keep.sum()) * 2)
+
+
+def repeat_sample(obs: Observed) -> tuple[Sample, pd.DataFrame]:
+    """The repeat delay (parent's last repair -> the repeat's ``call_received``) and the repairs a repeat could follow.
+
+    Returns the sample and a table of repairs: case_id, fault, repaired (timestamp), repeated (bool).
+    """
+    ev, cases = obs.events, obs.cases
+    done = ev[ev["activity"].isin(["completed", "repaired"])].groupby("case_id", observed=True, sort=False)["timestamp"].max()
+    done.index = pd.Index(done.index.astype(str).to_numpy(dtype=object))   # plain strings: fast isin / reindex
+    parent = cases["parent_id"].dropna().astype(object).map(str) if "parent_id" in cases else pd.Series(dtype=object)
+    tickets = cases.index[cases["case_type"].astype(object) == "ticket"] if "case_type" in cases else cases.index
+    received = ev[ev["activity"] == "call_received"].drop_duplicates("case_id").set_index("case_id")["timestamp"]
+    received.index = pd.Index(received.index.astype(str).to_numpy(dtype=object))
+    parent = parent[parent.index.isin(tickets) & _member(parent.to_numpy(), done.index)
+                    & _member(parent.index.to_numpy(), received.index)]
+    delay = (received.reindex(parent.index).to_numpy() - done.reindex(parent.to_numpy()).to_numpy())
+    values = pd.to_timedelta(delay).total_seconds().to_numpy() / 60.0
+    keep = values > 0
+    repairs = pd.DataFrame({"case_id": done.index, "repaired": done.to_numpy()})
+    repairs["fault"] = cases["fault"].reindex(done.index).astype(str).to_numpy() if "fault" in cases else "nan"
+    repairs["repeated"] = _member(done.index.to_numpy(), parent.to_numpy())
+    sample = Sample(values[keep], np.zeros(int(keep.sum()), bool), int(keep.sum()) * 2, int(keep.sum()) * 2)
+    return sample, repairs
+

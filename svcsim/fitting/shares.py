@@ -1,0 +1,181 @@
+"""Routing and shares from the log: the mix, zones and every chance the model draws that the log can tell.
+
+Each share is ``successes / trials`` over the cases where the branch was
+decided in the log (a case still open before the branch tells nothing),
+with a Wilson 95 % interval. The fix-failure chances are corrected for
+the repeats not yet seen: a repair at time ``t`` could only show its
+repeat by the end if the repeat delay was shorter than ``end - t``, so the
+trials are weighted by the fitted repeat delay's CDF there.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from svcsim.fitting.observe import Observed, ticket_kinds
+from svcsim.fitting.report import ParameterFit
+
+__all__ = ["fit_shares", "wilson", "MIN_TRIALS"]
+
+#: Fewer decided cases than this and a share keeps the template's value.
+MIN_TRIALS = 20
+_KINDS = ("question", "field", "carry_in", "mail_in", "complaint", "sale")
+
+
+def wilson(k: float, n: float, z: float = 1.96) -> tuple[float, float]:
+    """The Wilson score interval of a share ``k / n``."""
+    if n <= 0:
+        return (0.0, 1.0)
+    p = k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    low = 0.0 if k <= 0 else max(0.0, centre - half)     # exactly 0 and 1 at the ends, not float dust
+    high = 1.0 if k >= n else min(1.0, centre + half)
+    return (low, high)
+
+
+class _Shares:
+    def __init__(self, template: Any) -> None:
+        self.template = template
+        self.changes: dict[str, Any] = {}
+        self.rows: list[ParameterFit] = []
+        self.warnings: list[str] = []
+
+    def share(self, path: str, k: float, n: float, what: str, *, events: int | None = None) -> None:
+        if n < MIN_TRIALS:
+            self.warnings.append(f"{path}: {int(n)} decided cases ({what}), fewer than {MIN_TRIALS}; the template's value is kept")
+            self.rows.append(ParameterFit(path, _value(self.template, path), source="template",
+                                          note=f"{int(n)} decided cases ({what})"))
+            return
+        p = float(k) / float(n)
+        self.changes[path] = round(p, 5)
+        self.rows.append(ParameterFit(path, round(p, 5), wilson(k, n), int(round(n)), int(events or round(n)),
+                                      None, None, "log", f"{k:.0f} of {n:.0f} {what}"))
+
+    def template_row(self, path: str, why: str) -> None:
+        self.rows.append(ParameterFit(path, _value(self.template, path), source="template", note=why))
+
+
+def _value(template: Any, path: str) -> Any:
+    node: Any = template
+    for key in path.split("."):
+        if isinstance(node, dict):
+            node = node.get(key)
+        elif isinstance(node, list):
+            node = next((p for p in node if getattr(p, "sku", None) == key), None)
+        else:
+            node = getattr(node, key, None)
+    return node
+
+
+def fit_shares(obs: Observed, template: Any, repeat_cdf: Any = None, repairs: pd.DataFrame | None = None
+               ) -> tuple[dict[str, Any], list[ParameterFit], list[str]]:
+    """Changes, report rows and warnings for the mix, zones, chances and part shares."""
+    out = _Shares(template)
+    ev, cases = obs.events, obs.cases
+    kinds = ticket_kinds(obs)
+    if "parent_id" in cases:
+        kinds = kinds[~kinds.index.isin(set(cases.index[cases["parent_id"].notna()]))]
+    known = kinds.dropna()
+    total = len(known)
+    for kind in _KINDS:
+        out.share(f"demand.mix.{kind}", int((known == kind).sum()), total, "calls whose kind the log tells")
+    tickets = cases.loc[kinds.index]
+    if "zone" in tickets:
+        zone = tickets["zone"].dropna().astype(str)
+        for name in template.demand.zones:
+            out.share(f"demand.zones.{name}", int((zone == name).sum()), len(zone), "tickets with a zone")
+    by_op = ev["role"] == "operators"
+    by_tech = ev["role"] == "tech_support"
+    act, reason = ev["activity"], ev["reason"].astype(str).str.lower()
+    questions = set(known.index[known == "question"])
+    q_ev = ev[ev["case_id"].isin(questions)]
+    solved = set(q_ev.loc[(act == "resolved_by_phone") & by_op, "case_id"])
+    escalated = set(q_ev.loc[q_ev["role"] == "tech_support", "case_id"]) - solved
+    out.share("probabilities.solved_by_phone", len(solved), len(solved) + len(escalated), "questions settled or escalated")
+    tech_solved = set(ev.loc[(act == "resolved_by_phone") & by_tech, "case_id"])
+    tech_logged = set(ev.loc[(act == "ticket_logged") & by_tech, "case_id"])
+    out.share("probabilities.tech_solves", len(tech_solved), len(tech_solved | tech_logged), "questions technical support settled")
+    if "fault" in tickets:
+        fault = tickets["fault"].dropna().astype(str)
+        out.share("probabilities.software_fault", int((fault == "software").sum()), len(fault), "tickets with a fault")
+    if "priority" in tickets:
+        prio = pd.to_numeric(tickets["priority"], errors="coerce").dropna()
+        out.share("probabilities.urgent", int((prio == prio.min()).sum()) if len(prio) and prio.nunique() > 1 else 0,
+                  len(prio), "tickets with a priority (urgent: the highest)")
+    if "warranty" in tickets:
+        warranty = tickets["warranty"].dropna().astype(str).str.lower()
+        out.share("probabilities.in_warranty", int(warranty.isin(["in", "true", "1"]).sum()), len(warranty),
+                  "tickets with a warranty")
+        field = set(known.index[known == "field"])
+        out_w = set(warranty.index[~warranty.isin(["in", "true", "1"])]) & field
+        declined = set(ev.loc[reason.str.contains("quote declined") & by_op, "case_id"]) & out_w
+        logged = set(ev.loc[(act == "ticket_logged") & by_op, "case_id"]) & out_w
+        out.share("probabilities.quote_declined", len(declined), len(declined | logged), "field tickets out of warranty")
+    complaints = set(known.index[known == "complaint"])
+    major = set(ev.loc[reason.str.contains("major") | (act == "dispatched"), "case_id"]) & complaints
+    settled = set(ev.loc[reason.str.contains("complaint settled"), "case_id"]) & complaints
+    out.share("probabilities.major_complaint", len(major), len(major | settled), "complaints settled or met on")
+    _field_chances(out, obs)
+    _fix_fails(out, obs, repeat_cdf, repairs)
+    _parts(out, obs)
+    return out.changes, out.rows, out.warnings
+
+
+def _field_chances(out: _Shares, obs: Observed) -> None:
+    ev = obs.events
+    fe = ev[ev["role"] == "field_engineers"]
+    arrived = fe[fe["activity"] == "arrived_on_site"]
+    delays = fe[fe["activity"] == "customer_delay"]
+    out.share("probabilities.customer_not_ready", len(delays), len(arrived), "field visits",
+              events=len(delays) + len(arrived))
+    started = fe[fe["activity"] == "repair_started"].drop_duplicates("case_id")
+    hardware = set(obs.cases.index[obs.cases["fault"].astype(str) == "hardware"]) if "fault" in obs.cases else set()
+    started = started[started["case_id"].isin(hardware)] if hardware else started
+    requested = ev[(ev["activity"] == "part_requested") & ev["case_id"].isin(set(started["case_id"]))]
+    first_req = requested.drop_duplicates("case_id").set_index("case_id")["timestamp"]
+    after = ev[ev["case_id"].isin(set(started["case_id"])) & ev["activity"].isin(["completed", "part_requested"])]
+    decided = set(after["case_id"])
+    out.share("probabilities.part_needed", len(first_req), len(decided), "field hardware repairs started and decided")
+    start_ts = started.set_index("case_id")["timestamp"].reindex(first_req.index)
+    in_van = int((first_req == start_ts).sum())
+    out.share("probabilities.part_in_van", in_van, len(first_req), "field parts requested (in the van: at repair_started)")
+
+
+def _fix_fails(out: _Shares, obs: Observed, repeat_cdf: Any, repairs: pd.DataFrame | None) -> None:
+    for fault in ("software", "hardware"):
+        path = f"probabilities.fix_fails_{fault}"
+        if repairs is None or repeat_cdf is None or not len(repairs):
+            out.template_row(path, "no repeats (parent_id) in the log, or no fitted repeat delay")
+            continue
+        mine = repairs[repairs["fault"] == fault]
+        left = (obs.end - mine["repaired"]).dt.total_seconds().to_numpy() / 60.0
+        exposure = float(np.sum(repeat_cdf(np.maximum(left, 0.0))))
+        out.share(path, int(mine["repeated"].sum()), exposure,
+                  f"{fault} repairs, weighted by the chance their repeat was due by the end")
+
+
+def _parts(out: _Shares, obs: Observed) -> None:
+    ev, cases = obs.events, obs.cases
+    requested = ev[ev["activity"] == "part_requested"]
+    skus = [p.sku for p in out.template.spares.parts]
+    part = requested["part"].astype(str)
+    known = part[part.isin(skus)]
+    for sku in skus:
+        out.share(f"spares.parts.{sku}.demand_share", int((known == sku).sum()), len(known), "parts requested")
+    items = cases[cases["case_type"].astype(str) == "item"] if "case_type" in cases else cases.iloc[:0]
+    done = ev[ev["activity"].isin(["scrapped", "returned_from_vendor"]) & ev["case_id"].isin(set(items.index))]
+    done = done.drop_duplicates("case_id")
+    if "item_kind" in items:
+        units = set(items.index[items["item_kind"].astype(str).isin(["customer_unit", "doa_unit"])])
+        done = done[~done["case_id"].isin(units)]
+    item_part = items["part"].astype(str) if "part" in items else pd.Series(dtype=str)
+    done_part = item_part.reindex(done["case_id"]).to_numpy()
+    for sku in skus:
+        mine = done[done_part == sku]
+        out.share(f"spares.parts.{sku}.scrap_share", int((mine["activity"] == "scrapped").sum()), len(mine),
+                  "items back from the supplier or scrapped")
