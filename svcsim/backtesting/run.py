@@ -36,7 +36,7 @@ def backtest(log: EventLog | str | Path, train_until: dt.date | str | None = Non
              train_share: float | None = None, template: Scenario | str | Path = "baseline",
              mapping: str | Path | None = None, rules: RuleSet | str | Path | None = None,
              replications: int = 20, seed: int = 0, warmup_days: int | None = None, jobs: int = 1,
-             progress: Callable[[int, int], None] | None = None) -> Backtest:
+             progress: Callable[[int, int], None] | None = None, fit_first: bool = True) -> Backtest:
     """Backtest the model fitted on ``log`` before ``train_until`` (or the first ``train_share`` of its cases).
 
     ``train_until`` is a date: the split is its midnight in the template's
@@ -48,8 +48,10 @@ def backtest(log: EventLog | str | Path, train_until: dt.date | str | None = Non
     the simulated held-out logs alike. ``replications`` runs 0..n-1 with
     ``seed``; ``warmup_days`` overrides the scenario's warm-up; ``jobs > 1``
     simulates them in a local process pool (the same result).
+    ``fit_first=False`` backtests ``template`` as it is, unfitted: how far a
+    hand-written scenario can be trusted (the fit report is then empty).
     """
-    from svcsim.fitting import fit
+    from svcsim.fitting import Fitted, fit
     from svcsim.scenario.judging import scenario_rules
 
     whole_number(replications, "replications", function="backtest", minimum=1)
@@ -63,7 +65,7 @@ def backtest(log: EventLog | str | Path, train_until: dt.date | str | None = Non
     if not isinstance(log, EventLog):
         log = read_backtest_log(log, mapping, given)
     split = _split(log, train_until, train_share, base.timezone)
-    fitted = fit(log, base, until=split.until)
+    fitted = fit(log, base, until=split.until) if fit_first else Fitted(base)
     scenario = held_out_scenario(fitted.scenario, split, warmup_days=warmup_days)
     ruleset = given if given is not None else scenario_rules(
         scenario, (split.first_start.year, split.end.tz_convert(split.zone).year))

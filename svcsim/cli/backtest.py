@@ -44,6 +44,8 @@ def add_command(sub: Any) -> None:
     command.add_argument("--mapping", help="mapping file (TOML) for an export in another shape")
     command.add_argument("--template", default="baseline",
                          help="scenario the fit starts from, a built-in name or a TOML file (default baseline)")
+    command.add_argument("--as-is", dest="as_is", action="store_true",
+                         help="backtest --template as it is, not fitted: how far a hand-written scenario can be trusted")
     command.add_argument("--rules", help="rules file judging the real and simulated logs (default: the built-in "
                          "rules on the fitted scenario's calendar)")
     command.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
@@ -70,10 +72,12 @@ def backtest_command(args: argparse.Namespace) -> int:
     template = load_scenario(args.template)  # a template that does not exist is refused before the log is read
     result = backtest(args.log, args.train_until, train_share=args.train_share, template=template,
                       mapping=args.mapping, rules=args.rules, replications=args.replications, seed=args.seed,
-                      warmup_days=args.warmup_days, jobs=args.jobs, progress=None if args.quiet else progress_bar("replications"))
+                      warmup_days=args.warmup_days, jobs=args.jobs, progress=None if args.quiet else progress_bar("replications"),
+                      fit_first=not args.as_is)
     s = result.split
     observed = f", observed to {local_stamp(s.end, s.zone)}" if s.end != s.arrivals_end else ""
-    print(f"Backtest of {args.log}: fitted on the {s.train_cases:,} cases that started before "
+    how = "fitted on" if not args.as_is else f"{template.name} as it is (not fitted), trained on"
+    print(f"Backtest of {args.log}: {how} the {s.train_cases:,} cases that started before "
           f"{local_stamp(s.until, s.zone)} (template {result.template}); {s.held_out_cases:,} "
           f"case{'s' if s.held_out_cases != 1 else ''} started in the {s.arrival_days} held-out "
           f"day{'s' if s.arrival_days != 1 else ''} to {local_stamp(s.arrivals_end, s.zone)}{observed}. "

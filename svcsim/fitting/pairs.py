@@ -20,7 +20,11 @@ gap between them becomes one observation of the time the model draws.
 * A start with no stop, in a case with no later event at all, is a case
   still open at the end of the log: a right-censored observation of
   ``end - start``. A start followed by other events but no stop took
-  another path and tells nothing about this time.
+  another path and tells nothing about this time. Two exceptions: a
+  ``queue`` time has no censored observations (a case still waiting may
+  still be in the queue, its service not begun: the wait bounds nothing),
+  and a time in minutes open since an earlier local day than the end's is
+  left out (the resource was off shift in between, as for observed ones).
 """
 
 from __future__ import annotations
@@ -51,6 +55,7 @@ class Pair:
     queue: bool = False
     pure: bool = False
     cases: str | None = None        # a filter of case_filter() by name
+    held_for: str | None = None     # the role the work waits for too (dispatch waits for a field engineer)
     note: str = ""
 
 
@@ -61,7 +66,9 @@ PAIRS: tuple[Pair, ...] = (
     Pair("times.tech_support", ("call_answered",), ("resolved_by_phone", "ticket_logged"), end_role="tech_support",
          queue=True, note="escalation = answer + the fitted median handle time; queue: after technical support's previous event"),
     Pair("times.dispatch", ("ticket_logged", "parts_received"), ("dispatched",), end_role="dispatchers", queue=True,
-         note="queue: after the dispatcher's previous event"),
+         held_for="field_engineers",
+         note="queue: after the dispatcher's previous event and after the engineer who got the job was last seen "
+              "(the ticket waits for a free engineer too)"),
     Pair("times.customer_delay", ("customer_delay",), ("customer_ready",), end_role="field_engineers"),
     Pair("times.diagnosis", ("arrived_on_site", "customer_ready"), ("repair_started",), end_role="field_engineers",
          pure=True),
@@ -154,6 +161,11 @@ def measure(obs: Observed, pair: Pair, *, only: set[str] | None = None, start_of
         zone = obs.timezone
         same_day = (begin.dt.tz_convert(zone).dt.date == matched["timestamp"].dt.tz_convert(zone).dt.date).to_numpy()
         matched, begin = matched[same_day], begin[same_day]   # across a night the resource was off shift
+    if pair.held_for is not None and len(matched):
+        seen = _held_until(obs, matched, pair.held_for)
+        begin_ns = _ns(begin)
+        later = np.where(np.isnan(seen), -np.inf, seen) > begin_ns
+        begin = pd.Series(pd.to_datetime(np.where(later, seen, begin_ns).astype(np.int64), utc=True), index=matched.index)
     if pair.pure and len(matched):
         inside = _events_inside(obs.events, matched["case_id"], _ns(matched["s_ts"]), _ns(matched["timestamp"]))
         keep = inside == 0
@@ -163,12 +175,50 @@ def measure(obs: Observed, pair: Pair, *, only: set[str] | None = None, start_of
     # open at the end: a start that is its case's last event, never stopped
     unstopped = starts[~starts["pos"].isin(stopped)]
     open_ = unstopped[obs.events["last"].to_numpy()[unstopped["pos"].to_numpy()]]
+    if pair.queue:
+        open_ = open_.iloc[:0]   # still waiting may mean still in the queue: no bound on the service time
+    elif pair.unit == "minutes" and len(open_):
+        zone = obs.timezone
+        last_day = (obs.end - pd.Timedelta(1, "ns")).tz_convert(zone).date()
+        open_ = open_[(open_["timestamp"].dt.tz_convert(zone).dt.date == last_day).to_numpy()]  # a night in between: off shift
     censored_values = ((obs.end - (open_["timestamp"] + offset)).dt.total_seconds().to_numpy() * 1e9) / ns
     values = np.concatenate([observed, censored_values])
     censored = np.concatenate([np.zeros(len(observed), bool), np.ones(len(censored_values), bool)])
     keep = values > 0
     n_cases = len(set(matched["case_id"]) | set(open_["case_id"]))
     return Sample(values[keep], censored[keep], n_cases, 2 * len(matched) + len(open_))
+
+
+def _held_until(obs: Observed, matched: pd.DataFrame, role: str) -> np.ndarray:
+    """Per matched stop: when the ``role`` resource of the case's next such event was last seen before the stop (ns; NaN if never).
+
+    A ticket dispatched to an engineer waited for that engineer until then:
+    the engineer's previous event (the end of the previous job). An
+    engineer last seen on an earlier local day started the day free.
+    """
+    ev = obs.events
+    worker = ev[ev["role"] == role][["case_id", "pos", "resource", "timestamp"]]
+    nxt = pd.merge_asof(matched[["case_id", "pos", "timestamp"]].rename(columns={"timestamp": "stop_ts"}).sort_values("pos"),
+                        worker[["case_id", "pos", "resource"]].sort_values("pos"), on="pos", by="case_id",
+                        direction="forward", allow_exact_matches=False)
+    nxt.index = matched.sort_values("pos").index
+    nxt = nxt.reindex(matched.index)
+    out = np.full(len(matched), np.nan)
+    has = nxt["resource"].notna().to_numpy()
+    if not has.any():
+        return out
+    query = pd.DataFrame({"resource": nxt["resource"].astype(object).to_numpy()[has],
+                          "t": _ns(nxt["stop_ts"])[has], "row": np.flatnonzero(has)}).sort_values("t")
+    seen = pd.DataFrame({"resource": worker["resource"].astype(object).to_numpy(),
+                         "t": _ns(worker["timestamp"]), "seen": _ns(worker["timestamp"])}).sort_values("t")
+    found = pd.merge_asof(query, seen, on="t", by="resource", direction="backward", allow_exact_matches=False)
+    zone = obs.timezone
+    day = lambda ns: pd.to_datetime(ns, utc=True).tz_convert(zone).date  # noqa: E731
+    ok = found["seen"].notna().to_numpy()
+    same = np.zeros(len(found), bool)
+    same[ok] = day(found["seen"].to_numpy()[ok].astype(np.int64)) == day(found["t"].to_numpy()[ok].astype(np.int64))
+    out[found["row"].to_numpy()[same]] = found["seen"].to_numpy()[same]
+    return out
 
 
 def _ns(stamps: pd.Series) -> np.ndarray:

@@ -1,10 +1,10 @@
 """A backtest of the tiny center against its own (true) model, and against a wrong one.
 
-The "real" log is a 35-day run of ``tiny`` (seed 99). Until the fitter
-lands, ``fit`` returns its template unchanged, so backtesting with template
-``tiny`` is backtesting the true model: the real attainment should fall
-inside the simulated 95 % interval in most rule-weeks. A model with one
-field engineer instead of three must score clearly worse.
+The "real" log is a 35-day run of ``tiny`` (seed 99). Backtesting it on
+template ``tiny`` fits a model close to the truth: the real attainment
+should fall inside the simulated 95 % interval in most rule-weeks. A model
+with one field engineer instead of three, backtested as it is (the fit
+would find the log's three), must score clearly worse.
 """
 
 from __future__ import annotations
@@ -66,8 +66,8 @@ def test_the_true_model_knows_the_arrivals_better_than_the_replay(true_model):
 def test_a_model_with_a_third_of_the_field_engineers_scores_clearly_worse(real, true_model):
     """One field engineer instead of three: jobs queue, cycle times stretch, the real attainment sits above its interval."""
     wrong = svcsim.with_changes("tiny", {"run.warmup_days": WARMUP, "staffing.field_engineers.count": 1})
-    bad = backtest(real, SPLIT, template=wrong, replications=8, seed=7)
-    assert bad.distance("cycle_time_h") > 2 * true_model.distance("cycle_time_h")
+    bad = backtest(real, SPLIT, template=wrong, replications=8, seed=7, fit_first=False)  # the fit would find 3
+    assert bad.distance("cycle_time_h") > 1.8 * true_model.distance("cycle_time_h")  # measured 10.5 h against 5.1 h
     assert bad.distance("cycle_time_h") > bad.distance("cycle_time_h", "replay")
     above = bad.verdicts.set_index("rule_id").loc[["dispatch-4h", "complete-6h", "arrive-20min"], "above"]
     assert above.sum() >= 3, bad.verdicts
