@@ -74,7 +74,7 @@ def event_log(rec: Recorder, book: CaseBook, clock: SimClock, zones: list[str],
     """
     skus = [] if skus is None else list(skus)
     n = rec.n_events
-    flat = np.frombuffer(rec.events, dtype=float).reshape(n, EVENT_WIDTH)
+    flat = np.array(rec.events, dtype=float).reshape(n, EVENT_WIDTH)
     ts = clock.ns(flat[:, 2])
     order = np.argsort(ts, kind="stable")
     digits = _digits(len(book.case_type))
@@ -129,7 +129,7 @@ def _add_batches(cases: pd.DataFrame, book: CaseBook, batches: list[tuple[str, s
 def busy_table(rec: Recorder) -> pd.DataFrame:
     """The busy records: who (resource, role) was occupied from ``start`` to ``end`` (simulation minutes)."""
     n = rec.n_busy
-    busy = np.frombuffer(rec.busy, dtype=float).reshape(n, BUSY_WIDTH)
+    busy = np.array(rec.busy, dtype=float).reshape(n, BUSY_WIDTH)
     codes = busy[:, 0].astype(np.int64)
     return pd.DataFrame({
         "resource": _categorical(codes, rec.resource_names),
