@@ -280,7 +280,12 @@ def _normalised_cases(events: pd.DataFrame, cases: pd.DataFrame | None, source: 
                 f"case {cases['case_id'][dup].iloc[0]!r} appears twice in the cases table",
                 file=source, field="case_id", row=_first_bad_row(dup), expected="one row per case",
             )
-        missing = event_ids.difference(pd.Index(cases["case_id"]))
+        known = pd.Index(cases["case_id"])
+        categories = events["case_id"].cat.categories if isinstance(events["case_id"].dtype, pd.CategoricalDtype) else None
+        if categories is not None and categories.equals(known):  # a simulated log: the cases are its categories
+            missing = known[:0]
+        else:
+            missing = event_ids.difference(known)
         if len(missing):
             cases = pd.concat([cases, pd.DataFrame({"case_id": missing.astype(str)})], ignore_index=True)
     for column in CASE_ATTRIBUTES:

@@ -158,13 +158,13 @@ def _draw(dist: Any, n: int, generator: np.random.Generator) -> np.ndarray:
 
 def arrivals(env: Any, plan: CallPlan, queue: Any, recorder: Recorder) -> Generator[Any, Any, None]:
     """Release the drawn calls into the operators' queue at their minutes."""
-    timeout, append = env.timeout, recorder.events.append
+    timeout, narrate = env.timeout, recorder.events.extend
     idle, waiting = queue.idle, queue.queue.append  # queue.put, inlined: the hot path
     now = env.now
     for case, minute in enumerate(plan.minutes.tolist(), start=plan.first):
         yield timeout(minute - now)
         now = env.now
-        append((case, _RECEIVED, now, -1))
+        narrate((case, _RECEIVED, now, -1))
         if idle:
             idle.popleft().succeed(case)
         else:

@@ -22,6 +22,7 @@ A new policy is a class with a ``name`` and one method, and one line in
 from __future__ import annotations
 
 from collections.abc import Sequence
+from operator import attrgetter
 from typing import ClassVar, Protocol
 
 from svcsim.des.cases import Job
@@ -75,13 +76,17 @@ class Fifo:
         return jobs  # the board keeps them in the order they came
 
 
+#: ``(priority, logged)`` of a job (1 is urgent): the sort key of :class:`Priority`, in C.
+_URGENT_THEN_OLDEST = attrgetter("priority", "logged")
+
+
 class Priority:
     """Urgent tickets first, then the oldest."""
 
     name: ClassVar[str] = "priority"
 
     def sorted(self, jobs: Sequence[Job], board: DispatchBoard) -> Sequence[Job]:
-        return sorted(jobs, key=lambda j: (j.priority, j.logged))
+        return sorted(jobs, key=_URGENT_THEN_OLDEST)
 
 
 class Nearest:

@@ -113,27 +113,43 @@ class DispatchBoard:
 
     # -- the policy ----------------------------------------------------------------
     def match(self, now: float) -> tuple[Job, FieldEngineer] | None:
-        """The job to dispatch next and the engineer to give it to, or ``None``."""
-        if not self.waiting:
+        """The job to dispatch next and the engineer to give it to, or ``None``.
+
+        With no engineer free, only a ticket waiting ``queue_after`` may go
+        (on a busy engineer's list), so the others are not even sorted.
+        """
+        waiting = self.waiting
+        if not waiting:
             return None
-        free = [e for e in self.on_duty if e.in_hand is None and not e.jobs]
-        busy = [e for e in self.on_duty if (e.in_hand is not None or e.jobs) and len(e.jobs) < self.max_assigned
-                ] if self.assignment.queues else []
+        free: list[FieldEngineer] = []
+        busy: list[FieldEngineer] = []
+        queues, max_assigned = self.assignment.queues, self.max_assigned
+        for e in self.on_duty:
+            if e.in_hand is None and not e.jobs:
+                free.append(e)
+            elif queues and len(e.jobs) < max_assigned:
+                busy.append(e)
         if not free and not busy:
             return None
         queue_from = now - self.queue_after
+        if not free:
+            waiting = [job for job in waiting if job.logged <= queue_from]
+            if not waiting:
+                return None
         self._expected = {}  # each engineer's expected free time and place, once per look at the board
         tried: set[tuple[int, bool, bool]] = set()  # who may take a job depends on these only
+        timed = self.overtime < float("inf")
         try:
-            for job in self.order.sorted(self.waiting, self):
+            for job in self.order.sorted(waiting, self):
                 may_queue = bool(busy) and job.logged <= queue_from
                 kind = (job.zone, job.meeting, may_queue)
                 if kind in tried:
                     continue
                 tried.add(kind)
                 ready = free + busy if may_queue else free
-                able = ready if job.meeting else [e for e in ready if e.home == job.zone or e.home == SHARED]
-                if self.overtime < float("inf"):
+                zone = job.zone
+                able = ready if job.meeting else [e for e in ready if e.home == zone or e.home == SHARED]
+                if timed and able:
                     able = [e for e in able if self._in_time(e, job, now)]
                 if able:
                     engineer = self.assignment.choose(job, able, self, now)
@@ -152,11 +168,12 @@ class DispatchBoard:
 
     def _in_time(self, engineer: FieldEngineer, job: Job, now: float) -> bool:
         """Whether ``engineer`` is expected to get ``job`` done in this shift (with the overtime allowed)."""
-        free, place = self._expected_free(engineer, now)
-        slack = engineer.shift_off + self.overtime - free
-        if slack >= self.longest_job:  # any job fits: no need to look at this one
+        known = self._expected.get(id(engineer))
+        free, place = known if known is not None else self._expected_free(engineer, now)
+        limit = engineer.shift_off + self.overtime
+        if limit - free >= self.longest_job:  # any job fits: no need to look at this one
             return True
-        return self.expected_job_end(job, place, free)[0] <= engineer.shift_off + self.overtime
+        return self.expected_job_end(job, place, free)[0] <= limit
 
     def assign(self, job: Job, engineer: FieldEngineer) -> None:
         """Take the job off the board and put it on the engineer's list."""

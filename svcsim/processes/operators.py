@@ -51,14 +51,14 @@ class CallQueue(WorkPool):
             case = queue.popleft()
             if deadline[case] >= now:
                 return case
-            self.events.append((case, _ABANDONED, deadline[case], -1))
+            self.events.extend((case, _ABANDONED, deadline[case], -1))
         return None
 
     def flush(self, horizon: float) -> None:
         """At the horizon: callers whose patience ran out by then hung up; the rest are open."""
         for case in self.queue:
             if self.deadline[case] <= horizon:
-                self.events.append((case, _ABANDONED, self.deadline[case], -1))
+                self.events.extend((case, _ABANDONED, self.deadline[case], -1))
         self.queue.clear()
 
 
@@ -90,8 +90,8 @@ class Operators:
         question inline.
         """
         env, queue = self.env, self.queue
-        take, idle, append = queue.take, queue.idle, self.recorder.events.append
-        worked, handle, timeout, settle = self.recorder.busy.append, self.book.handle, env.timeout, self.settle
+        take, idle, narrate = queue.take, queue.idle, self.recorder.events.extend
+        worked, handle, timeout, settle = self.recorder.busy.extend, self.book.handle, env.timeout, self.settle
         kind, solve_chance, p_solved = self.book.kind, self.book.chance[0], self.p_solved
         for on, off in duty:
             now = env.now
@@ -107,12 +107,12 @@ class Operators:
                     now = env.now
                     if case is None:
                         continue
-                append((case, _ANSWERED, now, me))
+                narrate((case, _ANSWERED, now, me))
                 yield timeout(handle[case])
                 end = env.now
                 worked((me, now, end))
                 if kind[case] == _QUESTION and solve_chance[case] < p_solved:
-                    append((case, _RESOLVED, end, me))
+                    narrate((case, _RESOLVED, end, me))
                 else:
                     settle(case, me)
                 now = end
@@ -123,7 +123,7 @@ class Operators:
         kind, chance = book.kind[case], book.chance
         if kind == _QUESTION:
             if chance[0][case] < self.p_solved:
-                events.append((case, _RESOLVED, now, me))
+                events.extend((case, _RESOLVED, now, me))
             else:
                 self.escalate(case)
         elif kind == _FIELD:
@@ -132,10 +132,10 @@ class Operators:
                     self.recorder.note(case, _CLOSED, now, me, "quote declined")
                     return
                 self.paid(case)
-            events.append((case, _LOGGED, now, me))
+            events.extend((case, _LOGGED, now, me))
             self.dispatch(Job(case, book.zone[case], book.priority[case], now))
         elif kind in (_CARRY, _MAIL):  # the spares administrators check the unit's warranty when it comes in
-            events.append((case, _LOGGED, now, me))
+            events.extend((case, _LOGGED, now, me))
             self.bench(case)
         elif kind == _COMPLAINT:
             if chance[2][case] < self.p_major:

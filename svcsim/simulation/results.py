@@ -12,13 +12,11 @@ role is computed from the busy records by :mod:`svcsim.simulation.utilisation`.
 
 from __future__ import annotations
 
-import itertools
-
 import numpy as np
 import pandas as pd
 
 from svcsim.des.cases import ITEM, ITEM_KINDS, CaseBook
-from svcsim.des.recorder import ACTIVITY_ORDER, Recorder
+from svcsim.des.recorder import ACTIVITY_ORDER, BUSY_WIDTH, EVENT_WIDTH, Recorder
 from svcsim.eventlog import EventLog
 from svcsim.metrics.fill import fill_rate
 from svcsim.processes.spares import DEAD_REASON, TRACE_COLUMNS, SparesStore
@@ -75,8 +73,8 @@ def event_log(rec: Recorder, book: CaseBook, clock: SimClock, zones: list[str],
     cases then get ``model`` and ``batch`` columns (none without it).
     """
     skus = [] if skus is None else list(skus)
-    n = len(rec.events)
-    flat = np.fromiter(itertools.chain.from_iterable(rec.events), dtype=float, count=4 * n).reshape(n, 4)
+    n = rec.n_events
+    flat = np.array(rec.events, dtype=float).reshape(n, EVENT_WIDTH)
     ts = clock.ns(flat[:, 2])
     order = np.argsort(ts, kind="stable")
     digits = _digits(len(book.case_type))
@@ -130,8 +128,8 @@ def _add_batches(cases: pd.DataFrame, book: CaseBook, batches: list[tuple[str, s
 
 def busy_table(rec: Recorder) -> pd.DataFrame:
     """The busy records: who (resource, role) was occupied from ``start`` to ``end`` (simulation minutes)."""
-    n = len(rec.busy)
-    busy = np.fromiter(itertools.chain.from_iterable(rec.busy), dtype=float, count=3 * n).reshape(n, 3)
+    n = rec.n_busy
+    busy = np.array(rec.busy, dtype=float).reshape(n, BUSY_WIDTH)
     codes = busy[:, 0].astype(np.int64)
     return pd.DataFrame({
         "resource": _categorical(codes, rec.resource_names),

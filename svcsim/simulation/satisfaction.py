@@ -63,33 +63,42 @@ def answers(log: EventLog, rules: RuleSet, p: Probabilities, *, seed: int, repli
     from svcsim.rules import check  # the engine judges the full story once, at the end of the run
 
     verdicts = check(log, target_rules(rules), as_of=as_of).results
-    breached = verdicts["status"].astype(str).to_numpy() == "breached"
-    missed_case = verdicts["case_id"].astype(str).to_numpy()[breached]
+    breached = (verdicts["status"] == "breached").to_numpy()
+    case_ids = pd.Index(cases["case_id"])
+    missed_row = _rows(case_ids, verdicts["case_id"][breached])
     missed_rule = verdicts["rule_id"].astype(str).to_numpy()[breached]
-    case_ids = cases["case_id"].astype(str)
-    n_missed = pd.Series(missed_case).value_counts().reindex(case_ids).fillna(0).to_numpy()
+    known = missed_row >= 0
+    missed_row, missed_rule = missed_row[known], missed_rule[known]
+    n_missed = np.bincount(missed_row, minlength=len(cases))
     repeat = cases["parent_id"].notna().to_numpy() & (cases["case_type"].astype(str) == "ticket").to_numpy()
     chance = np.minimum(1.0, p.dissatisfied + p.dissatisfied_per_missed_target * n_missed
                         + p.dissatisfied_repeat_fault * repeat)
     draws = rng("satisfaction", seed, replication).random(len(cases))
     unhappy = draws < chance
-    named: dict[str, list[str]] = {}
-    wanted = set(case_ids[unhappy])
-    for case, rule in zip(missed_case.tolist(), missed_rule.tolist(), strict=True):
-        if case in wanted:  # the reasons are written for the unhappy only
-            named.setdefault(case, []).append(rule)
+    named: dict[int, list[str]] = {}
+    told = unhappy[missed_row]  # the reasons are written for the unhappy only
+    for row, rule in zip(missed_row[told].tolist(), missed_rule[told].tolist(), strict=True):
+        named.setdefault(row, []).append(rule)
     text = np.full(len(cases), "satisfied", dtype=object)
-    for row in np.flatnonzero(unhappy):
-        rules_missed = named.get(case_ids.iat[row])
+    for row in np.flatnonzero(unhappy).tolist():
+        rules_missed = named.get(row)
         text[row] = _dissatisfied(", ".join(sorted(rules_missed)) if rules_missed else None, bool(repeat[row]))
-    by_case = pd.Series(text, index=case_ids)
-    callback_cases = events.loc[called, "case_id"].astype(str)
+    callback_row = _rows(case_ids, events["case_id"][called])
     reason = events["reason"].astype(object).to_numpy(copy=True)
-    reason[called] = by_case.reindex(callback_cases).to_numpy(dtype=object)
-    answered = set(callback_cases)
-    satisfied = pd.array([(not u) if c in answered else pd.NA for c, u in zip(case_ids, unhappy, strict=True)],
-                         dtype="boolean")
+    reason[called] = text[callback_row]
+    answered = np.zeros(len(cases), dtype=bool)
+    answered[callback_row] = True
+    satisfied = pd.arrays.BooleanArray(~unhappy, mask=~answered)
     return EventLog.from_frames(events.assign(reason=reason), cases.assign(satisfied=satisfied))
+
+
+def _rows(case_ids: pd.Index, ids: pd.Series) -> np.ndarray:
+    """The row of each of ``ids`` among ``case_ids`` (``-1``: not there); a categorical's categories are looked up once."""
+    if isinstance(ids.dtype, pd.CategoricalDtype):
+        codes = ids.cat.codes.to_numpy()
+        rows = case_ids.get_indexer(ids.cat.categories.astype(str))
+        return np.where(codes >= 0, rows[codes], -1)
+    return case_ids.get_indexer(ids.astype(str))
 
 
 def _dissatisfied(missed: object, repeat: bool) -> str:
