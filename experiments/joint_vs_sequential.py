@@ -181,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
     text = (f"Joint against sequential planning (`{command}`; {elapsed:.0f} s on this shared machine). "
             f"baseline, levers {levers_text}; requirements "
             + ", ".join(f"{k} >= {v:g}" + ("" if k.startswith("fill:") else "%") for k, v in require.items())
-            + f"; batch 5, at most 40 replications, seed 0, confidence 0.95.\n\n" + _markdown(table) + "\n")
+            + "; batch 5, at most 40 replications, seed 0, confidence 0.95.\n\n" + _markdown(table) + "\n")
     (out / "joint_vs_sequential.md").write_text(text, encoding="utf-8")
     print(text)
     return 0
