@@ -191,6 +191,9 @@ def _add_plan(sub: Any) -> None:
     command.add_argument("--warmup-days", "--warmup", dest="warmup_days", type=int, metavar="DAYS",
                          help="days simulated before the horizon and not judged (default: the scenario's)")
     command.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    command.add_argument("--cache", help="folder of finished replications, so an interrupted plan resumes "
+                         "(default: $SVCSIM_CACHE or ~/.cache/svcsim/replications)")
+    command.add_argument("--no-cache", dest="no_cache", action="store_true", help="do not read or write the cache")
     command.add_argument("--out", help="write plan.toml, plan.json, marginal.csv and candidates.csv here")
     command.add_argument("--report", metavar="PATH", help="also write a one-page HTML report of the plan here (opens offline; "
                          "with --out, the tables it is drawn from are written there too)")

@@ -2,13 +2,15 @@
 
 ``svcsim plan SCENARIO [--require RULE=PCT ...] [--require-fill SKU=SHARE ...]
 [--lever PATH=LOW:HIGH ...] [--fix PATH ...] [--budget X] [--confidence 0.95]
-[--replications-max N] [--jobs N] [--out DIR] [--report PATH]`` prints the plan against the
+[--replications-max N] [--jobs N] [--cache DIR | --no-cache] [--out DIR] [--report PATH]`` prints the plan against the
 starting scenario side by side; ``--out`` writes ``plan.toml`` (runs with
 ``svcsim run`` as it is), ``plan.json``, ``marginal.csv`` and
 ``candidates.csv``; ``--report`` the plan's HTML page (with ``--out``, its
 ``plan_levers.csv`` and ``plan_requirements.csv`` too). Exit status 0 with a plan, 1 when no plan within the
 bounds meets the requirements (the message names the unreachable one and
-what the bounds reach), 2 for a mistake in the arguments.
+what the bounds reach), 2 for a mistake in the arguments. Replications are
+cached as they finish (``--cache``, the same default folder as sweeps), so
+the same command run again after an interruption resumes.
 """
 
 from __future__ import annotations
@@ -72,8 +74,12 @@ def plan_command(args: argparse.Namespace) -> int:
     requirements = parse_shares(args.require, "--require", fill=False)
     fill = parse_shares(args.require_fill, "--require-fill", fill=True)
     levers = parse_bounds(args.lever) if args.lever else None
-    from svcsim.cli.replications import _executor
+    from svcsim.cli.replications import _cache, _executor
     from svcsim.planning import plan
+
+    if not args.no_cache:
+        check_out_folder(args.cache, "--cache")
+    cache = _cache(args)
 
     given = requirements or fill
     with _executor(args) as executor:
@@ -81,12 +87,13 @@ def plan_command(args: argparse.Namespace) -> int:
                       fill=fill if given else None, confidence=args.confidence, budget=args.budget, seed=args.seed,
                       batch=args.batch, max_replications=args.replications_max, days=args.days,
                       warmup=args.warmup_days, rules=args.rules, start=args.start, jobs=args.jobs,
-                      executor=executor, progress=_progress(args.quiet))
+                      executor=executor, progress=_progress(args.quiet), cache=cache)
     if not args.quiet and sys.stderr.isatty():
         sys.stderr.write("\n")
     mode = "cheapest plan" if result.budget is None else f"best plan within {result.budget:,.0f} a year"
     print(f"{result.start_scenario.name}: {mode}, confidence {result.confidence:g}, seed {result.seed}; "
           f"{result.replications} replications of {result.days} days (+{result.warmup_days} warm-up) "
+          f"simulated, {result.extra.get('replications_from_cache', 0)} from the cache, "
           f"over {len(result.candidates)} candidates\n")
     print(result.side_by_side())
     print(f"\n{result.message}")

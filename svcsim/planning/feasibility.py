@@ -19,8 +19,10 @@ whose values do not vary (``s = 0``, say 100 % in every replication) is
 decided by its mean.
 
 This is a screen, not a guarantee: checking many candidates, some
-infeasible one can pass by chance, which is what a final
-ranking-and-selection step (not built yet) would bound.
+infeasible one can pass by chance. The final selection
+(:mod:`svcsim.planning.select`) bounds that: it confirms the screen's
+feasible candidates, cheapest first, on fresh replications at the
+confidence split over them.
 """
 
 from __future__ import annotations
@@ -104,17 +106,18 @@ def verdicts(values: np.ndarray, requirements: list[Requirement], confidence: fl
 
 
 def check_point(evaluator: Evaluator, point: tuple[int, ...], *, confidence: float, batch: int,
-                max_replications: int, first: int | None = None) -> Check:
+                max_replications: int, first: int | None = None, offset: int = 0) -> Check:
     """Add replications to ``point`` in batches of ``batch`` until it is decided or has ``max_replications``.
 
     Replications already simulated for ``point`` are reused; the first look
     is at ``first`` replications (default ``batch``) or what is known, if more.
+    ``offset`` is the first replication's index (the final selection's own block).
     """
-    n = max(first or batch, evaluator.known(point), 2)
+    n = max(first or batch, evaluator.known(point, offset), 2)
     n = min(n, max_replications)
     requirements = evaluator.requirements
     while True:
-        found = verdicts(evaluator.values(point, n), requirements, confidence)
+        found = verdicts(evaluator.values(point, n, offset), requirements, confidence)
         statuses = {v.status for v in found}
         if "failed" in statuses:
             status = "infeasible"

@@ -12,7 +12,10 @@ The stages, each its own module:
    in batches until every requirement is clearly met or clearly missed;
 4. :mod:`~svcsim.planning.search`: the local search (repair, then descent;
    or within a budget, the largest minimum slack);
-5. :mod:`~svcsim.planning.result`: the answer, its files and its tables.
+5. :mod:`~svcsim.planning.select`: the final choice, the cheapest of the
+   screen's feasible candidates that a fresh check confirms at the stated
+   confidence split over them (mode 1);
+6. :mod:`~svcsim.planning.result`: the answer, its files and its tables.
 """
 
 from __future__ import annotations
@@ -28,12 +31,13 @@ import pandas as pd
 from svcsim.arguments import whole_number
 from svcsim.errors import InputError
 from svcsim.planning.costs import plan_cost
-from svcsim.planning.evaluate import Evaluator, RulesText
+from svcsim.planning.evaluate import Evaluator, RulesText, plan_cache
 from svcsim.planning.feasibility import Check, verdicts
 from svcsim.planning.levers import Lever, apply_levers, resolve_levers
 from svcsim.planning.requirements import Requirement, resolve_requirements
 from svcsim.planning.result import PlanResult
 from svcsim.planning.search import Search
+from svcsim.planning.select import select_cheapest
 from svcsim.planning.warm_start import warm_start
 
 __all__ = ["plan"]
@@ -45,7 +49,8 @@ def plan(scenario: Any, *, levers: Mapping[str, Sequence[int] | None] | Iterable
          seed: int = 0, batch: int = 5, max_replications: int = 40, days: int | None = None,
          warmup: int | None = None, rules: str | os.PathLike[str] | None = None, start: str = "warm",
          jobs: int = 1, executor: Executor | None = None,
-         progress: Callable[[int], None] | None = None) -> PlanResult:
+         progress: Callable[[int], None] | None = None,
+         cache: str | os.PathLike[str] | None = None) -> PlanResult:
     """Plan the levers of ``scenario`` (a Scenario, a built-in name, a TOML file, or a ``single_part``).
 
     ``levers`` maps lever paths to ``(low, high)`` bounds (None: default
@@ -63,7 +68,13 @@ def plan(scenario: Any, *, levers: Mapping[str, Sequence[int] | None] | Iterable
     at the scenario's values instead of the analytic warm start. ``days`` and
     ``warmup`` override the horizon and the warm-up; ``jobs`` or
     ``executor`` run replications in parallel; ``progress(simulated)`` is
-    called as replications finish.
+    called as replications finish. ``cache`` (a folder) keeps every finished
+    replication on disk: a plan run again with the same arguments and cache
+    (after an interruption) reads them back and simulates only the rest.
+    In mode 1 the answer is the cheapest candidate the screen found feasible
+    whose feasibility a check on fresh replications confirms at
+    ``1 - (1 - confidence) / m`` for ``m`` such candidates
+    (:mod:`svcsim.planning.select`).
     """
     from svcsim.replications.replicate import resolve_days, resolve_warmup
     from svcsim.rules.load import load_rules
@@ -94,22 +105,34 @@ def plan(scenario: Any, *, levers: Mapping[str, Sequence[int] | None] | Iterable
     first = warm.point if start == "warm" else tuple(min(max(v, lv.low), lv.high)
                                                      for v, lv in zip(start_point, chosen_levers, strict=True))
     evaluator = Evaluator(scenario, chosen_levers, wanted, rules=rules_text, seed=seed, days=days,
-                          warmup_days=warmup_days, jobs=jobs, executor=executor, progress=progress)
+                          warmup_days=warmup_days, jobs=jobs, executor=executor, progress=progress,
+                          cache=plan_cache(cache, rules_text))
     search = Search(evaluator, chosen_levers, confidence=float(confidence), batch=batch,
                     max_replications=max_replications)
     try:
         outcome = search.cheapest(first) if budget is None else search.best_within(first, float(budget))
+        chosen, selection, status = outcome.chosen, None, outcome.status
+        if budget is None and outcome.status == "feasible":
+            selection = select_cheapest(evaluator, search.checks, search.cost, confidence=float(confidence),
+                                        batch=batch, max_replications=max_replications)
+            chosen = selection.chosen
+            status = "feasible" if chosen is not None else "undecided"
         start_check = search.check(start_point)
-        chosen = outcome.chosen
-        marginal, binding = (_marginal(search, chosen, wanted) if chosen is not None
-                             else (pd.DataFrame(), ()))
+        marginal, binding = (_marginal(search, search.checks.get(chosen.point, chosen), wanted)
+                             if chosen is not None else (pd.DataFrame(), ()))
     finally:
         evaluator.close()
     point = None if chosen is None else chosen.point
     found = chosen is not None and (budget is not None or chosen.status == "feasible")
-    message = outcome.message or _message(outcome.status, budget)
+    message = outcome.message or _message(status, budget)
+    if selection is not None and chosen is None:
+        message = (f"{selection.survivors} candidates passed the screen but none was confirmed on fresh "
+                   f"replications at {selection.confidence_each:.4f} each; allow more (--replications-max)")
+    extra: dict[str, Any] = {}
+    if selection is not None:
+        extra["selection"] = selection.to_dict(search.cost)
     return PlanResult(
-        mode="cheapest" if budget is None else "budget", found=found, status=outcome.status, message=message,
+        mode="cheapest" if budget is None else "budget", found=found, status=status, message=message,
         levers=tuple(chosen_levers), requirements=tuple(wanted), start_point=start_point, warm_point=warm.point,
         warm_sources=warm.sources, point=point,
         scenario=None if point is None else apply_levers(scenario, chosen_levers, point), start_scenario=scenario,
@@ -119,7 +142,7 @@ def plan(scenario: Any, *, levers: Mapping[str, Sequence[int] | None] | Iterable
         candidates=_candidates(search, chosen_levers, wanted), seed=int(seed), confidence=float(confidence),
         budget=None if budget is None else float(budget), replications=evaluator.simulated,
         simulated_days=evaluator.simulated_days, days=days, warmup_days=warmup_days,
-        extra={"steps": [{"stage": s.stage, "point": list(s.point), "cost": s.cost, "status": s.status,
+        extra={**extra, "replications_from_cache": evaluator.loaded, "steps": [{"stage": s.stage, "point": list(s.point), "cost": s.cost, "status": s.status,
                           "min_slack": s.min_slack, "replications": s.replications} for s in outcome.steps]},
     )
 

@@ -11,10 +11,13 @@
    cannot be repaired because every lever is at its upper bound is no plan:
    the upper bounds are checked and the requirements they still miss are
    the unreachable ones.
-2. *Descent*: try removing one unit of the costliest lever first; the first
-   removal the sequential check finds feasible is made and the descent
-   starts again from the costliest lever; it ends when no single removal
-   keeps the plan feasible.
+2. *Descent*: in passes over the levers, costliest first, each lever is
+   lowered as far as the sequential check keeps the plan feasible, in steps
+   that halve on a failure (a quarter of the way to its lower bound first,
+   then half that, ..., down to one unit: a stock of 74 takes about a dozen
+   checks, not 74). A pass that moved anything is followed by another, in
+   one-unit steps; the descent ends when a whole pass moves nothing, that
+   is when no single one-unit removal keeps the plan feasible.
 
 **Best plan within a budget** (mode 2). "Best" is the largest *minimum
 slack*: the distance, in percentage points, of the tightest requirement's
@@ -24,9 +27,9 @@ fits the budget; then single increases and one-for-one swaps that fit the
 budget are ranked on ``batch`` replications and the best is taken while it
 raises the minimum slack. The chosen plan gets the full sequential check.
 
-Not here yet: the constrained ranking-and-selection step that would choose
-among the feasible candidates with a stated probability of correct
-selection, and moves that change two levers at once in mode 1.
+The search only screens: in mode 1 the plan is then chosen among the
+candidates it found feasible by :mod:`svcsim.planning.select`. Not here
+yet: moves that change two levers at once in mode 1.
 """
 
 from __future__ import annotations
@@ -165,19 +168,22 @@ class Search:
 
     def _descend(self, current: Check) -> SearchOutcome:
         order = sorted(range(len(self.levers)), key=lambda i: (-self.levers[i].cost_per_unit_year, self.levers[i].path))
-        moved = True
+        moved, first_pass = True, True
         while moved:
             moved = False
             for index in order:
-                candidate = self._moved(current.point, index, -1)
-                if candidate is None:
-                    continue
-                found = self.check(candidate)
-                if found.status == "feasible":
-                    current = found
-                    self._record("remove", current)
-                    moved = True
-                    break
+                step = max(1, (current.point[index] - self.levers[index].low) // 4) if first_pass else 1
+                while step >= 1:
+                    value = max(current.point[index] - step, self.levers[index].low)
+                    if value == current.point[index]:
+                        break
+                    found = self.check(current.point[:index] + (value,) + current.point[index + 1:])
+                    if found.status == "feasible":
+                        current, moved = found, True
+                        self._record("remove", current)
+                    else:
+                        step //= 2
+            first_pass = False
         return SearchOutcome(chosen=current, status="feasible", steps=self.steps)
 
     def _no_plan(self, current: Check) -> SearchOutcome:

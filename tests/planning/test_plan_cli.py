@@ -12,7 +12,8 @@ import pytest
 from svcsim import load_scenario
 from svcsim.cli import main
 
-TINY = ["tiny", "--lever", "staffing.field_engineers.count=1:5", "--batch", "3", "--replications-max", "9", "--quiet"]
+TINY = ["tiny", "--lever", "staffing.field_engineers.count=1:5", "--batch", "3", "--replications-max", "9", "--quiet",
+        "--no-cache"]
 
 
 def test_plan_writes_a_scenario_that_runs_and_a_json_of_its_verdicts(tmp_path, capsys):
@@ -38,7 +39,7 @@ def test_plan_writes_a_scenario_that_runs_and_a_json_of_its_verdicts(tmp_path, c
 def test_an_unreachable_requirement_is_named_with_what_the_bounds_reach(capsys):
     """Exit 1, and the message names the requirement and its attainment at the upper bounds."""
     status = main(["plan", "tiny", "--lever", "staffing.field_engineers.count=1:2", "--batch", "3",
-                   "--replications-max", "6", "--quiet", "--require", "arrive-20min=99.9"])
+                   "--replications-max", "6", "--quiet", "--no-cache", "--require", "arrive-20min=99.9"])
     err = capsys.readouterr().err
     assert status == 1
     assert "arrive-20min >= 99.9%" in err and "at the upper bounds" in err
@@ -57,3 +58,15 @@ def test_mistakes_are_one_line_and_exit_2(args, named, capsys):
     assert main(["plan", "tiny", "--quiet", *args]) == 2
     err = capsys.readouterr().err.strip()
     assert named in err and len(err.splitlines()) == 1
+
+
+def test_the_same_plan_run_again_on_its_cache_simulates_nothing(tmp_path, capsys):
+    """--cache DIR keeps every replication: the second run reads them all back and prints the same plan."""
+    args = ["plan", "tiny", "--lever", "staffing.field_engineers.count=2:4", "--batch", "3", "--replications-max", "6",
+            "--quiet", "--require", "dispatch-4h=90", "--cache", str(tmp_path / "cache")]
+    assert main(args) == 0
+    first = capsys.readouterr().out
+    assert main(args) == 0
+    second = capsys.readouterr().out
+    assert " 0 replications of 7 days" in second and " 0 from the cache" in first
+    assert first.split("\n", 1)[1] == second.split("\n", 1)[1]  # everything after the first line is the same
