@@ -9,9 +9,12 @@ the template's and is listed in the report as such, with why
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import pandas as pd
 
 from svcsim.fitting.report import FitReport, ParameterFit
 
@@ -50,12 +53,15 @@ class Fitted:
 
 
 def fit(log: Any, template: Any = "baseline", *, mapping: str | Path | None = None,
-        until: Any = None, bootstrap: int = 200, seed: int = 0) -> Fitted:
+        until: Any = None, bootstrap: int = 200, seed: int = 0, correct_bias: bool = True) -> Fitted:
     """Fit a scenario from ``log`` (an EventLog or a path; ``mapping`` for an export), on ``template``.
 
     ``until`` (a UTC timestamp) fits on the events before it only (the
     backtest's training part); cases open then are right-censored.
     ``bootstrap`` resamples for each duration's interval, ``seed`` theirs.
+    ``correct_bias`` scales the times a wait no event shows inflates by the
+    bias measured on a log the fitted scenario simulates itself
+    (:mod:`svcsim.fitting.bias`).
     """
     from svcsim.fitting.arrivals import fit_arrivals
     from svcsim.fitting.durations import fit_durations, frozen_cdf
@@ -88,9 +94,16 @@ def fit(log: Any, template: Any = "baseline", *, mapping: str | Path | None = No
     report = FitReport(tuple(rows), tuple([*durations.warnings, *arrival_warnings, *share_warnings, *staff_warnings]),
                        obs.start.isoformat(), obs.end.isoformat(), template=base.name,
                        cases=int(obs.events["case_id"].nunique()), events=len(obs.events))
-    return Fitted(scenario.model_copy(update={"name": f"fitted-{base.name}",
-                                              "description": f"fitted from a log of {report.cases} cases on {base.name}"}),
-                  report)
+    scenario = scenario.model_copy(update={"name": f"fitted-{base.name}",
+                                           "description": f"fitted from a log of {report.cases} cases on {base.name}"})
+    if correct_bias:
+        from svcsim.fitting.bias import corrected
+
+        start = obs.start.tz_convert(base.timezone).normalize()
+        days = max(1, math.ceil((obs.end - start) / pd.Timedelta(days=1)))
+        scenario, report = corrected(scenario.model_copy(update={"start": start.date()}), base, report, days, seed)
+        scenario = scenario.model_copy(update={"start": base.start})
+    return Fitted(scenario, report)
 
 
 def _normalised(changes: dict[str, Any]) -> dict[str, Any]:
