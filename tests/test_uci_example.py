@@ -130,7 +130,8 @@ def test_to_simod_converts_the_excerpt_with_a_chronological_split(tmp_path):
     opened = pd.to_datetime(raw.groupby("number")["opened_at"].first(), format="%d/%m/%Y %H:%M", utc=True)
     cutoff = pd.Timestamp(split["cutoff"])
     assert (opened[list(train_ids)] < cutoff).all() and (opened[list(test_ids)] >= cutoff).all()
-    assert len(train_ids) <= 0.7 * len(opened) < len(train_ids) + (opened == cutoff).sum() + 1
+    # the backtest's rule: the first midnight by which 70 % had opened
+    assert cutoff == cutoff.normalize() and (opened < cutoff).mean() >= 0.7 > (opened < cutoff - pd.Timedelta(days=1)).mean()
     both = pd.concat([train, test])
     assert (both["start_time"] == both["end_time"]).all() and "-100" not in set(both["activity"])
     # one Opened per incident (first but in the incidents whose update goes back before opened_at)
@@ -161,4 +162,5 @@ def test_the_split_is_a_chronological_partition(minutes, share):
     by_id = rows.set_index("number")["opened_at"]
     assert train | test == set(rows["number"]) and not train & test
     assert all(by_id[i] < cutoff for i in train) and all(by_id[i] >= cutoff for i in test)
-    assert len(train) <= int(np.floor(share * len(rows)))
+    assert cutoff == cutoff.normalize()  # a midnight, as svcsim backtest --train-share splits
+    assert len(train) >= share * len(rows) > (by_id < cutoff - pd.Timedelta(days=1)).sum()

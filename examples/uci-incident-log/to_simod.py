@@ -22,10 +22,11 @@ unassigned), the field mapping-fit.toml reads too. The two ``-100`` rows
 are left out (their incident stays). Timestamps are the export's wall clock
 read as UTC (the zone is not stated), written ISO 8601 with ``+00:00``.
 
-The split is the one ``svcsim backtest --train-share 0.7`` uses: the cutoff
-is the opening time of the incident at position floor(0.7 n) in opening
-order; the incidents opened before it are the training part, the others
-the test part, each incident with all its rows. So train and test together
+The split is the one ``svcsim backtest --train-share 0.7`` uses
+(``svcsim.backtesting.share_split``): the cutoff is the first midnight (UTC,
+the zone the mapping reads) by which 70 % of the incidents had been opened;
+the incidents opened before it are the training part, the others the test
+part, each incident with all its rows. So train and test together
 hold every incident, and no incident is in both.
 """
 
@@ -33,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from pathlib import Path
 
@@ -104,7 +106,8 @@ def split_by_opening(rows: pd.DataFrame, train_share: float = 0.7) -> tuple[pd.T
     if opened.isna().any():
         raise ConversionError(f"incident {opened.index[opened.isna()][0]} has no opened_at; expected one on every incident")
     ordered = opened.sort_values(kind="stable")
-    cutoff = ordered.iloc[int(np.floor(train_share * len(ordered)))]
+    moment = ordered.iloc[max(1, math.ceil(train_share * len(ordered))) - 1]
+    cutoff = moment.normalize() + pd.Timedelta(days=1)   # the first midnight by which the share had opened
     train = set(ordered.index[ordered < cutoff])
     return cutoff, train, set(ordered.index) - train
 
