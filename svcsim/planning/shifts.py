@@ -30,7 +30,7 @@ import numpy as np
 
 from svcsim.errors import InputError
 
-__all__ = ["Cover", "ShiftOption", "cover_hours", "groups_of", "shift_groups", "shifted_options"]
+__all__ = ["Cover", "ShiftOption", "cover_hours", "groups_of", "parse_option", "shift_groups", "shifted_options"]
 
 HOURS_PER_DAY = 24
 
@@ -112,20 +112,30 @@ def cover_hours(required: Sequence[int], options: Sequence[ShiftOption],
                  required=tuple(int(r) for r in need), covered=tuple(int(c) for c in covered))
 
 
+def parse_option(text: str, field: str = "shift_options") -> ShiftOption:
+    """A shift option from ``"HH:00-HH:00"`` on whole hours; an end at or before the start runs past midnight."""
+    try:
+        start_text, end_text = str(text).split("-")
+        (start_h, start_m), (end_h, end_m) = ((int(x) for x in part.split(":")) for part in (start_text, end_text))
+    except ValueError:
+        start_h = start_m = end_h = end_m = -1
+    if start_m != 0 or end_m != 0 or not 0 <= start_h < HOURS_PER_DAY or not 0 <= end_h <= HOURS_PER_DAY:
+        raise InputError(f"shift {text!r}", field=field,
+                         expected='a shift on whole hours such as "06:00-14:00" (or "22:00-06:00" past midnight)')
+    length = (end_h - start_h) % HOURS_PER_DAY or HOURS_PER_DAY
+    return ShiftOption(start_h, length)
+
+
 def shifted_options(hours: Sequence[str], offsets_hours: Sequence[int] = (-3, -2, -1, 0, 1, 2, 3)) -> list[ShiftOption]:
     """A role's shift (one interval on whole hours, e.g. ``["08:00-18:00"]``) moved by each offset, nearest first."""
     if len(hours) != 1:
         raise InputError(f"shift hours {list(hours)!r}", field="shift.hours",
-                         expected="one interval on whole hours, e.g. [\"08:00-18:00\"], to stagger")
-    start_text, end_text = hours[0].split("-")
-    start_h, start_m = (int(x) for x in start_text.split(":"))
-    end_h, end_m = (int(x) for x in end_text.split(":"))
-    if start_m or end_m:
-        raise InputError(f"shift hours {hours[0]!r}", field="shift.hours",
-                         expected="whole hours (e.g. \"08:00-18:00\") to stagger, or a list of shifts")
-    length = end_h - start_h
+                         expected="one interval on whole hours, e.g. [\"08:00-18:00\"], to stagger (or a list of shifts)")
+    current = parse_option(hours[0], "shift.hours")
+    start_h, length = current.start_hour, current.length_hours
     # nearest first: among rosters of equal cost the MILP keeps the one closest to the current shift
-    return [ShiftOption((start_h + k) % HOURS_PER_DAY, length) for k in sorted(set(offsets_hours), key=lambda k: (abs(k), k))]
+    options = [ShiftOption((start_h + k) % HOURS_PER_DAY, length) for k in sorted(set(offsets_hours), key=lambda k: (abs(k), k))]
+    return list(dict.fromkeys(options))  # a 24-hour shift moved is the same shift
 
 
 def groups_of(cover: Cover, days: str = "service") -> list[dict[str, Any]]:
