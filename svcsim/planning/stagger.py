@@ -109,8 +109,12 @@ def stagger(scenario: Any, requirements: Sequence[Requirement], rules: Any,
         hours, days = next(iter(shifts))
         allowed = shifted_options(list(hours))
     needs = [operator_hourly_servers(scenario, min(share, 1.0 - 1e-12), hours_within).servers
-             for hours_within, share in targets]
-    servers = tuple(max(column) for column in zip(*needs, strict=True))
+             for hours_within, share in targets if share > 0]
+    servers = tuple(max(column) for column in zip(*needs, strict=True)) if needs else ()
+    if not any(servers):
+        raise InputError("shifts = 'stagger' with requirements that need no operator in any hour", field="shifts",
+                         expected="an answered-within requirement above 0 % on a scenario with calls, "
+                         "or shifts = 'keep'")
     try:
         cover = cover_hours(servers, allowed)
     except ValueError as error:

@@ -74,6 +74,10 @@ def test_mistakes_are_one_line_errors(tmp_path):
              shifts="stagger", **FAST)
     with pytest.raises(InputError, match="shifts"):
         plan(scenario, requirements={"answer": 85.0}, rules=rules, shifts="staggered", **FAST)
+    silent = with_changes(scenario, {"demand.calls_per_day": dict.fromkeys(("mon", "tue", "wed", "thu", "fri", "sat",
+                                                                             "sun"), 0.0)})
+    with pytest.raises(InputError, match="no operator in any hour"):
+        plan(silent, requirements={"answer": 85.0}, rules=rules, shifts="stagger", **FAST)
     with pytest.raises(InputError, match="06:30"):
         plan(scenario, requirements={"answer": 85.0}, rules=rules, shifts="stagger", shift_options=["06:30-14:00"],
              **FAST)
@@ -102,3 +106,32 @@ def test_named_levers_get_the_operator_groups_added(tmp_path):
     result = plan(mmc(6.0, 2.0, 4, days=5), levers={"spares.purchasing.count": (1, 2)}, requirements={"answer": 85.0},
                   rules=_answer_rules(1, tmp_path), shifts="stagger", **FAST)
     assert [lv.path for lv in result.levers] == ["spares.purchasing.count", "staffing.operators.groups.h00.count"]
+
+
+def test_erlang_a_when_callers_hang_up_and_shift_options_past_midnight(tmp_path):
+    """mmc_abandon's exponential patience gives Erlang A needs; two 12-hour options, one past midnight, cover the day."""
+    from svcsim.planning.requirements import resolve_requirements
+    from svcsim.planning.stagger import stagger
+    from svcsim.rules.load import load_rules
+    from svcsim.scenarios import mmc_abandon
+
+    scenario = mmc_abandon(6.0, 2.0, 4, 6.0, days=5)
+    rules = load_rules(_answer_rules(1, tmp_path))
+    wanted = resolve_requirements(scenario, list(rules.ids()), {"answer": 85.0}, None)
+    found = stagger(scenario, wanted, rules, ["08:00-20:00", "20:00-08:00"])
+    need = int(min_servers(6.0, 2.0, 0.85, t=1 / 60, model="erlang_a", abandon_rate=6.0).servers)
+    assert "Erlang A" in found.source and found.servers_per_hour == (need,) * 24
+    assert [(g["name"], g["count"], g["shift"]["hours"]) for g in found.groups] == [
+        ("h08", need, ["08:00-20:00"]), ("h20", need, ["00:00-08:00", "20:00-24:00"])]
+    assert found.scenario.staffing.operators.count == 2 * need
+
+
+def test_a_shift_option_without_stagger_shifts_is_a_user_mistake(tmp_path, capsys):
+    """``--shift-option`` alone chooses nothing: exit status 2 and one line saying what to add."""
+    from svcsim.cli import main
+
+    code = main(["plan", "tiny", "--require", "dispatch-4h=90", "--shift-option", "06:00-14:00", "--no-cache",
+                 "--quiet"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "--stagger-shifts" in err and len(err.strip().splitlines()) == 1
