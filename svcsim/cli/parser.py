@@ -185,6 +185,12 @@ def _add_plan(sub: Any) -> None:
                          help="most replications for one candidate (default 40)")
     command.add_argument("--start", choices=["warm", "scenario"], default="warm",
                          help="start from the analytic warm start (default) or the scenario's values")
+    command.add_argument("--stagger-shifts", dest="stagger_shifts", action="store_true",
+                         help="start the operators from the shift groups an integer program chooses for their hourly "
+                         "Erlang needs (default [plan] shifts)")
+    command.add_argument("--shift-option", dest="shift_options", action="append", default=[], metavar="HH:00-HH:00",
+                         help="a shift the integer program may use, e.g. 06:00-14:00 (repeatable; default the "
+                         "operators' shift moved by up to 3 hours each way, or [plan] shift_options)")
     command.add_argument("--jobs", type=int, default=1, help="local worker processes (default 1)")
     command.add_argument("--scheduler", help="address of a Dask scheduler to run on (needs svcsim[dask])")
     command.add_argument("--days", type=int, help="simulate this many days instead of the scenario's horizon")

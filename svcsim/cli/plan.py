@@ -87,7 +87,9 @@ def plan_command(args: argparse.Namespace) -> int:
                       fill=fill if given else None, confidence=args.confidence, budget=args.budget, seed=args.seed,
                       batch=args.batch, max_replications=args.replications_max, days=args.days,
                       warmup=args.warmup_days, rules=args.rules, start=args.start, jobs=args.jobs,
-                      executor=executor, progress=_progress(args.quiet), cache=cache)
+                      executor=executor, progress=_progress(args.quiet), cache=cache,
+                      shifts="stagger" if args.stagger_shifts else None,
+                      shift_options=args.shift_options or None)
     if not args.quiet and sys.stderr.isatty():
         sys.stderr.write("\n")
     mode = "cheapest plan" if result.budget is None else f"best plan within {result.budget:,.0f} a year"
@@ -95,6 +97,10 @@ def plan_command(args: argparse.Namespace) -> int:
           f"{result.replications} replications of {result.days} days (+{result.warmup_days} warm-up) "
           f"simulated, {result.extra.get('replications_from_cache', 0)} from the cache, "
           f"over {len(result.candidates)} candidates\n")
+    if "shifts" in result.extra:
+        groups = ", ".join(f"{g['name']} {g['count']} on {'+'.join(g['shift']['hours'])}"
+                           for g in result.extra["shifts"]["groups"])
+        print(f"operators started as the integer program's shift groups: {groups}\n")
     print(result.side_by_side())
     print(f"\n{result.message}")
     if out is not None:

@@ -17,5 +17,6 @@ from svcsim.planning.levers import Lever
 from svcsim.planning.planner import plan
 from svcsim.planning.requirements import Requirement
 from svcsim.planning.result import PlanResult
+from svcsim.planning.shifts import shift_groups
 
-__all__ = ["Lever", "PlanResult", "Requirement", "plan"]
+__all__ = ["Lever", "PlanResult", "Requirement", "plan", "shift_groups"]

@@ -6,7 +6,9 @@ The stages, each its own module:
    may change, between which bounds, at what yearly price;
    :mod:`~svcsim.planning.requirements`: what must be reached;
 2. :mod:`~svcsim.planning.warm_start`: where the analytic formulas say to
-   start (Erlang C/A for operators, Palm for one part);
+   start (Erlang C/A for operators, Palm for one part); opt-in,
+   :mod:`~svcsim.planning.stagger`: the operators as the shift groups an
+   integer program chooses for their hourly needs;
 3. :mod:`~svcsim.planning.evaluate` and :mod:`~svcsim.planning.feasibility`:
    each candidate simulated on common random numbers, replications added
    in batches until every requirement is clearly met or clearly missed;
@@ -38,6 +40,7 @@ from svcsim.planning.requirements import Requirement, resolve_requirements
 from svcsim.planning.result import PlanResult
 from svcsim.planning.search import Search
 from svcsim.planning.select import select_cheapest
+from svcsim.planning.stagger import SHIFT_MODES, stagger
 from svcsim.planning.warm_start import warm_start
 
 __all__ = ["plan"]
@@ -50,7 +53,8 @@ def plan(scenario: Any, *, levers: Mapping[str, Sequence[int] | None] | Iterable
          warmup: int | None = None, rules: str | os.PathLike[str] | None = None, start: str = "warm",
          jobs: int = 1, executor: Executor | None = None,
          progress: Callable[[int], None] | None = None,
-         cache: str | os.PathLike[str] | None = None) -> PlanResult:
+         cache: str | os.PathLike[str] | None = None, shifts: str | None = None,
+         shift_options: Sequence[str] | None = None) -> PlanResult:
     """Plan the levers of ``scenario`` (a Scenario, a built-in name, a TOML file, or a ``single_part``).
 
     ``levers`` maps lever paths to ``(low, high)`` bounds (None: default
@@ -74,7 +78,14 @@ def plan(scenario: Any, *, levers: Mapping[str, Sequence[int] | None] | Iterable
     In mode 1 the answer is the cheapest candidate the screen found feasible
     whose feasibility a check on fresh replications confirms at
     ``1 - (1 - confidence) / m`` for ``m`` such candidates
-    (:mod:`svcsim.planning.select`).
+    (:mod:`svcsim.planning.select`). ``shifts="stagger"`` (None: the
+    scenario's ``[plan] shifts``, default ``"keep"``) first rewrites the
+    operators as the shift groups an integer program chooses for the hourly
+    Erlang needs of the answered-within requirements, among
+    ``shift_options`` (None: ``[plan] shift_options``, else the operators'
+    shift moved by up to 3 hours each way), and plans on that scenario
+    (:mod:`svcsim.planning.stagger`): its start and warm start are the
+    MILP's groups.
     """
     from svcsim.replications.replicate import resolve_days, resolve_warmup
     from svcsim.rules.load import load_rules
@@ -93,14 +104,29 @@ def plan(scenario: Any, *, levers: Mapping[str, Sequence[int] | None] | Iterable
         raise InputError(f"budget = {budget!r}", field="budget", expected="a yearly budget > 0")
     if start not in ("warm", "scenario"):
         raise InputError(f"start = {start!r}", field="start", expected="'warm' or 'scenario'")
+    settings = getattr(scenario, "plan", None)
+    shifts = shifts if shifts is not None else (settings.shifts if settings is not None else "keep")
+    if shifts not in SHIFT_MODES:
+        raise InputError(f"shifts = {shifts!r}", field="shifts", expected="'keep' or 'stagger'")
+    if shift_options is not None and shifts != "stagger":
+        raise InputError("shift options without shifts = 'stagger'", field="shift_options",
+                         expected="shifts='stagger' (--stagger-shifts) to choose among them")
     rules_text = RulesText.read(rules) if rules is not None else None
     rule_set = load_rules(rules)
+    staggered = None
+    if shifts == "stagger":
+        options = shift_options if shift_options is not None else (settings.shift_options if settings else None)
+        staggered = stagger(scenario, resolve_requirements(scenario, list(rule_set.ids()), requirements, fill),
+                            rule_set, options, levers, fixed)
+        scenario, levers = staggered.scenario, staggered.with_groups(levers)
     chosen_levers = resolve_levers(scenario, levers, fixed)
     wanted = resolve_requirements(scenario, list(rule_set.ids()), requirements, fill)
     days = resolve_days(scenario, days, function="plan")
     warmup_days = 0 if isinstance(scenario, SinglePart) else resolve_warmup(warmup, scenario, function="plan")
 
     warm = warm_start(scenario, chosen_levers, wanted, rule_set)
+    if staggered is not None:
+        warm = staggered.warm(warm, chosen_levers)
     start_point = tuple(lever.start for lever in chosen_levers)
     first = warm.point if start == "warm" else tuple(min(max(v, lv.low), lv.high)
                                                      for v, lv in zip(start_point, chosen_levers, strict=True))
@@ -131,6 +157,8 @@ def plan(scenario: Any, *, levers: Mapping[str, Sequence[int] | None] | Iterable
     extra: dict[str, Any] = {}
     if selection is not None:
         extra["selection"] = selection.to_dict(search.cost)
+    if staggered is not None:
+        extra["shifts"] = staggered.to_dict()
     return PlanResult(
         mode="cheapest" if budget is None else "budget", found=found, status=status, message=message,
         levers=tuple(chosen_levers), requirements=tuple(wanted), start_point=start_point, warm_point=warm.point,

@@ -33,7 +33,7 @@ from typing import Any
 from svcsim.planning.levers import Lever
 from svcsim.planning.requirements import Requirement
 
-__all__ = ["WarmStart", "warm_start"]
+__all__ = ["WarmStart", "answer_targets", "warm_start"]
 
 
 @dataclass(frozen=True)
@@ -78,7 +78,7 @@ def _palm_start(part: Any, requirements: Sequence[Requirement]) -> tuple[int, st
     return stock, f"Palm: min_stock({part.demand_rate:g}/day, {resupply_days:g} days, {max(shares):g})"
 
 
-def _answer_rules(requirements: Sequence[Requirement], rules: Any) -> list[tuple[float, float]]:
+def answer_targets(requirements: Sequence[Requirement], rules: Any) -> list[tuple[float, float]]:
     """(target in hours, share) of each requirement on a call_received -> call_answered wall-clock rule."""
     out = []
     by_id = {rule.id: rule for rule in rules.rules}
@@ -95,7 +95,7 @@ def _answer_rules(requirements: Sequence[Requirement], rules: Any) -> list[tuple
 def _operator_start(scenario: Any, requirements: Sequence[Requirement], rules: Any) -> tuple[int, str] | None:
     from svcsim.analytic import min_servers
 
-    targets = _answer_rules(requirements, rules)
+    targets = answer_targets(requirements, rules)
     if not targets:
         return None
     demand = scenario.demand

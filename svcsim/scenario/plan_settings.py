@@ -20,10 +20,15 @@ Requirements: ``require`` maps a rule id to its minimum attainment in %
 (``{"arrive-20min" = 90}``), ``require_fill`` a part's SKU to its minimum
 fill rate as a share (``{"MB-100" = 0.95}``). ``levers`` bounds what may
 change (``{"staffing.field_engineers.count" = [8, 14]}``); ``fix`` lists
-levers that stay at the scenario's value.
+levers that stay at the scenario's value. ``shifts = "stagger"`` starts the
+operators from the shift groups an integer program chooses for the hourly
+needs (:mod:`svcsim.planning.stagger`), among ``shift_options`` or the
+operators' shift moved by up to 3 hours each way.
 """
 
 from __future__ import annotations
+
+from typing import Literal
 
 from pydantic import Field
 
@@ -53,3 +58,7 @@ class PlanSettings(Frozen):
     levers: dict[str, list[int]] = Field(
         default_factory=dict, description="lever path -> [low, high] bounds")
     fix: list[str] = Field(default_factory=list, description="levers kept at the scenario's value")
+    shifts: Literal["keep", "stagger"] = Field(
+        "keep", description="keep the operators' shifts, or start from the MILP's staggered shift groups")
+    shift_options: list[str] = Field(
+        default_factory=list, description='shifts the MILP may use with shifts = "stagger", e.g. ["06:00-14:00"]')
