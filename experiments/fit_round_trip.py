@@ -20,8 +20,6 @@ import argparse
 import tempfile
 from pathlib import Path
 
-import pandas as pd
-
 import svcsim
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Callable
 from typing import Any
 
 __all__ = ["BIASED_TIMES", "DAYS_MAX", "corrected"]
@@ -36,9 +37,12 @@ REPLICATION = 900_001
 LIMIT = 3.0
 
 
-def corrected(scenario: Any, template: Any, report: Any, days: int, seed: int) -> tuple[Any, Any]:
-    """``scenario`` with each fitted time of :data:`BIASED_TIMES` scaled by its measured bias, and the report's rows saying so."""
-    from svcsim.fitting.fit import fit
+def corrected(scenario: Any, report: Any, days: int, seed: int, refit: Callable[[Any], Any]) -> tuple[Any, Any]:
+    """``scenario`` with each fitted time of :data:`BIASED_TIMES` scaled by its measured bias, and the report's rows saying so.
+
+    ``refit(log)`` fits a log the way the first fit did (same template, no
+    bootstrap, no correction) and returns its :class:`~svcsim.fitting.Fitted`.
+    """
     from svcsim.scenario import with_changes
     from svcsim.simulation import simulate
 
@@ -55,8 +59,8 @@ def corrected(scenario: Any, template: Any, report: Any, days: int, seed: int) -
             f"the fitted scenario keeps {', '.join(overloaded)} busy over {days} simulated days: its queue grows "
             "without bound, so the log's times of that role are not its service times (check which resource the "
             "mapping gives its events, and docs/reference/fit-log.md)")))
-    refit = fit(log, template, bootstrap=0, seed=seed, correct_bias=False)
-    again = {row.path: row for row in refit.report.parameters if row.source == "log"}
+    refitted = refit(log)
+    again = {row.path: row for row in refitted.report.parameters if row.source == "log"}
     changes: dict[str, Any] = {}
     rows = {}
     warnings = list(report.warnings)
@@ -64,7 +68,7 @@ def corrected(scenario: Any, template: Any, report: Any, days: int, seed: int) -
         other = again.get(path)
         if other is None:
             continue
-        first, second = _median(scenario, path), _median(refit.scenario, path)
+        first, second = _median(scenario, path), _median(refitted.scenario, path)
         factor = first / second if second > 0 else math.nan
         if not math.isfinite(factor) or not 1 / LIMIT <= factor <= LIMIT:
             warnings.append(f"{path}: the bias correction's factor {factor:.3g} is outside [1/{LIMIT:g}, {LIMIT:g}]; "

@@ -101,7 +101,8 @@ def fit(log: Any, template: Any = "baseline", *, mapping: str | Path | None = No
 
         start = obs.start.tz_convert(base.timezone).normalize()
         days = max(1, math.ceil((obs.end - start) / pd.Timedelta(days=1)))
-        scenario, report = corrected(scenario.model_copy(update={"start": start.date()}), base, report, days, seed)
+        scenario, report = corrected(scenario.model_copy(update={"start": start.date()}), report, days, seed,
+                                     lambda again: fit(again, base, bootstrap=0, seed=seed, correct_bias=False))
         scenario = scenario.model_copy(update={"start": base.start})
     return Fitted(scenario, report)
 
