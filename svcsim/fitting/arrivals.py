@@ -24,7 +24,20 @@ from svcsim.fitting.observe import Observed
 from svcsim.fitting.report import ParameterFit
 from svcsim.fitting.shares import wilson
 
-__all__ = ["fit_arrivals"]
+__all__ = ["fit_arrivals", "local_wall_ns"]
+
+_HOUR_NS = 3_600_000_000_000
+_DAY_NS = 24 * _HOUR_NS
+_EPOCH = dt.date(1970, 1, 1)
+
+
+def local_wall_ns(stamps: pd.Series, zone: str) -> np.ndarray:
+    """The local wall-clock time in ``zone`` of tz-aware ``stamps``, as int64 ns since 1970-01-01 00:00 local.
+
+    ``wall // day`` is the local date's day number and ``wall % day // hour``
+    the local hour, without a Python date per row.
+    """
+    return stamps.dt.tz_convert(zone).dt.tz_localize(None).to_numpy().astype("datetime64[ns]").astype(np.int64)
 
 
 def call_times(obs: Observed) -> tuple[pd.Series, str]:
@@ -49,9 +62,9 @@ def fit_arrivals(obs: Observed, template: Any) -> tuple[dict[str, Any], list[Par
     from svcsim.scenario.calendar import service_calendar
 
     stamps, activity = call_times(obs)
-    local = stamps.dt.tz_convert(template.timezone)
-    hours = local.dt.hour.to_numpy()
-    dates = local.dt.date.to_numpy()
+    wall = local_wall_ns(stamps, template.timezone)
+    hours = (wall % _DAY_NS) // _HOUR_NS
+    day_number = wall // _DAY_NS        # local days since 1970-01-01
     first = obs.start.tz_convert(template.timezone).date()
     end = obs.end.tz_convert(template.timezone)
     last = end.date()
@@ -69,8 +82,9 @@ def fit_arrivals(obs: Observed, template: Any) -> tuple[dict[str, Any], list[Par
     calendar = service_calendar(template, years=(first.year, last.year))
     holidays, workdays = dict(calendar.holidays), dict(calendar.workdays)
     makeup = WEEKDAY_NAMES.index(template.calendar.makeup_hours)
-    counts = pd.Series(dates).value_counts()
-    per_day = np.array([counts.get(d, 0) for d in days], dtype=float)
+    offset = day_number - (first - _EPOCH).days   # the call's day as an index into days (outside: not counted)
+    inside = (offset >= 0) & (offset < len(days))
+    per_day = np.bincount(offset[inside], minlength=len(days)).astype(float)
     weekday = np.array([makeup if d in workdays else d.weekday() for d in days])
     holiday = np.array([d in holidays for d in days])
     regular = ~holiday
@@ -87,7 +101,8 @@ def fit_arrivals(obs: Observed, template: Any) -> tuple[dict[str, Any], list[Par
         changes[path] = round(mean, 3)
         rows.append(ParameterFit(path, round(mean, 3), (max(0.0, mean - half), mean + half), int(total), int(total),
                                  None, None, "log", f"calls a day ({activity}), {n} day(s)"))
-    in_days = np.isin(dates, np.array(days, dtype=object)) & ~np.isin(dates, [d for d in days if d in holidays])
+    in_days = inside.copy()
+    in_days[inside] = ~holiday[offset[inside]]
     by_hour = np.bincount(hours[in_days], minlength=24).astype(float)
     total = by_hour.sum()
     if total > 0:

@@ -18,6 +18,7 @@ the case took and uses ``kind`` only when it is there.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -62,6 +63,31 @@ class Observed:
         """Whether the cases table has ``column`` with at least one value."""
         return column in self.cases.columns and bool(self.cases[column].notna().any())
 
+    @cached_property
+    def case_names(self) -> pd.Index:
+        """The events' case ids (plain strings, sorted): ``case_names[code]`` is the case of code ``code``."""
+        return pd.Index(self.events["case_id"].cat.categories, dtype=object)
+
+    @cached_property
+    def case_code(self) -> np.ndarray:
+        """Per row of ``cases``, its code in the events (-1: a case with no event before the end)."""
+        return self.case_names.get_indexer(self.cases.index)
+
+    @cached_property
+    def codes(self) -> np.ndarray:
+        """Each event's case code (int64; the events are sorted by it)."""
+        return self.events["case_id"].cat.codes.to_numpy().astype(np.int64)
+
+    def codes_of(self, ids: Any) -> np.ndarray:
+        """The case codes of ``ids`` (case id texts; -1: no such case among the events)."""
+        return self.case_names.get_indexer(pd.Index(ids, dtype=object))
+
+    def activity_is(self, *names: str) -> np.ndarray:
+        """Whether each event is one of the activities ``names``, by their codes."""
+        activity = self.events["activity"].cat
+        wanted = activity.categories.get_indexer(pd.Index(list(names), dtype=object))
+        return np.isin(activity.codes.to_numpy(), wanted[wanted >= 0])
+
 
 def observe(log: Any, until: Any = None, timezone: str = "UTC") -> Observed:
     """The log as the fitters read it; ``until`` (UTC-aware) keeps the events before it."""
@@ -79,16 +105,19 @@ def observe(log: Any, until: Any = None, timezone: str = "UTC") -> Observed:
     columns = [c for c in ("case_id", "activity", "timestamp", "resource", "seq", "reason", "part") if c in events]
     frame = events[columns].copy()
     # case ids as a categorical of plain Python strings: isin / merges on arrow strings loop in Python
-    frame["case_id"] = pd.Categorical(frame["case_id"].astype(str).astype(object))
-    frame["activity"] = pd.Categorical(frame["activity"].astype(str).astype(object))
+    frame["case_id"] = text_categorical(frame["case_id"])
+    frame["activity"] = text_categorical(frame["activity"])
     for column in ("resource", "reason", "part"):
         frame[column] = frame[column].astype(object).where(frame[column].notna(), None) if column in frame else None
-    frame["_case"] = frame["case_id"].cat.codes
-    order = ["_case", "timestamp", "seq"] if "seq" in frame else ["_case", "timestamp"]
-    frame = frame.sort_values(order, kind="stable").drop(columns="_case").reset_index(drop=True)
+    t = _ns(frame["timestamp"])
+    keys = (t, frame["case_id"].cat.codes.to_numpy())
+    if "seq" in frame:
+        keys = (frame["seq"].to_numpy(), *keys)
+    order = np.lexsort(keys)   # by case, time, narration order; stable, as a stable sort_values on them
+    frame = frame.take(order).reset_index(drop=True)
     frame["pos"] = np.arange(len(frame), dtype=np.int64)
     frame["role"] = pd.Categorical(_roles(frame))
-    frame["t"] = _ns(frame["timestamp"])
+    frame["t"] = t[order]
     code = frame["case_id"].cat.codes.to_numpy()
     frame["last"] = np.r_[code[1:] != code[:-1], True]   # the case's last event (rows are sorted by case)
     frame["prev_t"] = _previous_of_resource(frame)
@@ -99,6 +128,35 @@ def observe(log: Any, until: Any = None, timezone: str = "UTC") -> Observed:
         if pd.api.types.is_string_dtype(cases[column]) and not isinstance(cases[column].dtype, pd.CategoricalDtype):
             cases[column] = cases[column].astype(object)
     return Observed(frame, cases, first, end, timezone)
+
+
+def text_categorical(column: pd.Series) -> pd.Categorical:
+    """``pd.Categorical(column.astype(str).astype(object))``, from the distinct values instead of every row.
+
+    The categories are the distinct texts present, sorted (as that
+    expression gives); converting and sorting them costs by the number of
+    distinct values, not of rows. A column whose texts would merge two
+    values (``1`` and ``"1"``) or that holds a missing value takes the
+    expression as it is.
+    """
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        codes = column.array.codes.astype(np.int64)
+        used = np.bincount(codes[codes >= 0], minlength=len(column.cat.categories)) > 0
+        renumber = np.cumsum(used) - 1
+        codes, values = np.where(codes >= 0, renumber[np.maximum(codes, 0)], -1), column.cat.categories[used]
+    else:
+        codes, values = pd.factorize(column.to_numpy(), use_na_sentinel=True)
+    names = np.asarray(pd.Index(values).astype(str), dtype=object)
+    if (codes < 0).any() or len(set(names)) != len(names):
+        return pd.Categorical(column.astype(str).astype(object))
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    # arrow sorts UTF-8 bytewise, which is Python's order of str (by code point)
+    rank_of = np.asarray(pc.sort_indices(pa.array(names, pa.string())), dtype=np.int64)
+    rank = np.empty(len(names), dtype=np.int64)
+    rank[rank_of] = np.arange(len(names))
+    return pd.Categorical.from_codes(rank[codes], categories=pd.Index(names[rank_of], dtype=object))
 
 
 def _ns(stamps: pd.Series) -> np.ndarray:

@@ -264,22 +264,54 @@ def repeat_sample(obs: Observed) -> tuple[Sample, pd.DataFrame]:
     """The repeat delay (parent's last repair -> the repeat's ``call_received``) and the repairs a repeat could follow.
 
     Returns the sample and a table of repairs: case_id, fault, repaired (timestamp), repeated (bool).
+    On case codes: a repair is its case's last ``completed`` / ``repaired``
+    (the events are sorted by case and time), a call its case's first
+    ``call_received``; the repeats in the cases table's order.
     """
     ev, cases = obs.events, obs.cases
-    done = ev[ev["activity"].isin(["completed", "repaired"])].groupby("case_id", observed=True, sort=False)["timestamp"].max()
-    done.index = pd.Index(done.index.astype(str).to_numpy(dtype=object))   # plain strings: fast isin / reindex
-    parent = cases["parent_id"].dropna().astype(object).map(str) if "parent_id" in cases else pd.Series(dtype=object)
-    tickets = cases.index[cases["case_type"].astype(object) == "ticket"] if "case_type" in cases else cases.index
-    received = ev[ev["activity"] == "call_received"].drop_duplicates("case_id").set_index("case_id")["timestamp"]
-    received.index = pd.Index(received.index.astype(str).to_numpy(dtype=object))
-    parent = parent[parent.index.isin(tickets) & _member(parent.to_numpy(), done.index)
-                    & _member(parent.index.to_numpy(), received.index)]
-    delay = (received.reindex(parent.index).to_numpy() - done.reindex(parent.to_numpy()).to_numpy())
-    values = pd.to_timedelta(delay).total_seconds().to_numpy() / 60.0
+    codes, t = obs.codes, obs.events["t"].to_numpy()
+    fixed = obs.activity_is("completed", "repaired")
+    done_code, done_t = _last_per_case(codes[fixed], t[fixed])
+    done_at = np.full(len(obs.case_names), _NONE)
+    done_at[done_code] = done_t
+    called = obs.activity_is("call_received")
+    call_code, call_t = codes[called], t[called]
+    first = np.r_[True, call_code[1:] != call_code[:-1]][:len(call_code)]
+    received_at = np.full(len(obs.case_names), _NONE)
+    received_at[call_code[first]] = call_t[first]
+    child = cases["parent_id"].notna().to_numpy().copy() if "parent_id" in cases else np.zeros(len(cases), bool)
+    if "case_type" in cases:
+        child &= (cases["case_type"].astype(object) == "ticket").to_numpy()
+    child_code = obs.case_code[child]
+    parent_code = obs.codes_of(cases["parent_id"].to_numpy()[child].astype(object).astype(str)
+                               if child.any() else np.empty(0, object))
+    ok = (parent_code >= 0) & (child_code >= 0)
+    ok[ok] = (done_at[parent_code[ok]] != _NONE) & (received_at[child_code[ok]] != _NONE)
+    delay = received_at[child_code[ok]] - done_at[parent_code[ok]]
+    values = pd.to_timedelta(delay, unit="ns").total_seconds().to_numpy() / 60.0
     keep = values > 0
-    repairs = pd.DataFrame({"case_id": done.index, "repaired": done.to_numpy()})
-    repairs["fault"] = cases["fault"].reindex(done.index).astype(str).to_numpy() if "fault" in cases else "nan"
-    repairs["repeated"] = _member(done.index.to_numpy(), parent.to_numpy())
+    repaired = pd.to_datetime(done_t, utc=True).as_unit(ev["timestamp"].dt.unit).tz_convert(ev["timestamp"].dt.tz)
+    repairs = pd.DataFrame({"case_id": obs.case_names[done_code].to_numpy(dtype=object), "repaired": repaired})
+    if "fault" in cases:
+        row = np.full(len(obs.case_names), -1)
+        mine = obs.case_code >= 0
+        row[obs.case_code[mine]] = np.flatnonzero(mine)
+        fault = cases["fault"].astype(str).to_numpy(dtype=object)
+        at = row[done_code]
+        repairs["fault"] = np.where(at >= 0, fault[np.maximum(at, 0)], "nan")
+    else:
+        repairs["fault"] = "nan"
+    repairs["repeated"] = np.isin(done_code, parent_code[ok])
     sample = Sample(values[keep], np.zeros(int(keep.sum()), bool), int(keep.sum()) * 2, int(keep.sum()) * 2)
     return sample, repairs
 
+
+_NONE = np.iinfo(np.int64).min
+
+
+def _last_per_case(codes: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each case's code and its latest time, of events sorted by case then time."""
+    if not len(codes):
+        return codes, t
+    last = np.r_[codes[1:] != codes[:-1], True]
+    return codes[last], t[last]
