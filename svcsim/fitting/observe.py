@@ -82,6 +82,38 @@ class Observed:
         """The case codes of ``ids`` (case id texts; -1: no such case among the events)."""
         return self.case_names.get_indexer(pd.Index(ids, dtype=object))
 
+    def having(self, mask: np.ndarray) -> np.ndarray:
+        """Per case code, whether any event under ``mask`` is the case's (a set of cases as a mask)."""
+        out = np.zeros(len(self.case_names), bool)
+        out[self.codes[np.asarray(mask, bool)]] = True
+        return out
+
+    def mask_of(self, ids: Any) -> np.ndarray:
+        """Per case code, whether it is one of ``ids`` (case ids with no event are left out)."""
+        codes = self.codes_of(ids)
+        out = np.zeros(len(self.case_names), bool)
+        out[codes[codes >= 0]] = True
+        return out
+
+    def role_is(self, role: str) -> np.ndarray:
+        """Whether each event's role is ``role``."""
+        return (self.events["role"] == role).to_numpy()
+
+    def reason_has(self, pattern: str) -> np.ndarray:
+        """``events.reason.astype(str).str.lower().str.contains(pattern)``, worked out once per distinct reason."""
+        codes, uniques = self._reasons
+        said = pd.Series(uniques, dtype=object).astype(str).str.lower().str.contains(pattern).to_numpy(dtype=bool)
+        return said[codes]
+
+    @cached_property
+    def _reasons(self) -> tuple[np.ndarray, np.ndarray]:
+        """Each event's reason as a code into the distinct reasons; a missing one (None, as observe leaves it) last."""
+        if "reason" not in self.events:
+            return np.zeros(len(self.events), np.int64), np.array([None], dtype=object)
+        codes, uniques = pd.factorize(self.events["reason"].to_numpy(dtype=object), use_na_sentinel=True)
+        codes = np.where(codes < 0, len(uniques), codes)
+        return codes, np.asarray([*uniques, None], dtype=object)
+
     def activity_is(self, *names: str) -> np.ndarray:
         """Whether each event is one of the activities ``names``, by their codes."""
         activity = self.events["activity"].cat
@@ -226,25 +258,26 @@ def ticket_kinds(obs: Observed) -> pd.Series:
     tickets = cases.index[cases["case_type"].astype(str) == "ticket"] if "case_type" in cases else cases.index
     if "kind" in cases.columns and cases["kind"].notna().any():
         return cases.loc[tickets, "kind"].astype(object).where(cases.loc[tickets, "kind"].notna(), None)
-    ev = obs.events
-    def having(mask: pd.Series) -> set[str]:
-        return set(ev.loc[mask, "case_id"])
-    reason = ev["reason"].astype(str).str.lower()
-    by_operator = ev["role"] == "operators"
-    sale = having(reason.str.contains("sale"))
-    complaint = having(reason.str.contains("complaint")) | (having(ev["activity"] == "dispatched")
-                                                            - having(ev["activity"] == "ticket_logged"))
-    question = having((ev["activity"] == "resolved_by_phone") & by_operator & ~reason.str.contains("sale|complaint"))
-    question |= having(ev["role"] == "tech_support")
-    field = having(((ev["activity"] == "ticket_logged") | reason.str.contains("quote declined")) & by_operator)
-    units = having(ev["activity"] == "unit_received")
+    having, act = obs.having, obs.activity_is
+    by_operator = obs.role_is("operators")
+    sale = having(obs.reason_has("sale"))
+    complaint = having(obs.reason_has("complaint")) | (having(act("dispatched")) & ~having(act("ticket_logged")))
+    question = having(act("resolved_by_phone") & by_operator & ~obs.reason_has("sale|complaint"))
+    question |= having(obs.role_is("tech_support"))
+    field = having((act("ticket_logged") | obs.reason_has("quote declined")) & by_operator)
+    units = having(act("unit_received"))
+    code = obs.codes_of(tickets)
+
+    def of_tickets(members: np.ndarray) -> np.ndarray:
+        return np.where(code >= 0, members[np.maximum(code, 0)], False)
+
     channel = cases.loc[tickets, "channel"].astype(str) if "channel" in cases else pd.Series("", index=tickets)
     kinds = pd.Series(None, index=tickets, dtype=object)
     for name, members in (("field", field), ("question", question), ("complaint", complaint), ("sale", sale)):
-        kinds[kinds.index.isin(list(members))] = name
-    logged = kinds.index.isin(list(having(ev["activity"] == "ticket_logged") | units))
+        kinds[of_tickets(members)] = name
+    logged = of_tickets(having(act("ticket_logged")) | units)
     for name in ("carry_in", "mail_in"):  # a channel counts once the call got past the operator (else an abandoned call would)
         kinds[(channel == name).to_numpy() & logged] = name
-    walk = kinds.index.isin(list(units)) & ~channel.isin(["carry_in", "mail_in"]).to_numpy()
+    walk = of_tickets(units) & ~channel.isin(["carry_in", "mail_in"]).to_numpy()
     kinds[walk] = "carry_in"
     return kinds
