@@ -20,24 +20,15 @@ import numpy as np
 import pandas as pd
 
 from svcsim.calendar.hours import WEEKDAY_NAMES
-from svcsim.fitting.observe import Observed
+from svcsim.fitting.observe import Observed, local_wall_ns
 from svcsim.fitting.report import ParameterFit
 from svcsim.fitting.shares import wilson
 
-__all__ = ["fit_arrivals", "local_wall_ns"]
+__all__ = ["fit_arrivals"]
 
 _HOUR_NS = 3_600_000_000_000
 _DAY_NS = 24 * _HOUR_NS
 _EPOCH = dt.date(1970, 1, 1)
-
-
-def local_wall_ns(stamps: pd.Series, zone: str) -> np.ndarray:
-    """The local wall-clock time in ``zone`` of tz-aware ``stamps``, as int64 ns since 1970-01-01 00:00 local.
-
-    ``wall // day`` is the local date's day number and ``wall % day // hour``
-    the local hour, without a Python date per row.
-    """
-    return stamps.dt.tz_convert(zone).dt.tz_localize(None).to_numpy().astype("datetime64[ns]").astype(np.int64)
 
 
 def call_times(obs: Observed) -> tuple[pd.Series, str]:

@@ -26,7 +26,7 @@ import pandas as pd
 
 from svcsim.errors import InputError
 
-__all__ = ["Observed", "observe", "ticket_kinds", "ROLE_PATHS"]
+__all__ = ["Observed", "observe", "ticket_kinds", "ROLE_PATHS", "local_days", "local_wall_ns"]
 
 #: Role -> the scenario field of its head count.
 ROLE_PATHS: dict[str, str] = {
@@ -77,6 +77,13 @@ class Observed:
     def codes(self) -> np.ndarray:
         """Each event's case code (int64; the events are sorted by it)."""
         return self.events["case_id"].cat.codes.to_numpy().astype(np.int64)
+
+    @cached_property
+    def case_time_keys(self) -> tuple[np.ndarray, np.ndarray]:
+        """``(keys, stamps)``: each event's ``case code * (len(stamps) + 2) + rank of its time + 1`` (ascending), and the distinct times."""
+        t = self.events["t"].to_numpy()
+        stamps = np.unique(t)
+        return self.codes * (len(stamps) + 2) + np.searchsorted(stamps, t) + 1, stamps
 
     def codes_of(self, ids: Any) -> np.ndarray:
         """The case codes of ``ids`` (case id texts; -1: no such case among the events)."""
@@ -189,6 +196,24 @@ def text_categorical(column: pd.Series) -> pd.Categorical:
     rank = np.empty(len(names), dtype=np.int64)
     rank[rank_of] = np.arange(len(names))
     return pd.Categorical.from_codes(rank[codes], categories=pd.Index(names[rank_of], dtype=object))
+
+
+_DAY_NS = 86_400_000_000_000
+
+
+def local_wall_ns(stamps: pd.Series, zone: str) -> np.ndarray:
+    """The local wall-clock time in ``zone`` of tz-aware ``stamps``, as int64 ns since 1970-01-01 00:00 local.
+
+    ``wall // day`` is the local date's day number and ``wall % day // hour``
+    the local hour, without a Python date per row.
+    """
+    return stamps.dt.tz_convert(zone).dt.tz_localize(None).to_numpy().astype("datetime64[ns]").astype(np.int64)
+
+
+def local_days(ns: np.ndarray, zone: str) -> np.ndarray:
+    """The local date in ``zone`` of UTC nanoseconds ``ns``, as a day number (equal numbers: the same date)."""
+    stamps = pd.Series(pd.to_datetime(np.asarray(ns, dtype=np.int64), utc=True))
+    return local_wall_ns(stamps, zone) // _DAY_NS
 
 
 def _ns(stamps: pd.Series) -> np.ndarray:
