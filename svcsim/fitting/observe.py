@@ -78,6 +78,23 @@ class Observed:
         """Each event's case code (int64; the events are sorted by it)."""
         return self.events["case_id"].cat.codes.to_numpy().astype(np.int64)
 
+    def case_text(self, column: str) -> pd.Series:
+        """``cases[column].astype(str).str.lower()`` (all "" without the column), computed once per column."""
+        cache = self._texts
+        if column not in cache:
+            cache[column] = (self.cases[column].astype(str).str.lower() if column in self.cases
+                             else pd.Series("", index=self.cases.index))
+        return cache[column]
+
+    @cached_property
+    def _texts(self) -> dict[str, pd.Series]:
+        return {}
+
+    @cached_property
+    def _activity_codes(self) -> tuple[np.ndarray, pd.Index]:
+        activity = self.events["activity"].cat
+        return activity.codes.to_numpy(), pd.Index(activity.categories, dtype=object)
+
     @cached_property
     def case_time_keys(self) -> tuple[np.ndarray, np.ndarray]:
         """``(keys, stamps)``: each event's ``case code * (len(stamps) + 2) + rank of its time + 1`` (ascending), and the distinct times."""
@@ -123,9 +140,11 @@ class Observed:
 
     def activity_is(self, *names: str) -> np.ndarray:
         """Whether each event is one of the activities ``names``, by their codes."""
-        activity = self.events["activity"].cat
-        wanted = activity.categories.get_indexer(pd.Index(list(names), dtype=object))
-        return np.isin(activity.codes.to_numpy(), wanted[wanted >= 0])
+        codes, categories = self._activity_codes
+        wanted = categories.get_indexer(pd.Index(list(names), dtype=object))
+        table = np.zeros(len(categories) + 1, bool)   # the last entry: a missing activity (code -1)
+        table[wanted[wanted >= 0]] = True
+        return table[codes]
 
 
 def observe(log: Any, until: Any = None, timezone: str = "UTC") -> Observed:

@@ -37,7 +37,7 @@ import pandas as pd
 
 from svcsim.fitting.observe import Observed, local_days
 
-__all__ = ["Pair", "PAIRS", "Sample", "measure", "patience_sample", "repeat_sample", "case_filter"]
+__all__ = ["Pair", "PAIRS", "Sample", "measure", "patience_sample", "repeat_sample", "case_filter", "case_mask"]
 
 _NS_PER = {"minutes": 60e9, "days": 86_400e9}
 
@@ -114,26 +114,42 @@ class Sample:
 
 def case_filter(obs: Observed, name: str | None) -> set[str] | None:
     """The case ids a pair is measured on (None: all)."""
+    rows = _case_rows(obs, name)
+    return None if rows is None else set(obs.cases.index[rows])
+
+
+def case_mask(obs: Observed, name: str | None) -> np.ndarray | None:
+    """:func:`case_filter` as a mask per case code of the events (None: all)."""
+    rows = _case_rows(obs, name)
+    if rows is None:
+        return None
+    out = np.zeros(len(obs.case_names), bool)
+    out[obs.case_code[rows & (obs.case_code >= 0)]] = True
+    return out
+
+
+def _case_rows(obs: Observed, name: str | None) -> np.ndarray | None:
+    """Which rows of the cases table :func:`case_filter` keeps."""
     if name is None:
         return None
     cases = obs.cases
-    col = lambda c: cases[c].astype(str).str.lower() if c in cases else pd.Series("", index=cases.index)  # noqa: E731
+    col = obs.case_text
     if name in ("software", "hardware"):
-        return set(cases.index[col("fault") == name])
+        return (col("fault") == name).to_numpy()
     if name in ("carry_in", "mail_in"):
         kind = col("kind") if "kind" in cases else col("channel")
-        return set(cases.index[(kind == name) | ((col("channel") == name) & (col("case_type") == "ticket"))])
-    items = cases.index[col("case_type") == "item"]
+        return ((kind == name) | ((col("channel") == name) & (col("case_type") == "ticket"))).to_numpy()
+    items = (col("case_type") == "item").to_numpy()
     unit = col("item_kind").isin(["customer_unit", "doa_unit"]) if "item_kind" in cases else pd.Series(False, index=cases.index)
     no_part = ~cases["part"].notna() if "part" in cases else pd.Series(True, index=cases.index)
-    is_unit = unit | ("item_kind" not in cases and no_part)
-    if name == "unit_items":
-        return set(items[is_unit.loc[items].to_numpy()])
-    return set(items[~is_unit.loc[items].to_numpy()])
+    is_unit = (unit | ("item_kind" not in cases and no_part)).to_numpy()
+    return items & (is_unit if name == "unit_items" else ~is_unit)
 
 
-def measure(obs: Observed, pair: Pair, *, only: set[str] | None = None, start_offset_minutes: float = 0.0) -> Sample:
-    """The observations of ``pair`` in ``obs`` (``only``: these cases; ``start_offset_minutes`` added to each start).
+def measure(obs: Observed, pair: Pair, *, only: set[str] | np.ndarray | None = None,
+            start_offset_minutes: float = 0.0) -> Sample:
+    """The observations of ``pair`` in ``obs`` (``only``: these case ids, or a mask per case code as :func:`case_mask`
+    gives; ``start_offset_minutes`` added to each start).
 
     On event positions (the events are sorted by case, time and narration):
     a stop's start is the latest start before it in its case (a
@@ -143,7 +159,7 @@ def measure(obs: Observed, pair: Pair, *, only: set[str] | None = None, start_of
     ev, codes = obs.events, obs.codes
     is_start, is_stop = obs.activity_is(*pair.start), obs.activity_is(*pair.stop)
     if only is not None:
-        mine = obs.mask_of(list(only))[codes]
+        mine = (only if isinstance(only, np.ndarray) else obs.mask_of(list(only)))[codes]
         is_start, is_stop = is_start & mine, is_stop & mine
     if pair.end_role is not None:
         is_stop &= obs.role_is(pair.end_role)
