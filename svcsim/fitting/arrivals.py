@@ -32,20 +32,20 @@ _EPOCH = dt.date(1970, 1, 1)
 
 
 def call_times(obs: Observed) -> tuple[pd.Series, str]:
-    """Arrival timestamps of the calls (repeats left out), and the activity they are."""
-    ev, cases = obs.events, obs.cases
-    activity = "call_received" if (ev["activity"] == "call_received").any() else "ticket_logged"
-    first = ev[ev["activity"] == activity].drop_duplicates("case_id")
-    if activity == "ticket_logged" and not len(first):
-        first = ev.drop_duplicates("case_id")
+    """Arrival timestamps of the calls (repeats left out), and the activity they are: each case's first such event."""
+    cases = obs.cases
+    activity = "call_received" if obs.activity_is("call_received").any() else "ticket_logged"
+    mask = obs.activity_is(activity)
+    if activity == "ticket_logged" and not mask.any():
+        mask = np.ones(len(obs.events), bool)
         activity = "first event"
+    at = np.flatnonzero(mask)
+    at = at[np.r_[True, obs.codes[at][1:] != obs.codes[at][:-1]][:len(at)]]
     if "case_type" in cases:
-        tickets = set(cases.index[cases["case_type"].astype(str) == "ticket"])
-        first = first[first["case_id"].isin(tickets)]
+        at = at[obs.mask_of(cases.index[cases["case_type"].astype(str) == "ticket"])[obs.codes[at]]]
     if "parent_id" in cases:
-        repeats = set(cases.index[cases["parent_id"].notna()])
-        first = first[~first["case_id"].isin(repeats)]
-    return first["timestamp"], activity
+        at = at[~obs.mask_of(cases.index[cases["parent_id"].notna()])[obs.codes[at]]]
+    return obs.events["timestamp"].iloc[at], activity
 
 
 def fit_arrivals(obs: Observed, template: Any) -> tuple[dict[str, Any], list[ParameterFit], list[str]]:

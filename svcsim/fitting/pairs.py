@@ -274,15 +274,31 @@ def _events_inside(obs: Observed, case_code: np.ndarray, since_ns: np.ndarray, u
 
 
 def patience_sample(obs: Observed) -> Sample:
-    """A caller's patience: ``call_received`` -> ``call_abandoned`` observed; answered (or on hold at the end): censored."""
-    ev = obs.events
-    received = ev[ev["activity"] == "call_received"].drop_duplicates("case_id").set_index("case_id")["timestamp"]
-    abandoned = ev[ev["activity"] == "call_abandoned"].drop_duplicates("case_id").set_index("case_id")["timestamp"]
-    answered = ev[ev["activity"] == "call_answered"].drop_duplicates("case_id").set_index("case_id")["timestamp"]
-    stop = abandoned.reindex(received.index)
+    """A caller's patience: ``call_received`` -> ``call_abandoned`` observed; answered (or on hold at the end): censored.
+
+    Each case's first of each of the three events, by case code; in case order.
+    """
+    stamps, codes = obs.events["timestamp"], obs.codes
+
+    def first_at(activity: str) -> np.ndarray:
+        at = np.flatnonzero(obs.activity_is(activity))
+        at = at[np.r_[True, codes[at][1:] != codes[at][:-1]][:len(at)]]
+        out = np.full(len(obs.case_names), -1)
+        out[codes[at]] = at
+        return out
+
+    received = np.flatnonzero(obs.activity_is("call_received"))
+    received = received[np.r_[True, codes[received][1:] != codes[received][:-1]][:len(received)]]
+    abandoned, answered = first_at("call_abandoned")[codes[received]], first_at("call_answered")[codes[received]]
+
+    def at(positions: np.ndarray) -> pd.Series:
+        return stamps.iloc[np.maximum(positions, 0)].reset_index(drop=True).where(pd.Series(positions >= 0))
+
+    start = stamps.iloc[received].reset_index(drop=True)
+    stop = at(abandoned)
     censored = stop.isna()
-    stop = stop.fillna(answered.reindex(received.index)).fillna(obs.end)
-    values = (stop - received).dt.total_seconds().to_numpy() / 60.0
+    stop = stop.fillna(at(answered)).fillna(obs.end)
+    values = (stop - start).dt.total_seconds().to_numpy() / 60.0
     c = censored.to_numpy()
     keep = values > 0   # answered at once: tells only that patience > 0
     return Sample(values[keep], c[keep], int(keep.sum()), int(keep.sum()) * 2)
