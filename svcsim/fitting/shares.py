@@ -169,21 +169,23 @@ def _fix_fails(out: _Shares, obs: Observed, repeat_cdf: Any, repairs: pd.DataFra
 
 def _parts(out: _Shares, obs: Observed) -> None:
     ev, cases = obs.events, obs.cases
-    requested = ev[ev["activity"] == "part_requested"]
+    requested = ev[obs.activity_is("part_requested")]
     skus = [p.sku for p in out.template.spares.parts]
     part = requested["part"].astype(str)
     known = part[part.isin(skus)]
     for sku in skus:
         out.share(f"spares.parts.{sku}.demand_share", int((known == sku).sum()), len(known), "parts requested")
     items = cases[cases["case_type"].astype(str) == "item"] if "case_type" in cases else cases.iloc[:0]
-    done = ev[ev["activity"].isin(["scrapped", "returned_from_vendor"]) & ev["case_id"].isin(set(items.index))]
-    done = done.drop_duplicates("case_id")
+    codes = obs.codes
+    at = np.flatnonzero(obs.activity_is("scrapped", "returned_from_vendor") & obs.mask_of(items.index)[codes])
+    at = at[np.r_[True, codes[at][1:] != codes[at][:-1]][:len(at)]]   # each item's first
     if "item_kind" in items:
-        units = set(items.index[items["item_kind"].astype(str).isin(["customer_unit", "doa_unit"])])
-        done = done[~done["case_id"].isin(units)]
+        units = items.index[items["item_kind"].astype(str).isin(["customer_unit", "doa_unit"])]
+        at = at[~obs.mask_of(units)[codes[at]]]
     item_part = items["part"].astype(str) if "part" in items else pd.Series(dtype=str)
-    done_part = item_part.reindex(done["case_id"]).to_numpy()
+    done_part = item_part.reindex(pd.Index(obs.case_names[codes[at]], dtype=object)).to_numpy()
+    scrapped = obs.activity_is("scrapped")[at]
     for sku in skus:
-        mine = done[done_part == sku]
-        out.share(f"spares.parts.{sku}.scrap_share", int((mine["activity"] == "scrapped").sum()), len(mine),
+        mine = done_part == sku
+        out.share(f"spares.parts.{sku}.scrap_share", int(scrapped[mine].sum()), int(mine.sum()),
                   "items back from the supplier or scrapped")
