@@ -160,25 +160,36 @@ def observe(log: Any, until: Any = None, timezone: str = "UTC") -> Observed:
             raise InputError(f"--until {end.isoformat()} is outside the log, which runs from {first.isoformat()} "
                              f"to {last.isoformat()}", field="until", expected="a moment inside the log")
         events = events[events["timestamp"] < end]
-    columns = [c for c in ("case_id", "activity", "timestamp", "resource", "seq", "reason", "part") if c in events]
-    frame = events[columns].copy()
-    # case ids as a categorical of plain Python strings: isin / merges on arrow strings loop in Python
-    frame["case_id"] = text_categorical(frame["case_id"])
-    frame["activity"] = text_categorical(frame["activity"])
-    for column in ("resource", "reason", "part"):
-        frame[column] = frame[column].astype(object).where(frame[column].notna(), None) if column in frame else None
-    t = _ns(frame["timestamp"])
-    keys = (t, frame["case_id"].cat.codes.to_numpy())
-    if "seq" in frame:
-        keys = (frame["seq"].to_numpy(), *keys)
+    n = len(events)
+    # case ids and activities as categoricals of plain Python strings: isin / merges on arrow strings loop in Python
+    case, activity = text_categorical(events["case_id"]), text_categorical(events["activity"])
+    t = _ns(events["timestamp"])
+    keys = (t, case.codes)
+    if "seq" in events:
+        keys = (events["seq"].to_numpy(), *keys)
     order = np.lexsort(keys)   # by case, time, narration order; stable, as a stable sort_values on them
-    frame = frame.take(order).reset_index(drop=True)
-    frame["pos"] = np.arange(len(frame), dtype=np.int64)
-    frame["role"] = pd.Categorical(_roles(frame))
+    data: dict[str, Any] = {"case_id": pd.Categorical.from_codes(case.codes[order], dtype=case.dtype),
+                            "activity": pd.Categorical.from_codes(activity.codes[order], dtype=activity.dtype),
+                            "timestamp": events["timestamp"].array.take(order)}
+    for column in ("resource", "seq", "reason", "part"):
+        if column in events:
+            if column == "seq":
+                data[column] = events[column].array.take(order)
+                continue
+            values = events[column].to_numpy(dtype=object)[order]
+            values[pd.isna(values)] = None
+            data[column] = values
+    for column in ("resource", "reason", "part"):
+        if column not in events:
+            data[column] = np.full(n, None, dtype=object)
+    frame = pd.DataFrame(data)
+    frame["pos"] = np.arange(n, dtype=np.int64)
+    resource_codes, resource_names = pd.factorize(frame["resource"].to_numpy(), use_na_sentinel=True)
+    frame["role"] = _roles(frame, resource_codes, resource_names)
     frame["t"] = t[order]
     code = frame["case_id"].cat.codes.to_numpy()
     frame["last"] = np.r_[code[1:] != code[:-1], True]   # the case's last event (rows are sorted by case)
-    frame["prev_t"] = _previous_of_resource(frame)
+    frame["prev_t"] = _previous_of_resource(frame, resource_codes)
     cases = log.cases.copy()
     cases["case_id"] = cases["case_id"].astype(str).astype(object)
     cases = cases.drop_duplicates("case_id").set_index("case_id")
@@ -204,8 +215,10 @@ def text_categorical(column: pd.Series) -> pd.Categorical:
         codes, values = np.where(codes >= 0, renumber[np.maximum(codes, 0)], -1), column.cat.categories[used]
     else:
         codes, values = pd.factorize(column.to_numpy(), use_na_sentinel=True)
-    names = np.asarray(pd.Index(values).astype(str), dtype=object)
-    if (codes < 0).any() or len(set(names)) != len(names):
+    texts = pd.Index(values)
+    text = isinstance(texts.dtype, pd.StringDtype)   # distinct texts already: no check that str() merges none
+    names = np.asarray(texts if text else texts.astype(str), dtype=object)
+    if (codes < 0).any() or (not text and len(set(names)) != len(names)):
         return pd.Categorical(column.astype(str).astype(object))
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -236,18 +249,24 @@ def local_days(ns: np.ndarray, zone: str) -> np.ndarray:
 
 
 def _ns(stamps: pd.Series) -> np.ndarray:
-    """UTC nanoseconds of a tz-aware timestamp column."""
-    return stamps.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy().astype("datetime64[ns]").astype(np.int64)
+    """UTC nanoseconds of a tz-aware timestamp column (int64 min: NaT)."""
+    array = stamps.array
+    ticks = np.asarray(array.asi8, dtype=np.int64)   # UTC ticks of the column's unit
+    per_ns = {"s": 1_000_000_000, "ms": 1_000_000, "us": 1_000, "ns": 1}[array.unit]
+    if per_ns == 1:
+        return ticks.copy()
+    nat = np.iinfo(np.int64).min
+    return np.where(ticks == nat, nat, ticks * per_ns)
 
 
-def _previous_of_resource(frame: pd.DataFrame) -> np.ndarray:
+def _previous_of_resource(frame: pd.DataFrame, resource_codes: np.ndarray) -> np.ndarray:
     """Each event's resource's previous event, in UTC ns (int64 min: none, or no resource)."""
     none = np.iinfo(np.int64).min
     out = np.full(len(frame), none, dtype=np.int64)
-    has = frame["resource"].notna().to_numpy()
+    has = resource_codes >= 0
     if not has.any():
         return out
-    codes, _ = pd.factorize(frame["resource"].to_numpy()[has])
+    codes = resource_codes[has]
     t, pos = frame["t"].to_numpy()[has], np.flatnonzero(has)
     order = np.lexsort((pos, t, codes))
     same = np.r_[False, codes[order][1:] == codes[order][:-1]]
@@ -268,10 +287,13 @@ def _timestamp(value: Any) -> pd.Timestamp:
     return stamp.tz_convert("UTC")
 
 
-def _roles(frame: pd.DataFrame) -> pd.Series:
-    """Each event's role: its resource's, by name, else by the activities that resource narrates."""
-    resource = frame["resource"]
-    names = pd.Series(resource.dropna().unique(), dtype=object)
+def _roles(frame: pd.DataFrame, resource_codes: np.ndarray, names: np.ndarray) -> pd.Categorical:
+    """Each event's role: its resource's, by name, else by the activities that resource narrates.
+
+    Worked out per distinct resource (``names``, with each event's code into
+    them); a categorical of the roles present, sorted, as
+    ``pd.Categorical`` of the per-event roles gives.
+    """
     role: dict[str, str | None] = {}
     for name in names:
         lower = str(name).lower()
@@ -283,7 +305,10 @@ def _roles(frame: pd.DataFrame) -> pd.Series:
             top = said.groupby(["resource", "activity"]).size().reset_index(name="n").sort_values("n")
             for row in top.itertuples():  # the most frequent telling activity wins (last written)
                 role[row.resource] = _ROLE_ACTIVITIES[row.activity]
-    return resource.map(role).astype(object)
+    roles = sorted({r for r in role.values() if r is not None})
+    code_of = {r: i for i, r in enumerate(roles)}
+    table = np.array([*(code_of.get(role[name], -1) for name in names), -1], dtype=np.int64)  # last: no resource
+    return pd.Categorical.from_codes(table[resource_codes], categories=pd.Index(roles, dtype=object))
 
 
 def ticket_kinds(obs: Observed) -> pd.Series:
