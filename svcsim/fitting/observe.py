@@ -26,7 +26,7 @@ import pandas as pd
 
 from svcsim.errors import InputError
 
-__all__ = ["Observed", "observe", "ticket_kinds", "ROLE_PATHS", "local_days", "local_wall_ns"]
+__all__ = ["Observed", "observe", "ticket_kinds", "ticket_rows", "ROLE_PATHS", "local_days", "local_wall_ns"]
 
 #: Role -> the scenario field of its head count.
 ROLE_PATHS: dict[str, str] = {
@@ -115,6 +115,19 @@ class Observed:
     def mask_of(self, ids: Any) -> np.ndarray:
         """Per case code, whether it is one of ``ids`` (case ids with no event are left out)."""
         codes = self.codes_of(ids)
+        out = np.zeros(len(self.case_names), bool)
+        out[codes[codes >= 0]] = True
+        return out
+
+    def mask_of_rows(self, rows: Any) -> np.ndarray:
+        """Per case code, whether its row of ``cases`` is among ``rows`` (a mask over the rows; no string lookup)."""
+        code = self.case_code[np.asarray(rows, bool)]
+        out = np.zeros(len(self.case_names), bool)
+        out[code[code >= 0]] = True
+        return out
+
+    def mask_of_codes(self, codes: np.ndarray) -> np.ndarray:
+        """Per case code, whether it is among ``codes`` (-1: none, left out)."""
         out = np.zeros(len(self.case_names), bool)
         out[codes[codes >= 0]] = True
         return out
@@ -311,6 +324,14 @@ def _roles(frame: pd.DataFrame, resource_codes: np.ndarray, names: np.ndarray) -
     return pd.Categorical.from_codes(table[resource_codes], categories=pd.Index(roles, dtype=object))
 
 
+def ticket_rows(obs: Observed) -> np.ndarray:
+    """Which rows of the cases table are tickets (all, without a ``case_type``): the index of :func:`ticket_kinds`."""
+    cases = obs.cases
+    if "case_type" not in cases:
+        return np.ones(len(cases), bool)
+    return (cases["case_type"].astype(str) == "ticket").to_numpy()
+
+
 def ticket_kinds(obs: Observed) -> pd.Series:
     """The call kind of each ticket case (question, field, carry_in, mail_in, complaint, sale), or None when the log cannot tell.
 
@@ -324,9 +345,11 @@ def ticket_kinds(obs: Observed) -> pd.Series:
     operator at the end tells nothing.
     """
     cases = obs.cases
-    tickets = cases.index[cases["case_type"].astype(str) == "ticket"] if "case_type" in cases else cases.index
+    rows = ticket_rows(obs)
+    tickets = cases.index[rows]
     if "kind" in cases.columns and cases["kind"].notna().any():
-        return cases.loc[tickets, "kind"].astype(object).where(cases.loc[tickets, "kind"].notna(), None)
+        kind = cases["kind"][rows]
+        return kind.astype(object).where(kind.notna(), None)
     having, act = obs.having, obs.activity_is
     by_operator = obs.role_is("operators")
     sale = having(obs.reason_has("sale"))
@@ -335,12 +358,12 @@ def ticket_kinds(obs: Observed) -> pd.Series:
     question |= having(obs.role_is("tech_support"))
     field = having((act("ticket_logged") | obs.reason_has("quote declined")) & by_operator)
     units = having(act("unit_received"))
-    code = obs.codes_of(tickets)
+    code = obs.case_code[rows]
 
     def of_tickets(members: np.ndarray) -> np.ndarray:
         return np.where(code >= 0, members[np.maximum(code, 0)], False)
 
-    channel = cases.loc[tickets, "channel"].astype(str) if "channel" in cases else pd.Series("", index=tickets)
+    channel = cases["channel"][rows].astype(str) if "channel" in cases else pd.Series("", index=tickets)
     kinds = pd.Series(None, index=tickets, dtype=object)
     for name, members in (("field", field), ("question", question), ("complaint", complaint), ("sale", sale)):
         kinds[of_tickets(members)] = name

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from svcsim.fitting.observe import Observed, ticket_kinds
+from svcsim.fitting.observe import Observed, ticket_kinds, ticket_rows
 from svcsim.fitting.report import ParameterFit
 
 __all__ = ["fit_shares", "wilson", "MIN_TRIALS"]
@@ -78,20 +78,27 @@ def fit_shares(obs: Observed, template: Any, repeat_cdf: Any = None, repairs: pd
     out = _Shares(template)
     ev, cases = obs.events, obs.cases
     kinds = ticket_kinds(obs)
+    rows = np.flatnonzero(ticket_rows(obs))   # kinds' rows of the cases table, in its order
     if "parent_id" in cases:
-        kinds = kinds[~kinds.index.isin(set(cases.index[cases["parent_id"].notna()]))]
-    known = kinds.dropna()
+        first_calls = ~cases["parent_id"].notna().to_numpy()[rows]
+        kinds, rows = kinds[first_calls], rows[first_calls]
+    told = kinds.notna().to_numpy()
+    known, known_code = kinds[told], obs.case_code[rows[told]]
+
+    def of_kind(kind: str) -> np.ndarray:
+        return obs.mask_of_codes(known_code[(known == kind).to_numpy()])
+
     total = len(known)
     for kind in _KINDS:
         out.share(f"demand.mix.{kind}", int((known == kind).sum()), total, "calls whose kind the log tells")
-    tickets = cases.loc[kinds.index]
+    tickets = cases.iloc[rows]
     if "zone" in tickets:
         zone = tickets["zone"].dropna().astype(str)
         for name in template.demand.zones:
             out.share(f"demand.zones.{name}", int((zone == name).sum()), len(zone), "tickets with a zone")
     having, act = obs.having, obs.activity_is
     by_op, by_tech = obs.role_is("operators"), obs.role_is("tech_support")
-    questions = obs.mask_of(known.index[known == "question"])
+    questions = of_kind("question")
     solved = having(act("resolved_by_phone") & by_op) & questions
     escalated = having(by_tech) & questions & ~solved
     out.share("probabilities.solved_by_phone", int(solved.sum()), int(solved.sum() + escalated.sum()),
@@ -108,15 +115,17 @@ def fit_shares(obs: Observed, template: Any, repeat_cdf: Any = None, repairs: pd
         out.share("probabilities.urgent", int((prio == prio.min()).sum()) if len(prio) and prio.nunique() > 1 else 0,
                   len(prio), "tickets with a priority (urgent: the highest)")
     if "warranty" in tickets:
-        warranty = tickets["warranty"].dropna().astype(str).str.lower()
+        stated = tickets["warranty"].notna().to_numpy()
+        warranty = tickets["warranty"][stated].astype(str).str.lower()
         out.share("probabilities.in_warranty", int(warranty.isin(["in", "true", "1"]).sum()), len(warranty),
                   "tickets with a warranty")
-        out_w = obs.mask_of(warranty.index[~warranty.isin(["in", "true", "1"])]) & obs.mask_of(known.index[known == "field"])
+        out_w = (obs.mask_of_codes(obs.case_code[rows[stated]][~warranty.isin(["in", "true", "1"]).to_numpy()])
+                 & of_kind("field"))
         declined = having(obs.reason_has("quote declined") & by_op) & out_w
         logged = having(act("ticket_logged") & by_op) & out_w
         out.share("probabilities.quote_declined", int(declined.sum()), int((declined | logged).sum()),
                   "field tickets out of warranty")
-    complaints = obs.mask_of(known.index[known == "complaint"])
+    complaints = of_kind("complaint")
     major = having(obs.reason_has("major") | act("dispatched")) & complaints
     settled = having(obs.reason_has("complaint settled")) & complaints
     out.share("probabilities.major_complaint", int(major.sum()), int((major | settled).sum()),
@@ -134,7 +143,7 @@ def _field_chances(out: _Shares, obs: Observed) -> None:
     codes, t = obs.codes, obs.events["t"].to_numpy()
     start_code, start_t = _first_per_case(codes[fe & act("repair_started")], t[fe & act("repair_started")])
     if "fault" in obs.cases and (obs.cases["fault"].astype(str) == "hardware").any():
-        hardware = obs.mask_of(obs.cases.index[obs.cases["fault"].astype(str) == "hardware"])
+        hardware = obs.mask_of_rows((obs.cases["fault"].astype(str) == "hardware").to_numpy())
         start_code, start_t = start_code[hardware[start_code]], start_t[hardware[start_code]]
     started = np.zeros(len(obs.case_names), bool)
     started[start_code] = True
@@ -175,13 +184,14 @@ def _parts(out: _Shares, obs: Observed) -> None:
     known = part[part.isin(skus)]
     for sku in skus:
         out.share(f"spares.parts.{sku}.demand_share", int((known == sku).sum()), len(known), "parts requested")
-    items = cases[cases["case_type"].astype(str) == "item"] if "case_type" in cases else cases.iloc[:0]
+    item_rows = (cases["case_type"].astype(str) == "item").to_numpy() if "case_type" in cases else np.zeros(len(cases), bool)
+    items = cases[item_rows]
     codes = obs.codes
-    at = np.flatnonzero(obs.activity_is("scrapped", "returned_from_vendor") & obs.mask_of(items.index)[codes])
+    at = np.flatnonzero(obs.activity_is("scrapped", "returned_from_vendor") & obs.mask_of_rows(item_rows)[codes])
     at = at[np.r_[True, codes[at][1:] != codes[at][:-1]][:len(at)]]   # each item's first
     if "item_kind" in items:
-        units = items.index[items["item_kind"].astype(str).isin(["customer_unit", "doa_unit"])]
-        at = at[~obs.mask_of(units)[codes[at]]]
+        units = item_rows & cases["item_kind"].astype(str).isin(["customer_unit", "doa_unit"]).to_numpy()
+        at = at[~obs.mask_of_rows(units)[codes[at]]]
     item_part = items["part"].astype(str) if "part" in items else pd.Series(dtype=str)
     done_part = item_part.reindex(pd.Index(obs.case_names[codes[at]], dtype=object)).to_numpy()
     scrapped = obs.activity_is("scrapped")[at]
