@@ -58,6 +58,7 @@ class Observed:
     start: pd.Timestamp
     end: pd.Timestamp
     timezone: str = "UTC"    # the zone of local days (the template's)
+    missing: frozenset[str] = frozenset()   # of resource, reason, part: the columns the log does not have (all None)
 
     def has(self, column: str) -> bool:
         """Whether the cases table has ``column`` with at least one value."""
@@ -133,8 +134,12 @@ class Observed:
         return out
 
     def role_is(self, role: str) -> np.ndarray:
-        """Whether each event's role is ``role``."""
-        return (self.events["role"] == role).to_numpy()
+        """Whether each event's role is ``role`` (read-only, kept)."""
+        if role not in self._role_masks:
+            mask = (self.events["role"] == role).to_numpy()
+            mask.flags.writeable = False
+            self._role_masks[role] = mask
+        return self._role_masks[role]
 
     def reason_has(self, pattern: str) -> np.ndarray:
         """``events.reason.astype(str).str.lower().str.contains(pattern)``, worked out once per distinct reason."""
@@ -145,19 +150,32 @@ class Observed:
     @cached_property
     def _reasons(self) -> tuple[np.ndarray, np.ndarray]:
         """Each event's reason as a code into the distinct reasons; a missing one (None, as observe leaves it) last."""
-        if "reason" not in self.events:
+        if "reason" not in self.events or "reason" in self.missing:
             return np.zeros(len(self.events), np.int64), np.array([None], dtype=object)
         codes, uniques = pd.factorize(self.events["reason"].to_numpy(dtype=object), use_na_sentinel=True)
         codes = np.where(codes < 0, len(uniques), codes)
         return codes, np.asarray([*uniques, None], dtype=object)
 
     def activity_is(self, *names: str) -> np.ndarray:
-        """Whether each event is one of the activities ``names``, by their codes."""
-        codes, categories = self._activity_codes
-        wanted = categories.get_indexer(pd.Index(list(names), dtype=object))
-        table = np.zeros(len(categories) + 1, bool)   # the last entry: a missing activity (code -1)
-        table[wanted[wanted >= 0]] = True
-        return table[codes]
+        """Whether each event is one of the activities ``names``, by their codes (read-only, kept)."""
+        key = frozenset(names)
+        cache = self._activity_masks
+        if key not in cache:   # kept: the fitters ask for the same few activities again and again
+            codes, categories = self._activity_codes
+            wanted = categories.get_indexer(pd.Index(list(names), dtype=object))
+            table = np.zeros(len(categories) + 1, bool)   # the last entry: a missing activity (code -1)
+            table[wanted[wanted >= 0]] = True
+            cache[key] = table[codes]
+            cache[key].flags.writeable = False
+        return cache[key]
+
+    @cached_property
+    def _activity_masks(self) -> dict[frozenset[str], np.ndarray]:
+        return {}
+
+    @cached_property
+    def _role_masks(self) -> dict[str, np.ndarray]:
+        return {}
 
 
 def observe(log: Any, until: Any = None, timezone: str = "UTC") -> Observed:
@@ -197,7 +215,10 @@ def observe(log: Any, until: Any = None, timezone: str = "UTC") -> Observed:
             data[column] = np.full(n, None, dtype=object)
     frame = pd.DataFrame(data)
     frame["pos"] = np.arange(n, dtype=np.int64)
-    resource_codes, resource_names = pd.factorize(frame["resource"].to_numpy(), use_na_sentinel=True)
+    if "resource" in events:
+        resource_codes, resource_names = pd.factorize(frame["resource"].to_numpy(), use_na_sentinel=True)
+    else:
+        resource_codes, resource_names = np.full(n, -1, dtype=np.int64), np.empty(0, dtype=object)
     frame["role"] = _roles(frame, resource_codes, resource_names)
     frame["t"] = t[order]
     code = frame["case_id"].cat.codes.to_numpy()
@@ -209,7 +230,8 @@ def observe(log: Any, until: Any = None, timezone: str = "UTC") -> Observed:
     for column in cases.columns:   # arrow-backed text is slow to compare element by element
         if pd.api.types.is_string_dtype(cases[column]) and not isinstance(cases[column].dtype, pd.CategoricalDtype):
             cases[column] = cases[column].astype(object)
-    return Observed(frame, cases, first, end, timezone)
+    return Observed(frame, cases, first, end, timezone,
+                    frozenset(c for c in ("resource", "reason", "part") if c not in events))
 
 
 def text_categorical(column: pd.Series) -> pd.Categorical:

@@ -162,7 +162,7 @@ def measure(obs: Observed, pair: Pair, *, only: set[str] | np.ndarray | None = N
         mine = (only if isinstance(only, np.ndarray) else obs.mask_of(list(only)))[codes]
         is_start, is_stop = is_start & mine, is_stop & mine
     if pair.end_role is not None:
-        is_stop &= obs.role_is(pair.end_role)
+        is_stop = is_stop & obs.role_is(pair.end_role)
     if not is_start.any():
         return Sample(np.empty(0), np.empty(0, bool), 0, 0)
     start_pos, stop_pos = np.flatnonzero(is_start), np.flatnonzero(is_stop)
