@@ -334,15 +334,18 @@ def repeat_sample(obs: Observed) -> tuple[Sample, pd.DataFrame]:
     delay = received_at[child_code[ok]] - done_at[parent_code[ok]]
     values = pd.to_timedelta(delay, unit="ns").total_seconds().to_numpy() / 60.0
     keep = values > 0
-    repaired = pd.to_datetime(done_t, utc=True).as_unit(ev["timestamp"].dt.unit).tz_convert(ev["timestamp"].dt.tz)
-    repairs = pd.DataFrame({"case_id": obs.case_names[done_code].to_numpy(dtype=object), "repaired": repaired})
+    repaired = (pd.DatetimeIndex(done_t.view("datetime64[ns]")).tz_localize("UTC")
+                .as_unit(ev["timestamp"].dt.unit).tz_convert(ev["timestamp"].dt.tz))
+    repairs = pd.DataFrame({"case_id": pd.Series(obs.case_names[done_code].to_numpy(dtype=object), dtype=object),
+                            "repaired": repaired})
     if "fault" in cases:
         row = np.full(len(obs.case_names), -1)
         mine = obs.case_code >= 0
         row[obs.case_code[mine]] = np.flatnonzero(mine)
-        fault = cases["fault"].astype(str).to_numpy(dtype=object)
         at = row[done_code]
-        repairs["fault"] = np.where(at >= 0, fault[np.maximum(at, 0)], "nan")
+        fault = np.full(len(at), "nan", dtype=object)
+        fault[at >= 0] = cases["fault"].iloc[at[at >= 0]].astype(str).to_numpy(dtype=object)
+        repairs["fault"] = pd.Series(fault, dtype=object)
     else:
         repairs["fault"] = "nan"
     repairs["repeated"] = np.isin(done_code, parent_code[ok])
