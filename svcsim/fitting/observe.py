@@ -83,8 +83,16 @@ class Observed:
         """``cases[column].astype(str).str.lower()`` (all "" without the column), computed once per column."""
         cache = self._texts
         if column not in cache:
-            cache[column] = (self.cases[column].astype(str).str.lower() if column in self.cases
-                             else pd.Series("", index=self.cases.index))
+            if column not in self.cases:
+                cache[column] = pd.Series("", index=self.cases.index)
+            elif isinstance(self.cases[column].dtype, pd.CategoricalDtype):   # per category, then by code
+                values = self.cases[column]
+                names = pd.Series(values.cat.categories, dtype=object).astype(str).str.lower().to_numpy(dtype=object)
+                codes = values.cat.codes.to_numpy()
+                texts = np.append(names, np.nan)[codes]   # code -1: NaN, as astype(str) leaves a missing value
+                cache[column] = pd.Series(texts, index=self.cases.index, dtype=object)
+            else:
+                cache[column] = self.cases[column].astype(str).str.lower()
         return cache[column]
 
     @cached_property

@@ -30,7 +30,6 @@ gap between them becomes one observation of the time the model draws.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import pandas as pd

@@ -76,7 +76,7 @@ def fit_shares(obs: Observed, template: Any, repeat_cdf: Any = None, repairs: pd
                ) -> tuple[dict[str, Any], list[ParameterFit], list[str]]:
     """Changes, report rows and warnings for the mix, zones, chances and part shares."""
     out = _Shares(template)
-    ev, cases = obs.events, obs.cases
+    cases = obs.cases
     kinds = ticket_kinds(obs)
     rows = np.flatnonzero(ticket_rows(obs))   # kinds' rows of the cases table, in its order
     if "parent_id" in cases:
