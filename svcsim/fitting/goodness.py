@@ -1,6 +1,6 @@
 """How well a fitted duration fits: its KS distance from the Kaplan-Meier estimate, and the empirical fallback.
 
-The Kaplan-Meier estimate (``scipy.stats.ecdf`` of a ``CensoredData``) is
+The Kaplan-Meier estimate (``scipy.stats.ecdf`` of a ``CensoredData``, by its arithmetic) is
 the distribution function the data tell without a family: with no
 censoring it is the empirical CDF. The fit statistic is the largest gap
 between the fitted CDF and it, on both sides of each of its steps, over

@@ -99,6 +99,14 @@ class Observed:
     def _texts(self) -> dict[str, pd.Series]:
         return {}
 
+    def kept(self, what: str) -> dict[Any, Any]:
+        """A dict a fitter keeps what it worked out in, for the rest of this fit (one per ``what``)."""
+        return self._kept.setdefault(what, {})
+
+    @cached_property
+    def _kept(self) -> dict[str, dict[Any, Any]]:
+        return {}
+
     @cached_property
     def _activity_codes(self) -> tuple[np.ndarray, pd.Index]:
         activity = self.events["activity"].cat

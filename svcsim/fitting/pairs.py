@@ -128,9 +128,17 @@ def case_mask(obs: Observed, name: str | None) -> np.ndarray | None:
 
 
 def _case_rows(obs: Observed, name: str | None) -> np.ndarray | None:
-    """Which rows of the cases table :func:`case_filter` keeps."""
+    """Which rows of the cases table :func:`case_filter` keeps (worked out once per name and fit)."""
     if name is None:
         return None
+    kept = obs.kept("case rows")
+    if name not in kept:
+        kept[name] = _rows_of(obs, name)
+        kept[name].flags.writeable = False
+    return kept[name]
+
+
+def _rows_of(obs: Observed, name: str) -> np.ndarray:
     cases = obs.cases
     col = obs.case_text
     if name in ("software", "hardware"):
