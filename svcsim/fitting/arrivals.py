@@ -42,7 +42,7 @@ def call_times(obs: Observed) -> tuple[pd.Series, str]:
     at = np.flatnonzero(mask)
     at = at[np.r_[True, obs.codes[at][1:] != obs.codes[at][:-1]][:len(at)]]
     if "case_type" in cases:
-        at = at[obs.mask_of_rows((cases["case_type"].astype(str) == "ticket").to_numpy())[obs.codes[at]]]
+        at = at[obs.mask_of_rows(obs.case_is("case_type", "ticket"))[obs.codes[at]]]
     if "parent_id" in cases:
         at = at[~obs.mask_of_rows(cases["parent_id"].notna().to_numpy())[obs.codes[at]]]
     return obs.events["timestamp"].iloc[at], activity

@@ -99,6 +99,20 @@ class Observed:
     def _texts(self) -> dict[str, pd.Series]:
         return {}
 
+    def case_is(self, column: str, value: str) -> np.ndarray:
+        """``(cases[column].astype(str) == value).to_numpy()``, per category for a categorical column; kept, read-only."""
+        kept = self.kept("case is")
+        if (column, value) not in kept:
+            values = self.cases[column]
+            if isinstance(values.dtype, pd.CategoricalDtype):
+                said = (pd.Series(values.cat.categories, dtype=object).astype(str) == value).to_numpy()
+                rows = np.append(said, False)[values.cat.codes.to_numpy()]   # code -1 (missing): False
+            else:
+                rows = (values.astype(str) == value).to_numpy()
+            rows.flags.writeable = False
+            kept[(column, value)] = rows
+        return kept[(column, value)]
+
     def kept(self, what: str) -> dict[Any, Any]:
         """A dict a fitter keeps what it worked out in, for the rest of this fit (one per ``what``)."""
         return self._kept.setdefault(what, {})
@@ -367,7 +381,7 @@ def ticket_rows(obs: Observed) -> np.ndarray:
     cases = obs.cases
     if "case_type" not in cases:
         return np.ones(len(cases), bool)
-    return (cases["case_type"].astype(str) == "ticket").to_numpy()
+    return obs.case_is("case_type", "ticket")
 
 
 def ticket_kinds(obs: Observed) -> pd.Series:

@@ -111,7 +111,7 @@ def fit_shares(obs: Observed, template: Any, repeat_cdf: Any = None, repairs: pd
         fault = tickets["fault"].dropna().astype(str)
         out.share("probabilities.software_fault", int((fault == "software").sum()), len(fault), "tickets with a fault")
     if "priority" in tickets:
-        prio = pd.to_numeric(tickets["priority"], errors="coerce").dropna()
+        prio = _numbers(tickets["priority"]).dropna()
         out.share("probabilities.urgent", int((prio == prio.min()).sum()) if len(prio) and prio.nunique() > 1 else 0,
                   len(prio), "tickets with a priority (urgent: the highest)")
     if "warranty" in tickets:
@@ -136,14 +136,22 @@ def fit_shares(obs: Observed, template: Any, repeat_cdf: Any = None, repairs: pd
     return out.changes, out.rows, out.warnings
 
 
+def _numbers(values: pd.Series) -> pd.Series:
+    """``pd.to_numeric(values, errors="coerce")``; a categorical's categories converted once, not every row."""
+    if not isinstance(values.dtype, pd.CategoricalDtype):
+        return pd.to_numeric(values, errors="coerce")
+    numbers = pd.to_numeric(pd.Series(values.cat.categories, dtype=object), errors="coerce").to_numpy(dtype=float)
+    return pd.Series(np.append(numbers, np.nan)[values.cat.codes.to_numpy()], index=values.index)
+
+
 def _field_chances(out: _Shares, obs: Observed) -> None:
     fe, act = obs.role_is("field_engineers"), obs.activity_is
     arrived, delays = int((fe & act("arrived_on_site")).sum()), int((fe & act("customer_delay")).sum())
     out.share("probabilities.customer_not_ready", delays, arrived, "field visits", events=delays + arrived)
     codes, t = obs.codes, obs.events["t"].to_numpy()
     start_code, start_t = _first_per_case(codes[fe & act("repair_started")], t[fe & act("repair_started")])
-    if "fault" in obs.cases and (obs.cases["fault"].astype(str) == "hardware").any():
-        hardware = obs.mask_of_rows((obs.cases["fault"].astype(str) == "hardware").to_numpy())
+    if "fault" in obs.cases and obs.case_is("fault", "hardware").any():
+        hardware = obs.mask_of_rows(obs.case_is("fault", "hardware"))
         start_code, start_t = start_code[hardware[start_code]], start_t[hardware[start_code]]
     started = np.zeros(len(obs.case_names), bool)
     started[start_code] = True
@@ -184,7 +192,7 @@ def _parts(out: _Shares, obs: Observed) -> None:
     known = part[part.isin(skus)]
     for sku in skus:
         out.share(f"spares.parts.{sku}.demand_share", int((known == sku).sum()), len(known), "parts requested")
-    item_rows = (cases["case_type"].astype(str) == "item").to_numpy() if "case_type" in cases else np.zeros(len(cases), bool)
+    item_rows = obs.case_is("case_type", "item") if "case_type" in cases else np.zeros(len(cases), bool)
     items = cases[item_rows]
     codes = obs.codes
     at = np.flatnonzero(obs.activity_is("scrapped", "returned_from_vendor") & obs.mask_of_rows(item_rows)[codes])
