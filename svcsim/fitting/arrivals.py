@@ -20,28 +20,32 @@ import numpy as np
 import pandas as pd
 
 from svcsim.calendar.hours import WEEKDAY_NAMES
-from svcsim.fitting.observe import Observed
+from svcsim.fitting.observe import Observed, local_wall_ns
 from svcsim.fitting.report import ParameterFit
 from svcsim.fitting.shares import wilson
 
 __all__ = ["fit_arrivals"]
 
+_HOUR_NS = 3_600_000_000_000
+_DAY_NS = 24 * _HOUR_NS
+_EPOCH = dt.date(1970, 1, 1)
+
 
 def call_times(obs: Observed) -> tuple[pd.Series, str]:
-    """Arrival timestamps of the calls (repeats left out), and the activity they are."""
-    ev, cases = obs.events, obs.cases
-    activity = "call_received" if (ev["activity"] == "call_received").any() else "ticket_logged"
-    first = ev[ev["activity"] == activity].drop_duplicates("case_id")
-    if activity == "ticket_logged" and not len(first):
-        first = ev.drop_duplicates("case_id")
+    """Arrival timestamps of the calls (repeats left out), and the activity they are: each case's first such event."""
+    cases = obs.cases
+    activity = "call_received" if obs.activity_is("call_received").any() else "ticket_logged"
+    mask = obs.activity_is(activity)
+    if activity == "ticket_logged" and not mask.any():
+        mask = np.ones(len(obs.events), bool)
         activity = "first event"
+    at = np.flatnonzero(mask)
+    at = at[np.r_[True, obs.codes[at][1:] != obs.codes[at][:-1]][:len(at)]]
     if "case_type" in cases:
-        tickets = set(cases.index[cases["case_type"].astype(str) == "ticket"])
-        first = first[first["case_id"].isin(tickets)]
+        at = at[obs.mask_of_rows(obs.case_is("case_type", "ticket"))[obs.codes[at]]]
     if "parent_id" in cases:
-        repeats = set(cases.index[cases["parent_id"].notna()])
-        first = first[~first["case_id"].isin(repeats)]
-    return first["timestamp"], activity
+        at = at[~obs.mask_of_rows(cases["parent_id"].notna().to_numpy())[obs.codes[at]]]
+    return obs.events["timestamp"].iloc[at], activity
 
 
 def fit_arrivals(obs: Observed, template: Any) -> tuple[dict[str, Any], list[ParameterFit], list[str]]:
@@ -49,9 +53,9 @@ def fit_arrivals(obs: Observed, template: Any) -> tuple[dict[str, Any], list[Par
     from svcsim.scenario.calendar import service_calendar
 
     stamps, activity = call_times(obs)
-    local = stamps.dt.tz_convert(template.timezone)
-    hours = local.dt.hour.to_numpy()
-    dates = local.dt.date.to_numpy()
+    wall = local_wall_ns(stamps, template.timezone)
+    hours = (wall % _DAY_NS) // _HOUR_NS
+    day_number = wall // _DAY_NS        # local days since 1970-01-01
     first = obs.start.tz_convert(template.timezone).date()
     end = obs.end.tz_convert(template.timezone)
     last = end.date()
@@ -69,8 +73,9 @@ def fit_arrivals(obs: Observed, template: Any) -> tuple[dict[str, Any], list[Par
     calendar = service_calendar(template, years=(first.year, last.year))
     holidays, workdays = dict(calendar.holidays), dict(calendar.workdays)
     makeup = WEEKDAY_NAMES.index(template.calendar.makeup_hours)
-    counts = pd.Series(dates).value_counts()
-    per_day = np.array([counts.get(d, 0) for d in days], dtype=float)
+    offset = day_number - (first - _EPOCH).days   # the call's day as an index into days (outside: not counted)
+    inside = (offset >= 0) & (offset < len(days))
+    per_day = np.bincount(offset[inside], minlength=len(days)).astype(float)
     weekday = np.array([makeup if d in workdays else d.weekday() for d in days])
     holiday = np.array([d in holidays for d in days])
     regular = ~holiday
@@ -87,7 +92,8 @@ def fit_arrivals(obs: Observed, template: Any) -> tuple[dict[str, Any], list[Par
         changes[path] = round(mean, 3)
         rows.append(ParameterFit(path, round(mean, 3), (max(0.0, mean - half), mean + half), int(total), int(total),
                                  None, None, "log", f"calls a day ({activity}), {n} day(s)"))
-    in_days = np.isin(dates, np.array(days, dtype=object)) & ~np.isin(dates, [d for d in days if d in holidays])
+    in_days = inside.copy()
+    in_days[inside] = ~holiday[offset[inside]]
     by_hour = np.bincount(hours[in_days], minlength=24).astype(float)
     total = by_hour.sum()
     if total > 0:

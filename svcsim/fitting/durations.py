@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from svcsim.fitting.families import FittedDuration, fit_duration
 from svcsim.fitting.observe import Observed
@@ -25,7 +26,7 @@ from svcsim.fitting.pairs import (
     PART_TURNAROUND,
     Pair,
     Sample,
-    case_filter,
+    case_mask,
     measure,
     patience_sample,
     repeat_sample,
@@ -56,7 +57,7 @@ def fit_durations(obs: Observed, template: Any, *, bootstrap: int = 200, seed: i
         offset = 0.0
         if pair.path == "times.tech_support" and "times.handle" in out.fitted:
             offset = out.fitted["times.handle"].median
-        sample = measure(obs, pair, only=case_filter(obs, pair.cases), start_offset_minutes=offset)
+        sample = measure(obs, pair, only=case_mask(obs, pair.cases), start_offset_minutes=offset)
         if pair.path == "times.bench_repair":
             _bench_repair(out, sample, pair, template)
             continue
@@ -78,13 +79,26 @@ def fit_durations(obs: Observed, template: Any, *, bootstrap: int = 200, seed: i
         if _template_value(template, "times.travel_between").get("center", {}).get(zone) is None:
             continue   # the template drives from the center by times.travel: not a field to write
         _one(out, path, sample, drive, template, bootstrap=bootstrap, seed=seed)
-    items = case_filter(obs, PART_TURNAROUND.cases) or set()
-    parts = obs.cases.get("part", None)
+    items = case_mask(obs, PART_TURNAROUND.cases)
+    part_of = _part_texts(obs)
     for part in template.spares.parts:
         path = PART_TURNAROUND.path.format(sku=part.sku)
-        only = items if parts is None else {c for c in items if str(parts.get(c)) == part.sku}
+        only = items if part_of is None else items & (part_of == part.sku)
         _one(out, path, measure(obs, PART_TURNAROUND, only=only), PART_TURNAROUND, template,
              bootstrap=bootstrap, seed=seed)
+    return out
+
+
+def _part_texts(obs: Observed) -> np.ndarray | None:
+    """Per case code, ``str()`` of its part on the cases table ("nan": none; None: no part column)."""
+    parts = obs.cases.get("part", None)
+    if parts is None:
+        return None
+    codes, uniques = pd.factorize(parts.to_numpy(dtype=object), use_na_sentinel=True)
+    texts = np.asarray([*(str(u) for u in uniques), "nan"], dtype=object)[codes]   # code -1 (missing): str(nan)
+    out = np.full(len(obs.case_names), "nan", dtype=object)
+    mine = obs.case_code >= 0
+    out[obs.case_code[mine]] = texts[mine]
     return out
 
 

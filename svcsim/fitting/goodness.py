@@ -1,6 +1,6 @@
 """How well a fitted duration fits: its KS distance from the Kaplan-Meier estimate, and the empirical fallback.
 
-The Kaplan-Meier estimate (``scipy.stats.ecdf`` of a ``CensoredData``) is
+The Kaplan-Meier estimate (``scipy.stats.ecdf`` of a ``CensoredData``, by its arithmetic) is
 the distribution function the data tell without a family: with no
 censoring it is the empirical CDF. The fit statistic is the largest gap
 between the fitted CDF and it, on both sides of each of its steps, over
@@ -52,11 +52,27 @@ class KaplanMeier:
 
 
 def kaplan_meier(obs: np.ndarray, cens: np.ndarray) -> KaplanMeier:
-    """The Kaplan-Meier estimate of observed values ``obs`` with right-censored ``cens``."""
-    from scipy.stats import CensoredData, ecdf
+    """The Kaplan-Meier estimate of observed values ``obs`` with right-censored ``cens``.
 
-    result = ecdf(CensoredData(uncensored=obs, right=cens) if len(cens) else obs)
-    return KaplanMeier(np.asarray(result.cdf.quantiles, float), np.asarray(result.cdf.probabilities, float))
+    The arithmetic of ``scipy.stats.ecdf`` (of a ``CensoredData`` when
+    something is censored), step for step, so the result is the same to the
+    bit (tests/fitting holds it); without scipy's result objects, which cost
+    more than the estimate on the bootstrap's 2,000 values.
+    """
+    obs, cens = np.asarray(obs, float), np.asarray(cens, float)
+    if not len(cens):
+        x, counts = np.unique(np.sort(obs), return_counts=True)
+        return KaplanMeier(x, np.cumsum(counts) / obs.size)
+    times = np.concatenate((obs, cens))
+    died = np.concatenate((np.ones(obs.size, dtype=int), np.zeros(cens.size, dtype=int)))
+    order = np.argsort(times)
+    times, died = times[order], died[order]
+    at_risk = np.arange(times.size, 0, -1)
+    unique = np.diff(times, prepend=-np.inf, append=np.inf) > 0
+    first, last = unique[:-1], unique[1:]
+    n = at_risk[first]
+    deaths = np.diff(np.cumsum(died)[last], prepend=0)
+    return KaplanMeier(times[first], 1 - np.cumprod((n - deaths) / n))
 
 
 def ks_distance(cdf: Any, km: KaplanMeier) -> float:

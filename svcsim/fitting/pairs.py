@@ -30,14 +30,13 @@ gap between them becomes one observation of the time the model draws.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from svcsim.fitting.observe import Observed
+from svcsim.fitting.observe import Observed, local_days
 
-__all__ = ["Pair", "PAIRS", "Sample", "measure", "patience_sample", "repeat_sample", "case_filter"]
+__all__ = ["Pair", "PAIRS", "Sample", "measure", "patience_sample", "repeat_sample", "case_filter", "case_mask"]
 
 _NS_PER = {"minutes": 60e9, "days": 86_400e9}
 
@@ -114,110 +113,154 @@ class Sample:
 
 def case_filter(obs: Observed, name: str | None) -> set[str] | None:
     """The case ids a pair is measured on (None: all)."""
+    rows = _case_rows(obs, name)
+    return None if rows is None else set(obs.cases.index[rows])
+
+
+def case_mask(obs: Observed, name: str | None) -> np.ndarray | None:
+    """:func:`case_filter` as a mask per case code of the events (None: all)."""
+    rows = _case_rows(obs, name)
+    if rows is None:
+        return None
+    out = np.zeros(len(obs.case_names), bool)
+    out[obs.case_code[rows & (obs.case_code >= 0)]] = True
+    return out
+
+
+def _case_rows(obs: Observed, name: str | None) -> np.ndarray | None:
+    """Which rows of the cases table :func:`case_filter` keeps (worked out once per name and fit)."""
     if name is None:
         return None
+    kept = obs.kept("case rows")
+    if name not in kept:
+        kept[name] = _rows_of(obs, name)
+        kept[name].flags.writeable = False
+    return kept[name]
+
+
+def _rows_of(obs: Observed, name: str) -> np.ndarray:
     cases = obs.cases
-    col = lambda c: cases[c].astype(str).str.lower() if c in cases else pd.Series("", index=cases.index)  # noqa: E731
+    col = obs.case_text
     if name in ("software", "hardware"):
-        return set(cases.index[col("fault") == name])
+        return (col("fault") == name).to_numpy()
     if name in ("carry_in", "mail_in"):
         kind = col("kind") if "kind" in cases else col("channel")
-        return set(cases.index[(kind == name) | ((col("channel") == name) & (col("case_type") == "ticket"))])
-    items = cases.index[col("case_type") == "item"]
+        return ((kind == name) | ((col("channel") == name) & (col("case_type") == "ticket"))).to_numpy()
+    items = (col("case_type") == "item").to_numpy()
     unit = col("item_kind").isin(["customer_unit", "doa_unit"]) if "item_kind" in cases else pd.Series(False, index=cases.index)
     no_part = ~cases["part"].notna() if "part" in cases else pd.Series(True, index=cases.index)
-    is_unit = unit | ("item_kind" not in cases and no_part)
-    if name == "unit_items":
-        return set(items[is_unit.loc[items].to_numpy()])
-    return set(items[~is_unit.loc[items].to_numpy()])
+    is_unit = (unit | ("item_kind" not in cases and no_part)).to_numpy()
+    return items & (is_unit if name == "unit_items" else ~is_unit)
 
 
-def measure(obs: Observed, pair: Pair, *, only: set[str] | None = None, start_offset_minutes: float = 0.0) -> Sample:
-    """The observations of ``pair`` in ``obs`` (``only``: these cases; ``start_offset_minutes`` added to each start)."""
-    ev = obs.events
+def measure(obs: Observed, pair: Pair, *, only: set[str] | np.ndarray | None = None,
+            start_offset_minutes: float = 0.0) -> Sample:
+    """The observations of ``pair`` in ``obs`` (``only``: these case ids, or a mask per case code as :func:`case_mask`
+    gives; ``start_offset_minutes`` added to each start).
+
+    On event positions (the events are sorted by case, time and narration):
+    a stop's start is the latest start before it in its case (a
+    ``searchsorted`` of the stops among the starts), and a start stopped
+    twice counts once, at its first stop.
+    """
+    ev, codes = obs.events, obs.codes
+    is_start, is_stop = obs.activity_is(*pair.start), obs.activity_is(*pair.stop)
     if only is not None:
-        ev = ev[ev["case_id"].isin(only)]
-    starts = ev[ev["activity"].isin(pair.start)]
-    stops = ev[ev["activity"].isin(pair.stop)]
+        mine = (only if isinstance(only, np.ndarray) else obs.mask_of(list(only)))[codes]
+        is_start, is_stop = is_start & mine, is_stop & mine
     if pair.end_role is not None:
-        stops = stops[stops["role"] == pair.end_role]
-    if len(starts) == 0:
+        is_stop = is_stop & obs.role_is(pair.end_role)
+    if not is_start.any():
         return Sample(np.empty(0), np.empty(0, bool), 0, 0)
-    left = stops[["case_id", "pos", "timestamp", "resource"]]
-    right = starts[["case_id", "pos", "timestamp", "resource"]].rename(
-        columns={"timestamp": "s_ts", "resource": "s_res"}).assign(s_pos=starts["pos"].to_numpy())
-    raw = pd.merge_asof(left.sort_values("pos"), right.sort_values("pos"), on="pos", by="case_id",
-                        direction="backward", allow_exact_matches=False)
-    stopped = raw["s_pos"].dropna()
-    matched = raw[raw["s_pos"].notna()].drop_duplicates("s_pos", keep="first")
+    start_pos, stop_pos = np.flatnonzero(is_start), np.flatnonzero(is_stop)
+    before = np.searchsorted(start_pos, stop_pos, side="left") - 1
+    hit = before >= 0
+    hit[hit] = codes[start_pos[before[hit]]] == codes[stop_pos[hit]]
+    stop_at, start_at = stop_pos[hit], start_pos[before[hit]]
+    stopped = np.zeros(len(ev), bool)
+    stopped[start_at] = True
+    first = np.r_[True, start_at[1:] != start_at[:-1]][:len(start_at)]   # stops ascend, so a start's stops are adjacent
+    stop_at, start_at = stop_at[first], start_at[first]
+    stamps = ev["timestamp"]
     if pair.same_resource:
-        matched = matched[matched["resource"].astype(object) == matched["s_res"].astype(object)]
+        resource = ev["resource"].to_numpy(dtype=object)
+        same = (pd.Series(resource[stop_at], dtype=object) == pd.Series(resource[start_at], dtype=object)).to_numpy()
+        stop_at, start_at = stop_at[same], start_at[same]
     offset = pd.Timedelta(minutes=start_offset_minutes)
-    begin = matched["s_ts"] + offset
-    if pair.queue and len(matched):
-        prev = obs.events["prev_t"].to_numpy()[matched["pos"].to_numpy()]
+    stop_ts = stamps.iloc[stop_at].reset_index(drop=True)
+    begin = stamps.iloc[start_at].reset_index(drop=True) + offset
+    t = ev["t"].to_numpy()
+    if pair.queue and len(stop_at):
+        prev = ev["prev_t"].to_numpy()[stop_at]
         begin_ns = _ns(begin)
-        begin = pd.Series(pd.to_datetime(np.maximum(prev, begin_ns), utc=True), index=matched.index)
-        zone = obs.timezone
-        same_day = (begin.dt.tz_convert(zone).dt.date == matched["timestamp"].dt.tz_convert(zone).dt.date).to_numpy()
-        matched, begin = matched[same_day], begin[same_day]   # across a night the resource was off shift
-    if pair.held_for is not None and len(matched):
-        seen = _held_until(obs, matched, pair.held_for)
+        begin = pd.Series(pd.to_datetime(np.maximum(prev, begin_ns), utc=True))
+        same_day = local_days(_ns(begin), obs.timezone) == local_days(t[stop_at], obs.timezone)
+        stop_at, start_at = stop_at[same_day], start_at[same_day]   # across a night the resource was off shift
+        stop_ts, begin = stop_ts[same_day].reset_index(drop=True), begin[same_day].reset_index(drop=True)
+    if pair.held_for is not None and len(stop_at):
+        seen = _held_until(obs, stop_at, pair.held_for)
         begin_ns = _ns(begin)
         later = np.where(np.isnan(seen), -np.inf, seen) > begin_ns
-        begin = pd.Series(pd.to_datetime(np.where(later, seen, begin_ns).astype(np.int64), utc=True), index=matched.index)
-    if pair.pure and len(matched):
-        inside = _events_inside(obs.events, matched["case_id"], _ns(matched["s_ts"]), _ns(matched["timestamp"]))
-        keep = inside == 0
-        matched, begin = matched[keep], begin[keep]
+        begin = pd.Series(pd.to_datetime(np.where(later, seen, begin_ns).astype(np.int64), utc=True))
+    if pair.pure and len(stop_at):
+        keep = _events_inside(obs, codes[stop_at], t[start_at], t[stop_at]) == 0
+        stop_at, start_at = stop_at[keep], start_at[keep]
+        stop_ts, begin = stop_ts[keep].reset_index(drop=True), begin[keep].reset_index(drop=True)
     ns = _NS_PER[pair.unit]
-    observed = ((matched["timestamp"] - begin).dt.total_seconds().to_numpy() * 1e9) / ns
+    observed = ((stop_ts - begin).dt.total_seconds().to_numpy() * 1e9) / ns
     # open at the end: a start that is its case's last event, never stopped
-    unstopped = starts[~starts["pos"].isin(stopped)]
-    open_ = unstopped[obs.events["last"].to_numpy()[unstopped["pos"].to_numpy()]]
+    open_at = start_pos[~stopped[start_pos] & ev["last"].to_numpy()[start_pos]]
     if pair.queue:
-        open_ = open_.iloc[:0]   # still waiting may mean still in the queue: no bound on the service time
-    elif pair.unit == "minutes" and len(open_):
-        zone = obs.timezone
-        last_day = (obs.end - pd.Timedelta(1, "ns")).tz_convert(zone).date()
-        open_ = open_[(open_["timestamp"].dt.tz_convert(zone).dt.date == last_day).to_numpy()]  # a night in between: off shift
-    censored_values = ((obs.end - (open_["timestamp"] + offset)).dt.total_seconds().to_numpy() * 1e9) / ns
+        open_at = open_at[:0]   # still waiting may mean still in the queue: no bound on the service time
+    elif pair.unit == "minutes" and len(open_at):
+        last_day = local_days(np.array([(obs.end - pd.Timedelta(1, "ns")).value]), obs.timezone)[0]
+        open_at = open_at[local_days(t[open_at], obs.timezone) == last_day]  # a night in between: off shift
+    open_ts = stamps.iloc[open_at].reset_index(drop=True)
+    censored_values = ((obs.end - (open_ts + offset)).dt.total_seconds().to_numpy() * 1e9) / ns
     values = np.concatenate([observed, censored_values])
     censored = np.concatenate([np.zeros(len(observed), bool), np.ones(len(censored_values), bool)])
     keep = values > 0
-    n_cases = len(set(matched["case_id"]) | set(open_["case_id"]))
-    return Sample(values[keep], censored[keep], n_cases, 2 * len(matched) + len(open_))
+    n_cases = len(np.union1d(codes[stop_at], codes[open_at]))
+    return Sample(values[keep], censored[keep], n_cases, 2 * len(stop_at) + len(open_at))
 
 
-def _held_until(obs: Observed, matched: pd.DataFrame, role: str) -> np.ndarray:
-    """Per matched stop: when the ``role`` resource of the case's next such event was last seen before the stop (ns; NaN if never).
+def _held_until(obs: Observed, stop_at: np.ndarray, role: str) -> np.ndarray:
+    """Per stop (an event position): when the ``role`` resource of the case's next such event was last seen before the stop (ns; NaN if never).
 
     A ticket dispatched to an engineer waited for that engineer until then:
     the engineer's previous event (the end of the previous job). An
     engineer last seen on an earlier local day started the day free.
+    (The result is float, as the merge it replaced gave: ns rounded to a
+    float64, within 128 ns.)
     """
-    ev = obs.events
-    worker = ev[ev["role"] == role][["case_id", "pos", "resource", "timestamp"]]
-    nxt = pd.merge_asof(matched[["case_id", "pos", "timestamp"]].rename(columns={"timestamp": "stop_ts"}).sort_values("pos"),
-                        worker[["case_id", "pos", "resource"]].sort_values("pos"), on="pos", by="case_id",
-                        direction="forward", allow_exact_matches=False)
-    nxt.index = matched.sort_values("pos").index
-    nxt = nxt.reindex(matched.index)
-    out = np.full(len(matched), np.nan)
-    has = nxt["resource"].notna().to_numpy()
-    if not has.any():
+    codes, t = obs.codes, obs.events["t"].to_numpy()
+    worker = np.flatnonzero(obs.role_is(role))
+    out = np.full(len(stop_at), np.nan)
+    if not len(worker):
         return out
-    query = pd.DataFrame({"resource": nxt["resource"].astype(object).to_numpy()[has],
-                          "t": _ns(nxt["stop_ts"])[has], "row": np.flatnonzero(has)}).sort_values("t")
-    seen = pd.DataFrame({"resource": worker["resource"].astype(object).to_numpy(),
-                         "t": _ns(worker["timestamp"]), "seen": _ns(worker["timestamp"])}).sort_values("t")
-    found = pd.merge_asof(query, seen, on="t", by="resource", direction="backward", allow_exact_matches=False)
-    zone = obs.timezone
-    day = lambda ns: pd.to_datetime(ns, utc=True).tz_convert(zone).date  # noqa: E731
-    ok = found["seen"].notna().to_numpy()
-    same = np.zeros(len(found), bool)
-    same[ok] = day(found["seen"].to_numpy()[ok].astype(np.int64)) == day(found["t"].to_numpy()[ok].astype(np.int64))
-    out[found["row"].to_numpy()[same]] = found["seen"].to_numpy()[same]
+    resource, _ = pd.factorize(obs.events["resource"].to_numpy(dtype=object))
+    after = np.searchsorted(worker, stop_at, side="right")   # the case's next event by the role, after the stop
+    has = after < len(worker)
+    has[has] = codes[worker[after[has]]] == codes[stop_at[has]]
+    rows = np.flatnonzero(has)
+    who = resource[worker[after[rows]]]
+    rows, who = rows[who >= 0], who[who >= 0]
+    if not len(rows):
+        return out
+    # that resource's latest event by the role strictly before the stop: keys resource * n + rank of time
+    w_res, w_t = resource[worker], t[worker]
+    times = np.unique(w_t)
+    n = len(times) + 1
+    keys = w_res.astype(np.int64) * n + np.searchsorted(times, w_t)
+    order = np.argsort(keys, kind="stable")
+    keys, w_res, w_t = keys[order], w_res[order], w_t[order]
+    query = t[stop_at[rows]]
+    found = np.searchsorted(keys, who.astype(np.int64) * n + np.searchsorted(times, query, side="left"), side="left") - 1
+    ok = found >= 0
+    ok[ok] = w_res[found[ok]] == who[ok]
+    rows, found, query = rows[ok], found[ok], query[ok]
+    same = local_days(w_t[found], obs.timezone) == local_days(query, obs.timezone)
+    out[rows[same]] = w_t[found[same]]
     return out
 
 
@@ -226,35 +269,43 @@ def _ns(stamps: pd.Series) -> np.ndarray:
     return stamps.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy().astype("datetime64[ns]").astype(np.int64)
 
 
-def _events_inside(events: pd.DataFrame, case_id: pd.Series, since_ns: np.ndarray, until_ns: np.ndarray) -> np.ndarray:
+def _events_inside(obs: Observed, case_code: np.ndarray, since_ns: np.ndarray, until_ns: np.ndarray) -> np.ndarray:
     """How many events of each case fall strictly between ``since_ns`` and ``until_ns``."""
-    code, uniques = pd.factorize(events["case_id"], sort=False)
-    t = events["t"].to_numpy()
-    stamps = np.unique(t)
+    keys, stamps = obs.case_time_keys
     n = len(stamps) + 2
-    keys = code.astype(np.int64) * n + np.searchsorted(stamps, t) + 1   # events are sorted by case then time: keys ascend
-    case_code = pd.Series(np.arange(len(uniques)), index=uniques).reindex(case_id.to_numpy()).to_numpy().astype(np.int64)
+
     def key(ts: np.ndarray) -> np.ndarray:
         return case_code * n + np.searchsorted(stamps, ts) + 1
+
     return np.searchsorted(keys, key(until_ns), side="left") - np.searchsorted(keys, key(since_ns), side="right")
 
 
-def _member(values: np.ndarray, pool: Any) -> np.ndarray:
-    """Whether each value is in ``pool``, by a Python set (pandas' text isin loops element by element)."""
-    inside = set(pool)
-    return np.fromiter((v in inside for v in values), dtype=bool, count=len(values))
-
-
 def patience_sample(obs: Observed) -> Sample:
-    """A caller's patience: ``call_received`` -> ``call_abandoned`` observed; answered (or on hold at the end): censored."""
-    ev = obs.events
-    received = ev[ev["activity"] == "call_received"].drop_duplicates("case_id").set_index("case_id")["timestamp"]
-    abandoned = ev[ev["activity"] == "call_abandoned"].drop_duplicates("case_id").set_index("case_id")["timestamp"]
-    answered = ev[ev["activity"] == "call_answered"].drop_duplicates("case_id").set_index("case_id")["timestamp"]
-    stop = abandoned.reindex(received.index)
+    """A caller's patience: ``call_received`` -> ``call_abandoned`` observed; answered (or on hold at the end): censored.
+
+    Each case's first of each of the three events, by case code; in case order.
+    """
+    stamps, codes = obs.events["timestamp"], obs.codes
+
+    def first_at(activity: str) -> np.ndarray:
+        at = np.flatnonzero(obs.activity_is(activity))
+        at = at[np.r_[True, codes[at][1:] != codes[at][:-1]][:len(at)]]
+        out = np.full(len(obs.case_names), -1)
+        out[codes[at]] = at
+        return out
+
+    received = np.flatnonzero(obs.activity_is("call_received"))
+    received = received[np.r_[True, codes[received][1:] != codes[received][:-1]][:len(received)]]
+    abandoned, answered = first_at("call_abandoned")[codes[received]], first_at("call_answered")[codes[received]]
+
+    def at(positions: np.ndarray) -> pd.Series:
+        return stamps.iloc[np.maximum(positions, 0)].reset_index(drop=True).where(pd.Series(positions >= 0))
+
+    start = stamps.iloc[received].reset_index(drop=True)
+    stop = at(abandoned)
     censored = stop.isna()
-    stop = stop.fillna(answered.reindex(received.index)).fillna(obs.end)
-    values = (stop - received).dt.total_seconds().to_numpy() / 60.0
+    stop = stop.fillna(at(answered)).fillna(obs.end)
+    values = (stop - start).dt.total_seconds().to_numpy() / 60.0
     c = censored.to_numpy()
     keep = values > 0   # answered at once: tells only that patience > 0
     return Sample(values[keep], c[keep], int(keep.sum()), int(keep.sum()) * 2)
@@ -264,22 +315,57 @@ def repeat_sample(obs: Observed) -> tuple[Sample, pd.DataFrame]:
     """The repeat delay (parent's last repair -> the repeat's ``call_received``) and the repairs a repeat could follow.
 
     Returns the sample and a table of repairs: case_id, fault, repaired (timestamp), repeated (bool).
+    On case codes: a repair is its case's last ``completed`` / ``repaired``
+    (the events are sorted by case and time), a call its case's first
+    ``call_received``; the repeats in the cases table's order.
     """
     ev, cases = obs.events, obs.cases
-    done = ev[ev["activity"].isin(["completed", "repaired"])].groupby("case_id", observed=True, sort=False)["timestamp"].max()
-    done.index = pd.Index(done.index.astype(str).to_numpy(dtype=object))   # plain strings: fast isin / reindex
-    parent = cases["parent_id"].dropna().astype(object).map(str) if "parent_id" in cases else pd.Series(dtype=object)
-    tickets = cases.index[cases["case_type"].astype(object) == "ticket"] if "case_type" in cases else cases.index
-    received = ev[ev["activity"] == "call_received"].drop_duplicates("case_id").set_index("case_id")["timestamp"]
-    received.index = pd.Index(received.index.astype(str).to_numpy(dtype=object))
-    parent = parent[parent.index.isin(tickets) & _member(parent.to_numpy(), done.index)
-                    & _member(parent.index.to_numpy(), received.index)]
-    delay = (received.reindex(parent.index).to_numpy() - done.reindex(parent.to_numpy()).to_numpy())
-    values = pd.to_timedelta(delay).total_seconds().to_numpy() / 60.0
+    codes, t = obs.codes, obs.events["t"].to_numpy()
+    fixed = obs.activity_is("completed", "repaired")
+    done_code, done_t = _last_per_case(codes[fixed], t[fixed])
+    done_at = np.full(len(obs.case_names), _NONE)
+    done_at[done_code] = done_t
+    called = obs.activity_is("call_received")
+    call_code, call_t = codes[called], t[called]
+    first = np.r_[True, call_code[1:] != call_code[:-1]][:len(call_code)]
+    received_at = np.full(len(obs.case_names), _NONE)
+    received_at[call_code[first]] = call_t[first]
+    child = cases["parent_id"].notna().to_numpy().copy() if "parent_id" in cases else np.zeros(len(cases), bool)
+    if "case_type" in cases:
+        child &= (cases["case_type"].astype(object) == "ticket").to_numpy()
+    child_code = obs.case_code[child]
+    parent_code = obs.codes_of(cases["parent_id"].to_numpy()[child].astype(object).astype(str)
+                               if child.any() else np.empty(0, object))
+    ok = (parent_code >= 0) & (child_code >= 0)
+    ok[ok] = (done_at[parent_code[ok]] != _NONE) & (received_at[child_code[ok]] != _NONE)
+    delay = received_at[child_code[ok]] - done_at[parent_code[ok]]
+    values = pd.to_timedelta(delay, unit="ns").total_seconds().to_numpy() / 60.0
     keep = values > 0
-    repairs = pd.DataFrame({"case_id": done.index, "repaired": done.to_numpy()})
-    repairs["fault"] = cases["fault"].reindex(done.index).astype(str).to_numpy() if "fault" in cases else "nan"
-    repairs["repeated"] = _member(done.index.to_numpy(), parent.to_numpy())
+    repaired = (pd.DatetimeIndex(done_t.view("datetime64[ns]")).tz_localize("UTC")
+                .as_unit(ev["timestamp"].dt.unit).tz_convert(ev["timestamp"].dt.tz))
+    repairs = pd.DataFrame({"case_id": pd.Series(obs.case_names[done_code].to_numpy(dtype=object), dtype=object),
+                            "repaired": repaired})
+    if "fault" in cases:
+        row = np.full(len(obs.case_names), -1)
+        mine = obs.case_code >= 0
+        row[obs.case_code[mine]] = np.flatnonzero(mine)
+        at = row[done_code]
+        fault = np.full(len(at), "nan", dtype=object)
+        fault[at >= 0] = cases["fault"].iloc[at[at >= 0]].astype(str).to_numpy(dtype=object)
+        repairs["fault"] = pd.Series(fault, dtype=object)
+    else:
+        repairs["fault"] = "nan"
+    repairs["repeated"] = np.isin(done_code, parent_code[ok])
     sample = Sample(values[keep], np.zeros(int(keep.sum()), bool), int(keep.sum()) * 2, int(keep.sum()) * 2)
     return sample, repairs
 
+
+_NONE = np.iinfo(np.int64).min
+
+
+def _last_per_case(codes: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each case's code and its latest time, of events sorted by case then time."""
+    if not len(codes):
+        return codes, t
+    last = np.r_[codes[1:] != codes[:-1], True]
+    return codes[last], t[last]

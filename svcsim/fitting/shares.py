@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from svcsim.fitting.observe import Observed, ticket_kinds
+from svcsim.fitting.observe import Observed, ticket_kinds, ticket_rows
 from svcsim.fitting.report import ParameterFit
 
 __all__ = ["fit_shares", "wilson", "MIN_TRIALS"]
@@ -76,74 +76,99 @@ def fit_shares(obs: Observed, template: Any, repeat_cdf: Any = None, repairs: pd
                ) -> tuple[dict[str, Any], list[ParameterFit], list[str]]:
     """Changes, report rows and warnings for the mix, zones, chances and part shares."""
     out = _Shares(template)
-    ev, cases = obs.events, obs.cases
+    cases = obs.cases
     kinds = ticket_kinds(obs)
+    rows = np.flatnonzero(ticket_rows(obs))   # kinds' rows of the cases table, in its order
     if "parent_id" in cases:
-        kinds = kinds[~kinds.index.isin(set(cases.index[cases["parent_id"].notna()]))]
-    known = kinds.dropna()
+        first_calls = ~cases["parent_id"].notna().to_numpy()[rows]
+        kinds, rows = kinds[first_calls], rows[first_calls]
+    told = kinds.notna().to_numpy()
+    known, known_code = kinds[told], obs.case_code[rows[told]]
+
+    def of_kind(kind: str) -> np.ndarray:
+        return obs.mask_of_codes(known_code[(known == kind).to_numpy()])
+
     total = len(known)
     for kind in _KINDS:
         out.share(f"demand.mix.{kind}", int((known == kind).sum()), total, "calls whose kind the log tells")
-    tickets = cases.loc[kinds.index]
+    tickets = cases.iloc[rows]
     if "zone" in tickets:
         zone = tickets["zone"].dropna().astype(str)
         for name in template.demand.zones:
             out.share(f"demand.zones.{name}", int((zone == name).sum()), len(zone), "tickets with a zone")
-    by_op = ev["role"] == "operators"
-    by_tech = ev["role"] == "tech_support"
-    act, reason = ev["activity"], ev["reason"].astype(str).str.lower()
-    questions = set(known.index[known == "question"])
-    q_ev = ev[ev["case_id"].isin(questions)]
-    solved = set(q_ev.loc[(act == "resolved_by_phone") & by_op, "case_id"])
-    escalated = set(q_ev.loc[q_ev["role"] == "tech_support", "case_id"]) - solved
-    out.share("probabilities.solved_by_phone", len(solved), len(solved) + len(escalated), "questions settled or escalated")
-    tech_solved = set(ev.loc[(act == "resolved_by_phone") & by_tech, "case_id"])
-    tech_logged = set(ev.loc[(act == "ticket_logged") & by_tech, "case_id"])
-    out.share("probabilities.tech_solves", len(tech_solved), len(tech_solved | tech_logged), "questions technical support settled")
+    having, act = obs.having, obs.activity_is
+    by_op, by_tech = obs.role_is("operators"), obs.role_is("tech_support")
+    questions = of_kind("question")
+    solved = having(act("resolved_by_phone") & by_op) & questions
+    escalated = having(by_tech) & questions & ~solved
+    out.share("probabilities.solved_by_phone", int(solved.sum()), int(solved.sum() + escalated.sum()),
+              "questions settled or escalated")
+    tech_solved = having(act("resolved_by_phone") & by_tech)
+    tech_logged = having(act("ticket_logged") & by_tech)
+    out.share("probabilities.tech_solves", int(tech_solved.sum()), int((tech_solved | tech_logged).sum()),
+              "questions technical support settled")
     if "fault" in tickets:
         fault = tickets["fault"].dropna().astype(str)
         out.share("probabilities.software_fault", int((fault == "software").sum()), len(fault), "tickets with a fault")
     if "priority" in tickets:
-        prio = pd.to_numeric(tickets["priority"], errors="coerce").dropna()
+        prio = _numbers(tickets["priority"]).dropna()
         out.share("probabilities.urgent", int((prio == prio.min()).sum()) if len(prio) and prio.nunique() > 1 else 0,
                   len(prio), "tickets with a priority (urgent: the highest)")
     if "warranty" in tickets:
-        warranty = tickets["warranty"].dropna().astype(str).str.lower()
+        stated = tickets["warranty"].notna().to_numpy()
+        warranty = tickets["warranty"][stated].astype(str).str.lower()
         out.share("probabilities.in_warranty", int(warranty.isin(["in", "true", "1"]).sum()), len(warranty),
                   "tickets with a warranty")
-        field = set(known.index[known == "field"])
-        out_w = set(warranty.index[~warranty.isin(["in", "true", "1"])]) & field
-        declined = set(ev.loc[reason.str.contains("quote declined") & by_op, "case_id"]) & out_w
-        logged = set(ev.loc[(act == "ticket_logged") & by_op, "case_id"]) & out_w
-        out.share("probabilities.quote_declined", len(declined), len(declined | logged), "field tickets out of warranty")
-    complaints = set(known.index[known == "complaint"])
-    major = set(ev.loc[reason.str.contains("major") | (act == "dispatched"), "case_id"]) & complaints
-    settled = set(ev.loc[reason.str.contains("complaint settled"), "case_id"]) & complaints
-    out.share("probabilities.major_complaint", len(major), len(major | settled), "complaints settled or met on")
+        out_w = (obs.mask_of_codes(obs.case_code[rows[stated]][~warranty.isin(["in", "true", "1"]).to_numpy()])
+                 & of_kind("field"))
+        declined = having(obs.reason_has("quote declined") & by_op) & out_w
+        logged = having(act("ticket_logged") & by_op) & out_w
+        out.share("probabilities.quote_declined", int(declined.sum()), int((declined | logged).sum()),
+                  "field tickets out of warranty")
+    complaints = of_kind("complaint")
+    major = having(obs.reason_has("major") | act("dispatched")) & complaints
+    settled = having(obs.reason_has("complaint settled")) & complaints
+    out.share("probabilities.major_complaint", int(major.sum()), int((major | settled).sum()),
+              "complaints settled or met on")
     _field_chances(out, obs)
     _fix_fails(out, obs, repeat_cdf, repairs)
     _parts(out, obs)
     return out.changes, out.rows, out.warnings
 
 
+def _numbers(values: pd.Series) -> pd.Series:
+    """``pd.to_numeric(values, errors="coerce")``; a categorical's categories converted once, not every row."""
+    if not isinstance(values.dtype, pd.CategoricalDtype):
+        return pd.to_numeric(values, errors="coerce")
+    numbers = pd.to_numeric(pd.Series(values.cat.categories, dtype=object), errors="coerce").to_numpy(dtype=float)
+    return pd.Series(np.append(numbers, np.nan)[values.cat.codes.to_numpy()], index=values.index)
+
+
 def _field_chances(out: _Shares, obs: Observed) -> None:
-    ev = obs.events
-    fe = ev[ev["role"] == "field_engineers"]
-    arrived = fe[fe["activity"] == "arrived_on_site"]
-    delays = fe[fe["activity"] == "customer_delay"]
-    out.share("probabilities.customer_not_ready", len(delays), len(arrived), "field visits",
-              events=len(delays) + len(arrived))
-    started = fe[fe["activity"] == "repair_started"].drop_duplicates("case_id")
-    hardware = set(obs.cases.index[obs.cases["fault"].astype(str) == "hardware"]) if "fault" in obs.cases else set()
-    started = started[started["case_id"].isin(hardware)] if hardware else started
-    requested = ev[(ev["activity"] == "part_requested") & ev["case_id"].isin(set(started["case_id"]))]
-    first_req = requested.drop_duplicates("case_id").set_index("case_id")["timestamp"]
-    after = ev[ev["case_id"].isin(set(started["case_id"])) & ev["activity"].isin(["completed", "part_requested"])]
-    decided = set(after["case_id"])
-    out.share("probabilities.part_needed", len(first_req), len(decided), "field hardware repairs started and decided")
-    start_ts = started.set_index("case_id")["timestamp"].reindex(first_req.index)
-    in_van = int((first_req == start_ts).sum())
-    out.share("probabilities.part_in_van", in_van, len(first_req), "field parts requested (in the van: at repair_started)")
+    fe, act = obs.role_is("field_engineers"), obs.activity_is
+    arrived, delays = int((fe & act("arrived_on_site")).sum()), int((fe & act("customer_delay")).sum())
+    out.share("probabilities.customer_not_ready", delays, arrived, "field visits", events=delays + arrived)
+    codes, t = obs.codes, obs.events["t"].to_numpy()
+    start_code, start_t = _first_per_case(codes[fe & act("repair_started")], t[fe & act("repair_started")])
+    if "fault" in obs.cases and obs.case_is("fault", "hardware").any():
+        hardware = obs.mask_of_rows(obs.case_is("fault", "hardware"))
+        start_code, start_t = start_code[hardware[start_code]], start_t[hardware[start_code]]
+    started = np.zeros(len(obs.case_names), bool)
+    started[start_code] = True
+    started_at = np.zeros(len(obs.case_names), np.int64)
+    started_at[start_code] = start_t
+    requested = act("part_requested") & started[codes]
+    req_code, req_t = _first_per_case(codes[requested], t[requested])
+    decided = obs.having(act("completed", "part_requested") & started[codes])
+    out.share("probabilities.part_needed", len(req_code), int(decided.sum()), "field hardware repairs started and decided")
+    in_van = int((req_t == started_at[req_code]).sum())
+    out.share("probabilities.part_in_van", in_van, len(req_code), "field parts requested (in the van: at repair_started)")
+
+
+def _first_per_case(codes: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each case's code and its first time, of events sorted by case then time."""
+    first = np.r_[True, codes[1:] != codes[:-1]][:len(codes)]
+    return codes[first], t[first]
 
 
 def _fix_fails(out: _Shares, obs: Observed, repeat_cdf: Any, repairs: pd.DataFrame | None) -> None:
@@ -161,21 +186,24 @@ def _fix_fails(out: _Shares, obs: Observed, repeat_cdf: Any, repairs: pd.DataFra
 
 def _parts(out: _Shares, obs: Observed) -> None:
     ev, cases = obs.events, obs.cases
-    requested = ev[ev["activity"] == "part_requested"]
+    requested = ev[obs.activity_is("part_requested")]
     skus = [p.sku for p in out.template.spares.parts]
     part = requested["part"].astype(str)
     known = part[part.isin(skus)]
     for sku in skus:
         out.share(f"spares.parts.{sku}.demand_share", int((known == sku).sum()), len(known), "parts requested")
-    items = cases[cases["case_type"].astype(str) == "item"] if "case_type" in cases else cases.iloc[:0]
-    done = ev[ev["activity"].isin(["scrapped", "returned_from_vendor"]) & ev["case_id"].isin(set(items.index))]
-    done = done.drop_duplicates("case_id")
+    item_rows = obs.case_is("case_type", "item") if "case_type" in cases else np.zeros(len(cases), bool)
+    items = cases[item_rows]
+    codes = obs.codes
+    at = np.flatnonzero(obs.activity_is("scrapped", "returned_from_vendor") & obs.mask_of_rows(item_rows)[codes])
+    at = at[np.r_[True, codes[at][1:] != codes[at][:-1]][:len(at)]]   # each item's first
     if "item_kind" in items:
-        units = set(items.index[items["item_kind"].astype(str).isin(["customer_unit", "doa_unit"])])
-        done = done[~done["case_id"].isin(units)]
+        units = item_rows & cases["item_kind"].astype(str).isin(["customer_unit", "doa_unit"]).to_numpy()
+        at = at[~obs.mask_of_rows(units)[codes[at]]]
     item_part = items["part"].astype(str) if "part" in items else pd.Series(dtype=str)
-    done_part = item_part.reindex(done["case_id"]).to_numpy()
+    done_part = item_part.reindex(pd.Index(obs.case_names[codes[at]], dtype=object)).to_numpy()
+    scrapped = obs.activity_is("scrapped")[at]
     for sku in skus:
-        mine = done[done_part == sku]
-        out.share(f"spares.parts.{sku}.scrap_share", int((mine["activity"] == "scrapped").sum()), len(mine),
+        mine = done_part == sku
+        out.share(f"spares.parts.{sku}.scrap_share", int(scrapped[mine].sum()), int(mine.sum()),
                   "items back from the supplier or scrapped")
