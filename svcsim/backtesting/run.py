@@ -29,7 +29,7 @@ from svcsim.eventlog import EventLog
 from svcsim.rules import RuleSet, load_rules
 from svcsim.scenario import Scenario, load_scenario
 
-__all__ = ["backtest", "read_backtest_log"]
+__all__ = ["backtest"]
 
 
 def backtest(log: EventLog | str | Path, train_until: dt.date | str | None = None, *,
@@ -52,6 +52,7 @@ def backtest(log: EventLog | str | Path, train_until: dt.date | str | None = Non
     hand-written scenario can be trusted (the fit report is then empty).
     """
     from svcsim.fitting import Fitted, fit
+    from svcsim.fitting.source import read_any
     from svcsim.scenario.judging import scenario_rules
 
     whole_number(replications, "replications", function="backtest", minimum=1)
@@ -63,7 +64,7 @@ def backtest(log: EventLog | str | Path, train_until: dt.date | str | None = Non
     given = rules if isinstance(rules, RuleSet) or rules is None else load_rules(rules)
     source = str(log) if not isinstance(log, EventLog) else "<EventLog>"
     if not isinstance(log, EventLog):
-        log = read_backtest_log(log, mapping, given)
+        log = read_any(log, mapping, rules=given if given is not None else load_rules(None))
     split = _split(log, train_until, train_share, base.timezone)
     fitted = fit(log, base, until=split.until) if fit_first else Fitted(base)
     scenario = held_out_scenario(fitted.scenario, split, warmup_days=warmup_days)
@@ -79,17 +80,6 @@ def backtest(log: EventLog | str | Path, train_until: dt.date | str | None = Non
                     warmup_days=int(scenario.run.warmup_days), distances=table, per_replication=per_rep,
                     weeks=weeks, verdicts=verdict_counts(weeks), notes=_notes(split, scenario, train),
                     fit_report=fitted.report, scenario=scenario)
-
-
-def read_backtest_log(path: str | Path, mapping: str | Path | None, rules: RuleSet | None) -> EventLog:
-    """The log at ``path``: canonical, or an export read through ``mapping`` (every row accounted for)."""
-    from svcsim.eventlog.io import read_log
-    from svcsim.live import load_events, load_mapping
-
-    if mapping is None:
-        return read_log(path)
-    log, _ = load_events(path, load_mapping(mapping), rules=rules if rules is not None else load_rules(None))
-    return log
 
 
 def _held_out(log: EventLog, split: Split) -> EventLog:

@@ -10,8 +10,11 @@ from svcsim.errors import InputError
 __all__ = ["read_any"]
 
 
-def read_any(log: Any, mapping: str | Path | None = None) -> Any:
+def read_any(log: Any, mapping: str | Path | None = None, rules: Any = None) -> Any:
     """An :class:`~svcsim.EventLog` from ``log``; a path is read with ``read_log``, or ``load_events`` with ``mapping``.
+
+    ``rules`` (a RuleSet) are those the export is checked against for
+    activities no rule knows (default: the built-in rules), as ``svcsim check`` does.
 
     An activity whose events have no timestamp is refused, naming it (a
     canonical log cannot hold one; a mapped export quarantines the rows, so
@@ -24,7 +27,7 @@ def read_any(log: Any, mapping: str | Path | None = None) -> Any:
         if mapping is not None:
             from svcsim.live import load_events
 
-            log, report = load_events(path, mapping)
+            log, report = load_events(path, mapping, rules=rules)
             if "TS_NULL" in set(report.issues["code"].astype(str)):
                 _untimed_activity(path, mapping)
         else:
