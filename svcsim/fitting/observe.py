@@ -143,19 +143,9 @@ class Observed:
         out[self.codes[np.asarray(mask, bool)]] = True
         return out
 
-    def mask_of(self, ids: Any) -> np.ndarray:
-        """Per case code, whether it is one of ``ids`` (case ids with no event are left out)."""
-        codes = self.codes_of(ids)
-        out = np.zeros(len(self.case_names), bool)
-        out[codes[codes >= 0]] = True
-        return out
-
     def mask_of_rows(self, rows: Any) -> np.ndarray:
         """Per case code, whether its row of ``cases`` is among ``rows`` (a mask over the rows; no string lookup)."""
-        code = self.case_code[np.asarray(rows, bool)]
-        out = np.zeros(len(self.case_names), bool)
-        out[code[code >= 0]] = True
-        return out
+        return self.mask_of_codes(self.case_code[np.asarray(rows, bool)])
 
     def mask_of_codes(self, codes: np.ndarray) -> np.ndarray:
         """Per case code, whether it is among ``codes`` (-1: none, left out)."""

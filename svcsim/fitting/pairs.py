@@ -36,7 +36,7 @@ import pandas as pd
 
 from svcsim.fitting.observe import Observed, local_days
 
-__all__ = ["Pair", "PAIRS", "Sample", "measure", "patience_sample", "repeat_sample", "case_filter", "case_mask"]
+__all__ = ["Pair", "PAIRS", "Sample", "measure", "patience_sample", "repeat_sample", "case_mask"]
 
 _NS_PER = {"minutes": 60e9, "days": 86_400e9}
 
@@ -53,7 +53,7 @@ class Pair:
     same_resource: bool = False
     queue: bool = False
     pure: bool = False
-    cases: str | None = None        # a filter of case_filter() by name
+    cases: str | None = None        # a filter of case_mask() by name
     held_for: str | None = None     # the role the work waits for too (dispatch waits for a field engineer)
     note: str = ""
 
@@ -111,24 +111,14 @@ class Sample:
         return int((~self.censored).sum())
 
 
-def case_filter(obs: Observed, name: str | None) -> set[str] | None:
-    """The case ids a pair is measured on (None: all)."""
-    rows = _case_rows(obs, name)
-    return None if rows is None else set(obs.cases.index[rows])
-
-
 def case_mask(obs: Observed, name: str | None) -> np.ndarray | None:
-    """:func:`case_filter` as a mask per case code of the events (None: all)."""
+    """Per case code of the events, whether a pair named ``cases=name`` is measured on it (None: all)."""
     rows = _case_rows(obs, name)
-    if rows is None:
-        return None
-    out = np.zeros(len(obs.case_names), bool)
-    out[obs.case_code[rows & (obs.case_code >= 0)]] = True
-    return out
+    return None if rows is None else obs.mask_of_rows(rows)
 
 
 def _case_rows(obs: Observed, name: str | None) -> np.ndarray | None:
-    """Which rows of the cases table :func:`case_filter` keeps (worked out once per name and fit)."""
+    """Which rows of the cases table :func:`case_mask` keeps (worked out once per name and fit)."""
     if name is None:
         return None
     kept = obs.kept("case rows")
@@ -153,10 +143,10 @@ def _rows_of(obs: Observed, name: str) -> np.ndarray:
     return items & (is_unit if name == "unit_items" else ~is_unit)
 
 
-def measure(obs: Observed, pair: Pair, *, only: set[str] | np.ndarray | None = None,
+def measure(obs: Observed, pair: Pair, *, only: np.ndarray | None = None,
             start_offset_minutes: float = 0.0) -> Sample:
-    """The observations of ``pair`` in ``obs`` (``only``: these case ids, or a mask per case code as :func:`case_mask`
-    gives; ``start_offset_minutes`` added to each start).
+    """The observations of ``pair`` in ``obs`` (``only``: a mask per case code, as :func:`case_mask` gives;
+    ``start_offset_minutes`` added to each start).
 
     On event positions (the events are sorted by case, time and narration):
     a stop's start is the latest start before it in its case (a
@@ -166,7 +156,7 @@ def measure(obs: Observed, pair: Pair, *, only: set[str] | np.ndarray | None = N
     ev, codes = obs.events, obs.codes
     is_start, is_stop = obs.activity_is(*pair.start), obs.activity_is(*pair.stop)
     if only is not None:
-        mine = (only if isinstance(only, np.ndarray) else obs.mask_of(list(only)))[codes]
+        mine = only[codes]
         is_start, is_stop = is_start & mine, is_stop & mine
     if pair.end_role is not None:
         is_stop = is_stop & obs.role_is(pair.end_role)
